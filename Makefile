@@ -1,0 +1,67 @@
+# The two commands of the README: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+REDIS_DEFAULT ?= redis://127.0.0.1:6379/0
+PORT ?= 8000
+SCALE ?= city
+
+.PHONY: install run demo test test-fast lint format bench migrations messages clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Demo: SQLite and Celery's file-system broker under var/, no servers. Web, worker and beat.
+run: install
+	@mkdir -p var
+	PORTAL_DEV=1 DEBUG=1 $(BIN)/python manage.py migrate --noinput -v0
+	PORTAL_DEV=1 DEBUG=1 $(BIN)/python manage.py demo --scale $(SCALE) --if-empty
+	@echo "Portal: http://127.0.0.1:$(PORT)  (accounts and password: see README.md)"
+	@set -m; trap 'kill 0' EXIT INT TERM; \
+	PORTAL_DEV=1 DEBUG=1 $(BIN)/celery -A portal worker -l warning --concurrency 1 --pool solo & \
+	PORTAL_DEV=1 DEBUG=1 $(BIN)/celery -A portal beat -l warning & \
+	PORTAL_DEV=1 DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+demo: install
+	PORTAL_DEV=1 DEBUG=1 $(BIN)/python manage.py migrate --noinput -v0
+	PORTAL_DEV=1 DEBUG=1 $(BIN)/python manage.py demo --scale $(SCALE)
+
+# Tests: PostgreSQL and Redis when they answer (always in CI), SQLite otherwise; tests that
+# need a server skip locally with the reason, and fail in CI (CI=true).
+test: install
+	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then export DATABASE_URL=$${DATABASE_URL:-$(PG_URL)}; \
+	  else echo "PostgreSQL is not answering: tests run on SQLite"; fi; \
+	if $(BIN)/python -c "import redis,sys; sys.exit(0 if redis.Redis.from_url('$(REDIS_DEFAULT)', socket_connect_timeout=1).ping() else 1)" 2>/dev/null; \
+	  then export REDIS_URL=$${REDIS_URL:-$(REDIS_DEFAULT)}; else echo "Redis is not answering: Redis tests skip"; fi; \
+	$(BIN)/pytest -n $${PYTEST_WORKERS:-2} --dist loadfile $(PYTEST_ARGS)
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrations:
+	PORTAL_DEV=1 $(BIN)/python manage.py makemigrations
+
+messages:
+	PORTAL_DEV=1 $(BIN)/python manage.py makemessages -l en --ignore '.venv/*' --ignore 'var/*' --ignore 'static/vendor/*'
+	PORTAL_DEV=1 $(BIN)/python manage.py compilemessages --ignore '.venv/*'
+
+bench: install
+	@pg_isready -q -h 127.0.0.1 -p 5432 || (echo "bench needs PostgreSQL" && exit 1)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal_bench} PORTAL_DEV=1 \
+	  $(BIN)/python manage.py bench --scale $(SCALE)
+
+clean:
+	rm -rf var/portal.sqlite3 var/celery-broker var/celerybeat-schedule*

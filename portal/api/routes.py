@@ -1,0 +1,1 @@
+"""Viewsets of the portal app on the shared router."""

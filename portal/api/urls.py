@@ -1,0 +1,14 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from portal.api import routes as _portal_routes  # noqa: F401  (registers on the router)
+from portal.api.router import router
+from portal.views.mixins import public_view
+from stations.api import routes as _stations_routes  # noqa: F401
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    # The schema and its browser are public documentation; every route they describe is scoped.
+    path("schema/", public_view(SpectacularAPIView.as_view()), name="schema"),
+    path("docs/", public_view(SpectacularSwaggerView.as_view(url_name="schema")), name="api-docs"),
+]

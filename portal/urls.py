@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from portal.views import errors
+
+urlpatterns = [
+    path("", include("portal.urls_site")),
+    path("accounts/", include("portal.urls_auth")),
+    path("manage/", include("portal.urls_manage")),
+    path("stations/", include("stations.urls")),
+    path("api/", include("portal.api.urls")),
+    path("i18n/setlang/", errors.public_view(set_language), name="set_language"),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "portal.views.errors.bad_request"
+handler403 = "portal.views.errors.permission_denied"
+handler404 = "portal.views.errors.page_not_found"
+handler500 = "portal.views.errors.server_error"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

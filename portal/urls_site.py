@@ -1,0 +1,10 @@
+from django.urls import path
+
+from portal.views import home
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", home.HomeView.as_view(), name="home"),
+    path("healthz", home.healthz, name="healthz"),
+]

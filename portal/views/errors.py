@@ -1,0 +1,40 @@
+"""403/404/500 pages in the portal's style, and JSON for the API."""
+
+from __future__ import annotations
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from portal.views.mixins import public_view
+
+__all__ = ["bad_request", "page_not_found", "permission_denied", "public_view", "server_error"]
+
+
+def _wants_json(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _error(request, status: int, title: str, message: str):
+    if _wants_json(request):
+        return JsonResponse({"detail": message}, status=status)
+    return render(
+        request, "errors/error.html", {"status": status, "title": title, "message": message},
+        status=status,
+    )
+
+
+def bad_request(request, exception=None):
+    return _error(request, 400, _("请求有误"), _("请求格式不正确，请检查后重试。"))
+
+
+def permission_denied(request, exception=None):
+    return _error(request, 403, _("没有权限"), _("您可以查看此内容，但没有执行该操作的权限。"))
+
+
+def page_not_found(request, exception=None):
+    return _error(request, 404, _("页面不存在"), _("您要找的页面不存在，或您无权查看。"))
+
+
+def server_error(request):
+    return _error(request, 500, _("系统错误"), _("系统出现错误，已记录，请稍后再试。"))

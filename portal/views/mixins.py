@@ -1,0 +1,65 @@
+"""The HTML half of the one scoping path (the API half is portal.api.mixins)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+
+from portal.scoping import ADD, VIEW, roles_allowed
+
+
+def public_view(view):
+    """Mark a view as deliberately open to everyone (login page, health check, survey link)."""
+    view.public = True
+    return view
+
+
+class ScopedMixin(LoginRequiredMixin):
+    """List, detail and edit pages: rows from ``restrict(user, "view")``, 404 outside it.
+
+    ``scope_action`` is what the page does to its object (``view``, ``change``, ``delete``);
+    an object the user may view but not ``scope_action`` answers 403. Create pages set
+    ``scope_action = "add"`` and are refused with 403 when no role of the user may add.
+    """
+
+    scoped = True
+    model = None
+    scope_action = VIEW
+
+    def get_queryset(self):
+        base = self.queryset if self.queryset is not None else self.model.objects.all()
+        return base.restrict(self.request.user, VIEW)
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if self.scope_action not in (VIEW, ADD):
+            model = type(obj)
+            if not model.objects.restrict(self.request.user, self.scope_action).filter(
+                pk=obj.pk
+            ).exists():
+                raise PermissionDenied
+        return obj
+
+    def dispatch(self, request, *args, **kwargs):
+        if (
+            request.user.is_authenticated
+            and self.scope_action == ADD
+            and not roles_allowed(request.user, self.model, ADD)
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class RoleRequiredMixin(LoginRequiredMixin):
+    """Pages that are a role's tool rather than a row (user management, audit search).
+
+    Signed-in users without one of ``roles`` get 403.
+    """
+
+    scoped = True
+    roles: frozenset[str] = frozenset()
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_role(*self.roles):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)

@@ -1,0 +1,1 @@
+"""Viewsets of the stations app on the shared router."""

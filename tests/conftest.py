@@ -1,0 +1,146 @@
+"""Root fixtures: personas, and the rule that server-dependent tests skip only outside CI.
+
+Personas (STYLE.md): a city admin and officer; in district A a district officer, a street/town
+officer, an institution admin and the manager of station A1; in district B an officer and the
+manager of station B1, who must see nothing of A.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from tests.factories import (
+    PASSWORD,
+    ContractFactory,
+    DistrictFactory,
+    InstitutionFactory,
+    Role,
+    StationFactory,
+    SubdistrictFactory,
+    user_with_role,
+)
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def _redis_answers() -> bool:
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        return False
+    try:
+        import redis
+
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except Exception:  # noqa: BLE001
+        return False
+
+
+@pytest.fixture(autouse=True)
+def _needs_servers(request):
+    """``@pytest.mark.postgres`` / ``redis`` tests skip locally without the server, fail in CI."""
+    missing = []
+    if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        missing.append("PostgreSQL (set DATABASE_URL)")
+    if request.node.get_closest_marker("redis") and not _redis_answers():
+        missing.append("Redis (set REDIS_URL)")
+    if missing:
+        reason = "needs " + " and ".join(missing)
+        if IN_CI:
+            pytest.fail(f"{reason}: CI must provide it")
+        pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _plain_static(settings):
+    # Tests render templates without running collectstatic.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@dataclass
+class World:
+    """Two districts with one street/town, station and institution each, and their people."""
+
+    district_a: object
+    district_b: object
+    subdistrict_a1: object
+    subdistrict_b1: object
+    station_a1: object
+    station_a2: object
+    station_b1: object
+    institution_a: object
+    institution_b: object
+    contract_a1: object
+    contract_b1: object
+    city_admin: object
+    city_officer: object
+    district_a_officer: object
+    subdistrict_a1_officer: object
+    institution_a_admin: object
+    station_a1_manager: object
+    district_b_officer: object
+    station_b1_manager: object
+    evaluator: object
+    inspector: object
+    password: str = PASSWORD
+
+
+@pytest.fixture
+def world(db) -> World:
+    district_a = DistrictFactory(code="440106", name="天河区")
+    district_b = DistrictFactory(code="440105", name="海珠区")
+    sub_a1 = SubdistrictFactory(code="440106001", name="五山街道", district=district_a)
+    sub_a2 = SubdistrictFactory(code="440106002", name="员村街道", district=district_a)
+    sub_b1 = SubdistrictFactory(code="440105001", name="赤岗街道", district=district_b)
+    station_a1 = StationFactory(code="TH-001", name="五山街社工服务站", subdistrict=sub_a1)
+    station_a2 = StationFactory(code="TH-002", name="员村街社工服务站", subdistrict=sub_a2)
+    station_b1 = StationFactory(code="HZ-001", name="赤岗街社工服务站", subdistrict=sub_b1)
+    inst_a = InstitutionFactory(name="广州市甲社会工作服务中心")
+    inst_b = InstitutionFactory(name="广州市乙社会工作服务中心")
+    contract_a1 = ContractFactory(station=station_a1, institution=inst_a)
+    ContractFactory(station=station_a2, institution=inst_b)
+    contract_b1 = ContractFactory(station=station_b1, institution=inst_b)
+    return World(
+        district_a=district_a, district_b=district_b, subdistrict_a1=sub_a1,
+        subdistrict_b1=sub_b1, station_a1=station_a1, station_a2=station_a2,
+        station_b1=station_b1, institution_a=inst_a, institution_b=inst_b,
+        contract_a1=contract_a1, contract_b1=contract_b1,
+        city_admin=user_with_role("city_admin", Role.CITY_ADMIN),
+        city_officer=user_with_role("city_officer", Role.CITY_OFFICER),
+        district_a_officer=user_with_role("district_a", Role.DISTRICT_OFFICER, district=district_a),
+        subdistrict_a1_officer=user_with_role(
+            "subdistrict_a1", Role.SUBDISTRICT_OFFICER, subdistrict=sub_a1
+        ),
+        institution_a_admin=user_with_role("institution_a", Role.INSTITUTION_ADMIN,
+                                           institution=inst_a),
+        station_a1_manager=user_with_role("station_a1", Role.STATION_MANAGER, station=station_a1),
+        district_b_officer=user_with_role("district_b", Role.DISTRICT_OFFICER, district=district_b),
+        station_b1_manager=user_with_role("station_b1", Role.STATION_MANAGER, station=station_b1),
+        evaluator=user_with_role("evaluator", Role.EVALUATOR),
+        inspector=user_with_role("inspector", Role.INSPECTOR),
+    )
+
+
+@pytest.fixture
+def login(client):
+    """``login(user)`` signs the test client in as ``user`` through the real login form."""
+
+    def _login(user):
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return _login
+
+
+def pytest_report_header(config):
+    return (
+        f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}; "
+        f"redis: {'yes' if os.environ.get('REDIS_URL') else 'no'}; CI: {IN_CI}"
+    )
