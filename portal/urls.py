@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("portal.urls_site")),
     path("accounts/", include("portal.urls_auth")),
     path("manage/", include("portal.urls_manage")),
+    path("manage/security/", include("portal.urls_security")),
+    path("notifications/", include("portal.urls_notifications")),
     path("stations/", include("stations.urls")),
     path("api/", include("portal.api.urls")),
     path("i18n/setlang/", errors.public_view(set_language), name="set_language"),
