@@ -81,7 +81,7 @@ class Migration(migrations.Migration):
             name='AuditEvent',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='时间')),
+                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='时间')),
                 ('actor_id', models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name='操作人ID')),
                 ('actor_name', models.CharField(blank=True, max_length=150, verbose_name='操作人')),
                 ('action', models.CharField(choices=[('create', '新建'), ('update', '修改'), ('delete', '删除'), ('login', '登录'), ('logout', '退出'), ('login_failed', '登录失败'), ('lockout', '账号锁定'), ('unlock', '解除锁定'), ('sensitive_read', '查看敏感信息'), ('export', '导出'), ('import', '导入'), ('action', '操作')], max_length=20, verbose_name='动作')),

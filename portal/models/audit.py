@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.choices import AuditAction, AuditOutcome, Role
@@ -18,7 +19,7 @@ class AuditEvent(ScopedModel):
     object and survives the object's deletion.
     """
 
-    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     # No foreign key: an audit row must outlive the user and never cascade.
     actor_id = models.BigIntegerField(_("操作人ID"), null=True, blank=True, db_index=True)
     actor_name = models.CharField(_("操作人"), max_length=150, blank=True)

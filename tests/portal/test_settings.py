@@ -1,0 +1,57 @@
+"""Production settings pass Django's deployment checklist; the portal runs in Shanghai time."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(args, **extra_env):
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "PORTAL_DEV"}}
+    env.update(extra_env)
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_check_deploy_prints_no_warnings_with_production_settings():
+    result = _run(["check", "--deploy"], SECRET_KEY=secrets.token_urlsafe(50),
+                  ALLOWED_HOSTS="portal.example.org", DEBUG="0")
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout + result.stderr
+    assert "WARNINGS" not in result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _run(["check"], SECRET_KEY="", DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_time_zone_and_language_defaults():
+    assert settings.TIME_ZONE == "Asia/Shanghai"
+    assert settings.USE_TZ is True
+    assert settings.LANGUAGE_CODE == "zh-hans"
+    assert ("en", "English") in settings.LANGUAGES
+
+
+def test_the_demo_defaults_need_no_server(tmp_path):
+    code = (
+        "from django.conf import settings;"
+        "print(settings.DATABASES['default']['ENGINE']);print(settings.CELERY_BROKER_URL)"
+    )
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"}}
+    env.update(PORTAL_DEV="1", DEBUG="1", PORTAL_VAR_DIR=str(tmp_path),
+               DJANGO_SETTINGS_MODULE="portal.settings")
+    out = subprocess.run([sys.executable, "-c", "import django;django.setup();" + code],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    engine, broker = out.stdout.split()
+    assert engine.endswith("sqlite3")
+    assert broker == "filesystem://"
+    assert (tmp_path / "celery-broker" / "out").is_dir()
