@@ -4,10 +4,10 @@ import time
 import uuid
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -25,8 +25,40 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+# A small signed cookie that outlives the session: set at sign-in, cleared at sign-out. When a
+# request comes without a session but with this cookie, the session ended by itself, and the
+# login page can say why (idle or absolute limit) instead of showing a bare form.
+SESSION_MARKER_COOKIE = "portal_signed_in"
+SESSION_MARKER_SALT = "portal.session-marker"
+MARKER_ACTIVE = "active"
+MARKER_ABSOLUTE = "absolute"
+
+
+def set_session_marker(response, reason: str = MARKER_ACTIVE) -> None:
+    response.set_signed_cookie(
+        SESSION_MARKER_COOKIE,
+        reason,
+        salt=SESSION_MARKER_SALT,
+        max_age=settings.SESSION_ABSOLUTE_SECONDS + settings.SESSION_COOKIE_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def read_session_marker(request) -> str | None:
+    return request.get_signed_cookie(SESSION_MARKER_COOKIE, default=None, salt=SESSION_MARKER_SALT)
+
+
+def clear_session_marker(response) -> None:
+    response.delete_cookie(SESSION_MARKER_COOKIE, samesite="Lax")
+
+
 class SessionLifetimeMiddleware:
-    """End a session 12 hours after sign-in, however active (the idle limit is the cookie age)."""
+    """End a session 12 hours after sign-in, however active (the idle limit is the cookie age).
+
+    The sign-in time is stored in the session by ``portal.signals.on_login``.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -41,9 +73,13 @@ class SessionLifetimeMiddleware:
             elif now - int(started) > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
                 if request.path.startswith("/api/"):
-                    return self.get_response(request)
-                messages.info(request, _("登录已超过12小时，请重新登录。"))
-                return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
+                    response = self.get_response(request)
+                else:
+                    response = redirect_to_login(
+                        request.get_full_path(), resolve_url(settings.LOGIN_URL)
+                    )
+                set_session_marker(response, MARKER_ABSOLUTE)
+                return response
         return self.get_response(request)
 
 
@@ -72,9 +108,18 @@ class RequestContextMiddleware:
 
 
 class SecondFactorRequiredMiddleware:
-    """Send users whose role requires TOTP to enrol or verify before anything else."""
+    """Send users whose role requires TOTP to enrol or verify before anything else.
 
-    ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/media/", "/api/schema/")
+    Only signing in and out, the second-factor pages and public resources stay reachable;
+    the API answers 403 JSON to a session that has not verified. Token requests carry no
+    session, so they are not affected here; a token can only be created from a verified
+    session.
+    """
+
+    ALLOWED_PREFIXES = (
+        "/accounts/login/", "/accounts/logout/", "/accounts/otp/", "/static/", "/i18n/",
+        "/media/", "/api/schema/", "/api/docs/", "/healthz",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -85,7 +130,6 @@ class SecondFactorRequiredMiddleware:
             user is not None
             and user.is_authenticated
             and not request.path.startswith(self.ALLOWED_PREFIXES)
-            and not getattr(request, "auth_via_token", False)
         ):
             from portal.services.security import second_factor_required
 
@@ -94,5 +138,5 @@ class SecondFactorRequiredMiddleware:
                     return JsonResponse(
                         {"detail": _("您的角色要求双因素认证，请先在网页上完成验证。")}, status=403
                     )
-                return redirect(reverse("portal:otp_verify") + f"?next={request.path}")
+                return redirect_to_login(request.get_full_path(), reverse("portal_auth:otp_verify"))
         return self.get_response(request)

@@ -40,6 +40,21 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or (
 )
 if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set when DEBUG is off (see README).")
+# Personal data at rest (citizen ID numbers): Fernet keys, comma-separated; the first encrypts,
+# every one decrypts (cryptography's MultiFernet), so a key is rotated by putting the new one
+# first and running `manage.py rotate_field_keys` (README). PORTAL_HASH_KEY keys the HMAC that
+# makes an ID number searchable without storing it. Development values only with DEBUG, the
+# demo or the tests. https://cryptography.io/en/latest/fernet/#cryptography.fernet.MultiFernet
+_DEV_PERSONAL_DATA = DEBUG or TESTING or env_bool("PORTAL_DEV")
+PORTAL_FIELD_KEYS = env_list("PORTAL_FIELD_KEYS") or (
+    ["S7fCQurNrDMDh0fUe3kccQ18X5M_TbYkB9tovyAqIVo="] if _DEV_PERSONAL_DATA else []
+)
+PORTAL_HASH_KEY = os.environ.get("PORTAL_HASH_KEY") or (
+    "dev-only-id-number-hash-key" if _DEV_PERSONAL_DATA else ""
+)
+if not PORTAL_FIELD_KEYS or not PORTAL_HASH_KEY:
+    raise RuntimeError("PORTAL_FIELD_KEYS and PORTAL_HASH_KEY must be set when DEBUG is off "
+                       "(see README).")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -149,6 +164,7 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
@@ -175,16 +191,19 @@ AUTHENTICATION_BACKENDS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "portal.validators.MinimumLengthValidator",
         "OPTIONS": {"min_length": 8},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "portal.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
 ]
-LOGIN_URL = "portal:login"
+if TESTING:
+    # Hashing cost is not under test; a fast hasher keeps persona fixtures cheap.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+LOGIN_URL = "portal_auth:login"
 LOGIN_REDIRECT_URL = "portal:home"
-LOGOUT_REDIRECT_URL = "portal:login"
+LOGOUT_REDIRECT_URL = "portal_auth:login"
 
 # Idle timeout: the cookie expires 30 minutes after the last request (saved on every request).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", 30 * 60))
@@ -201,6 +220,11 @@ AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Our callable renders that template with the time the lock ends.
+AXES_LOCKOUT_CALLABLE = "portal.views.auth.locked_out"
+# The 30 minutes run from the fifth failure: retrying while locked does not extend the lock,
+# so the unlock time the page shows stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
 # The rule is per account. Locking by address as well would let one typo-prone colleague lock
 # out a whole district bureau behind its shared NAT address.
@@ -244,9 +268,10 @@ CONTENT_SECURITY_POLICY = {
 # https://www.django-rest-framework.org/api-guide/settings/
 # ------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header makes a refused or expired token answer 401.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "portal.api.authentication.ExpiringTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [

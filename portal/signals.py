@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from axes.signals import user_locked_out
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
@@ -54,16 +55,37 @@ def on_logout(sender, request, user, **kwargs):
                  outcome=AuditOutcome.SUCCESS)
 
 
+def _refused_while_locked(request) -> bool:
+    """The attempt was refused because the account was already locked (axes ran first)."""
+    return bool(
+        request is not None
+        and getattr(request, "axes_locked_out", False)
+        and getattr(request, "axes_failures_since_start", None) is None
+    )
+
+
 @receiver(user_login_failed, dispatch_uid="audit:login_failed")
 def on_login_failed(sender, credentials, request=None, **kwargs):
     username = (credentials or {}).get("username", "")
     user = get_user_model().objects.filter(username=username).first() if username else None
+    if _refused_while_locked(request):
+        _record_auth(AuditAction.LOGIN_FAILED, request=request, username=username, user=user,
+                     outcome=AuditOutcome.DENIED, message="账号已锁定，拒绝登录")
+        return
+    failures = getattr(request, "axes_failures_since_start", None)
     _record_auth(AuditAction.LOGIN_FAILED, request=request, username=username, user=user,
-                 outcome=AuditOutcome.FAILURE)
+                 outcome=AuditOutcome.FAILURE,
+                 message=f"连续第{failures}次失败" if failures else "")
 
 
 @receiver(user_locked_out, dispatch_uid="audit:lockout")
 def on_locked_out(sender, request, username, ip_address, **kwargs):
+    # axes signals again for every attempt during the lock; only the moment of locking is a
+    # lockout event (the refused attempts are recorded as failed logins).
+    if _refused_while_locked(request):
+        return
     user = get_user_model().objects.filter(username=username).first() if username else None
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     _record_auth(AuditAction.LOCKOUT, request=request, username=username, user=user,
-                 outcome=AuditOutcome.DENIED, message="5次登录失败，账号锁定30分钟")
+                 outcome=AuditOutcome.DENIED,
+                 message=f"{settings.AXES_FAILURE_LIMIT}次登录失败，账号锁定{minutes}分钟")

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class SubdistrictKind(models.TextChoices):
     STREET = "street", _("街道")
     TOWN = "town", _("镇")
+    # Town-level units that are neither (a reservoir, a forest farm in Conghua district).
+    SPECIAL = "special", _("其他（林场、水库等）")
 
 
 class CommunityKind(models.TextChoices):
@@ -46,7 +48,13 @@ class StationStatus(models.TextChoices):
 
 
 class ContractStatus(models.TextChoices):
+    """A terminated contract stays in force up to its (shortened) end date."""
+
     DRAFT = "draft", _("草稿")
     SIGNED = "signed", _("已签订")
     TERMINATED = "terminated", _("提前终止")
     CANCELLED = "cancelled", _("已作废")
+
+
+# Contracts that bind their period: signed, or signed and ended early.
+BINDING_CONTRACT_STATUSES = (ContractStatus.SIGNED, ContractStatus.TERMINATED)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.choices import Role
 from portal.scoping import Scope, ScopedManager, ScopedModel, ScopedQuerySet
 from stations.choices import (
+    BINDING_CONTRACT_STATUSES,
     CommunityKind,
     ContractStatus,
     CreditListKind,
@@ -286,9 +287,18 @@ class ProjectKind(ScopedModel):
 
 
 class ContractQuerySet(ScopedQuerySet):
+    def binding(self):
+        """Signed contracts, and terminated ones for the period they ran."""
+        return self.filter(status__in=BINDING_CONTRACT_STATUSES)
+
     def in_force(self, on):
-        """Contracts in force on ``on``: signed, and the date inside their period."""
-        return self.filter(status=ContractStatus.SIGNED, starts_on__lte=on, ends_on__gte=on)
+        """Contracts in force on ``on``: binding, and the date inside their period.
+
+        A terminated contract's ``ends_on`` is its last day of service, so it stays the answer
+        for the days it ran (scores and findings of that period belong to its institution).
+        """
+        return self.filter(status__in=BINDING_CONTRACT_STATUSES, starts_on__lte=on,
+                           ends_on__gte=on)
 
 
 class Contract(ScopedModel):
@@ -296,7 +306,7 @@ class Contract(ScopedModel):
 
     Signed one service year at a time (commonly three in a row). A station has at most one
     comprehensive contract in force on any day; PostgreSQL enforces it with an exclusion
-    constraint (migration 0002) and the service explains a conflict first.
+    constraint (migrations 0002, 0005) and the service explains a conflict first.
     """
 
     code = models.CharField(_("合同编号"), max_length=40, unique=True)
@@ -322,6 +332,9 @@ class Contract(ScopedModel):
                                        null=True, blank=True, related_name="+",
                                        verbose_name=_("适用政策版本"))
     note = models.CharField(_("备注"), max_length=300, blank=True)
+    # Ended early: ``ends_on`` becomes the last day served; the planned end is kept here.
+    planned_ends_on = models.DateField(_("原定结束日期"), null=True, blank=True)
+    termination_reason = models.CharField(_("终止原因"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -336,7 +349,8 @@ class Contract(ScopedModel):
         verbose_name_plural = _("服务合同")
         ordering = ["-starts_on", "code"]
         indexes = [
-            models.Index(fields=["station", "starts_on", "ends_on"], name="stations_contract_period"),
+            models.Index(fields=["station", "starts_on", "ends_on"],
+                         name="stations_contract_period"),
             models.Index(fields=["institution", "status"], name="stations_contract_inst_idx"),
         ]
         constraints = [

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class TalentConfig(AppConfig):
     name = "talent"
     verbose_name = _("人才")
+
+    def ready(self) -> None:
+        from stations.tabs import register_station_tab
+        from talent.views import staff_tab
+
+        register_station_tab("staff", _("社工"), staff_tab, order=20)

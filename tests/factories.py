@@ -20,6 +20,7 @@ from stations.models import (
     Station,
     Subdistrict,
 )
+from stations.rules import credit_code_for_index
 
 PASSWORD = "Portal-Test-2026!"
 
@@ -70,8 +71,8 @@ class InstitutionFactory(factory.django.DjangoModelFactory):
         model = Institution
 
     name = factory.Sequence(lambda n: f"测试社会工作服务中心{n}")
-    # Valid GB 32100 codes are made by tests that need them; uniqueness is enough here.
-    credit_code = factory.Sequence(lambda n: f"52440100T{n:08d}X")
+    # Distinct codes that pass the GB 32100 check (stations.rules).
+    credit_code = factory.Sequence(credit_code_for_index)
     legal_representative = "张三"
     registration_authority = "广州市民政局"
 

@@ -1,10 +1,14 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from evaluations.api import routes as _evaluations_routes  # noqa: F401
+from funding.api import routes as _funding_routes  # noqa: F401
+from inspections.api import routes as _inspections_routes  # noqa: F401
 from portal.api import routes as _portal_routes  # noqa: F401  (registers on the router)
 from portal.api.router import router
 from portal.views.mixins import public_view
 from stations.api import routes as _stations_routes  # noqa: F401
+from talent.api import routes as _talent_routes  # noqa: F401
 
 urlpatterns = [
     path("v1/", include(router.urls)),

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils.translation import gettext as _
 
 from portal.views.mixins import public_view
@@ -37,4 +38,13 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return _error(request, 500, _("系统错误"), _("系统出现错误，已记录，请稍后再试。"))
+    title, message = _("系统错误"), _("系统出现错误，已记录，请稍后再试。")
+    if _wants_json(request):
+        return JsonResponse({"detail": message}, status=500)
+    # No request context: the database may be what failed, and context processors and the
+    # navigation read it. The plain shell needs nothing but static files.
+    html = loader.render_to_string(
+        "errors/error.html",
+        {"status": 500, "title": title, "message": message, "error_base": "base_plain.html"},
+    )
+    return HttpResponseServerError(html)

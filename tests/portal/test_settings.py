@@ -20,7 +20,9 @@ def _run(args, **extra_env):
 
 def test_check_deploy_prints_no_warnings_with_production_settings():
     result = _run(["check", "--deploy"], SECRET_KEY=secrets.token_urlsafe(50),
-                  ALLOWED_HOSTS="portal.example.org", DEBUG="0")
+                  ALLOWED_HOSTS="portal.example.org", DEBUG="0",
+                  PORTAL_FIELD_KEYS="S7fCQurNrDMDh0fUe3kccQ18X5M_TbYkB9tovyAqIVo=",
+                  PORTAL_HASH_KEY=secrets.token_urlsafe(32))
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout + result.stderr
     assert "WARNINGS" not in result.stdout + result.stderr

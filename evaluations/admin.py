@@ -1,0 +1,48 @@
+"""Django admin of the evaluations app: read-only views for the city admin. Edits go through
+the pages and API, which run the services (frozen frameworks, windows, locks)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from evaluations.models import Appeal, Cycle, Evaluation, Framework, Score
+from portal.admin import ScopedAdmin
+
+
+class ReadOnlyAdmin(ScopedAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Framework)
+class FrameworkAdmin(ReadOnlyAdmin):
+    list_display = ["code", "version", "name", "status", "frozen_at"]
+
+
+@admin.register(Cycle)
+class CycleAdmin(ReadOnlyAdmin):
+    list_display = ["name", "service_year", "phase", "status", "opens_on"]
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(ReadOnlyAdmin):
+    list_display = ["cycle", "station", "status", "total", "grade"]
+    list_select_related = ["cycle", "station"]
+    list_filter = ["status", "grade"]
+
+
+@admin.register(Score)
+class ScoreAdmin(ReadOnlyAdmin):
+    list_display = ["evaluation", "node", "score", "scorer"]
+    list_select_related = ["evaluation", "evaluation__cycle", "evaluation__station", "node"]
+
+
+@admin.register(Appeal)
+class AppealAdmin(ReadOnlyAdmin):
+    list_display = ["evaluation", "status", "filed_at", "decision"]

@@ -1,0 +1,196 @@
+"""Demo step of the evaluations app: published cycles with results for past service years and
+one cycle in progress, so every board has something real to show.
+
+Results are drawn per station from a stable "quality" with noise, scored per leaf of the
+seeded example framework and totalled by ``rules.total_score`` (so the figures obey the same
+weights and bands as real ones). Writes are ``bulk_create``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+
+from evaluations import rules, selectors
+from evaluations.choices import CycleStatus, EvaluationStatus, Phase, Scorer
+from evaluations.models import Cycle, Evaluation, EvaluatorAssignment, Framework, Score
+from portal.selectors import policy_for_service_year
+from stations.demo import DemoContext, register_demo_step
+
+BATCH = 5000
+# Score rows (not only the saved breakdown) for the latest published cycle up to this many
+# stations: the what-if compares against them. Beyond it only results are stored.
+SCORE_ROWS_UP_TO = 5000
+
+
+def _cycle_dates(year: int, phase: str) -> dict:
+    opens = dt.date(year, 6, 1) if phase == Phase.MIDTERM else dt.date(year, 11, 15)
+    d = lambda n: opens + dt.timedelta(days=n)  # noqa: E731
+    return {
+        "opens_on": opens,
+        "self_due_on": d(14),
+        "scoring_starts_on": d(7),
+        "scoring_due_on": d(30),
+        "appeal_starts_on": d(31),
+        "appeal_due_on": d(40),
+        "publish_on": d(45),
+    }
+
+
+def _live_dates(today: dt.date) -> dict:
+    d = lambda n: today + dt.timedelta(days=n)  # noqa: E731
+    return {
+        "opens_on": d(-12),
+        "self_due_on": d(-2),
+        "scoring_starts_on": d(-12),
+        "scoring_due_on": d(15),
+        "appeal_starts_on": d(16),
+        "appeal_due_on": d(25),
+        "publish_on": d(30),
+    }
+
+
+def _operators(on: dt.date) -> dict[int, int]:
+    from stations.models import Contract
+
+    out: dict[int, int] = {}
+    for sid, iid in (
+        Contract.objects.in_force(on)
+        .filter(is_comprehensive=True)
+        .order_by("station_id", "-starts_on")
+        .values_list("station_id", "institution_id")
+    ):
+        out.setdefault(sid, iid)
+    return out
+
+
+def evaluations(ctx: DemoContext) -> None:
+    rng = ctx.rng("evaluations")
+    framework = Framework.objects.filter(code="gz-station").order_by("version").first()
+    if framework is None:
+        return
+    tree = selectors.framework_tree(framework)
+    today = ctx.today
+    stations = ctx.data.get("stations", [])
+    quality = {s.pk: min(0.99, max(0.35, rng.gauss(0.84, 0.08))) for s in stations}
+    accounts = ctx.data.get("accounts", {})
+    evaluator = accounts.get("evaluator")
+    now = timezone.now()
+
+    plan: list[tuple[int, str, bool]] = []  # year, phase, live
+    for year in (today.year - 2, today.year - 1):
+        plan += [(year, Phase.MIDTERM, False), (year, Phase.FINAL, False)]
+    mid = _cycle_dates(today.year, Phase.MIDTERM)
+    if mid["publish_on"] < today:
+        plan.append((today.year, Phase.MIDTERM, False))
+        plan.append((today.year, Phase.FINAL, True))
+    else:
+        plan.append((today.year, Phase.MIDTERM, True))
+    last_published = max(((y, p) for y, p, live in plan if not live), default=None)
+
+    for year, phase, live in plan:
+        if Cycle.objects.filter(service_year=year, phase=phase).exists():
+            continue
+        dates = _live_dates(today) if live else _cycle_dates(year, phase)
+        policy = policy_for_service_year(year)
+        cycle = Cycle.objects.create(
+            name=f"{year}年度{Phase(phase).label}",
+            service_year=year,
+            phase=phase,
+            framework=framework,
+            policy_version=policy,
+            status=CycleStatus.OPEN if live else CycleStatus.PUBLISHED,
+            opened_at=now,
+            published_at=None if live else now,
+            **dates,
+        )
+        if not framework.frozen_at:
+            framework.frozen_at = now
+            framework.save(update_fields=["frozen_at"])
+        operators = _operators(dates["opens_on"])
+        leaves = tree.leaves_for(phase)
+        rows, score_rows = [], []
+        want_scores = (year, phase) == last_published and len(operators) <= SCORE_ROWS_UP_TO
+        drift = rng.uniform(-0.03, 0.03)
+        for sid, iid in sorted(operators.items()):
+            q = quality.get(sid, 0.8) + drift
+            ev = Evaluation(cycle=cycle, station_id=sid, institution_id=iid)
+            roll = rng.random()
+            if live and roll < 0.35:
+                rows.append(ev)  # not started (late: self-assessment was due two days ago)
+                continue
+            if live and roll < 0.75:
+                ev.status, ev.self_submitted_at = EvaluationStatus.SUBMITTED, now
+                rows.append(ev)
+                continue
+            leaf_scores, breakdown = [], []
+            for lf in leaves:
+                frac = min(1.0, max(0.0, rng.gauss(q, 0.07)))
+                value = rules.q2(lf.max_score * Decimal(str(round(frac, 3))))
+                leaf_scores.append(rules.LeafScore(lf.dimension_code, lf.max_score, value))
+                breakdown.append(
+                    {
+                        "code": lf.code,
+                        "dim": lf.dimension_code,
+                        "max": str(lf.max_score),
+                        "score": str(value),
+                        "scorer": lf.scorer,
+                        "by": None,
+                        "source": "demo",
+                    }
+                )
+            total = rules.total_score(leaf_scores, tree.dimension_weights)
+            ev.total, ev.grade = total, rules.grade_for_policy(total, policy)
+            ev.breakdown, ev.framework, ev.policy_version = breakdown, framework, policy
+            ev.computed_at, ev.self_submitted_at = now, now
+            ev.status = EvaluationStatus.SCORED if live else EvaluationStatus.PUBLISHED
+            ev.published_at = None if live else now
+            rows.append(ev)
+            if want_scores:
+                score_rows.append(
+                    (ev, [(lf, ls.score) for lf, ls in zip(leaves, leaf_scores, strict=True)])
+                )
+        Evaluation.objects.bulk_create(rows, batch_size=BATCH)
+        if score_rows:
+            Score.objects.bulk_create(
+                [
+                    Score(
+                        evaluation_id=ev.pk,
+                        node_id=lf.id,
+                        score=value,
+                        scorer=lf.scorer,
+                        comment="",
+                    )
+                    for ev, pairs in score_rows
+                    for lf, value in pairs
+                ],
+                batch_size=BATCH,
+            )
+        if live and evaluator is not None:
+            station = ctx.data.get("demo_station")
+            district_id = station.district_id if station else None
+            mine = (
+                Evaluation.objects.filter(cycle=cycle, station__district_id=district_id)
+                if district_id
+                else Evaluation.objects.filter(cycle=cycle)[:20]
+            )
+            EvaluatorAssignment.objects.bulk_create(
+                [
+                    EvaluatorAssignment(
+                        evaluation_id=pk,
+                        evaluator=evaluator,
+                        starts_on=dates["opens_on"],
+                        ends_on=dates["publish_on"],
+                    )
+                    for pk in mine.values_list("pk", flat=True)
+                ],
+                batch_size=BATCH,
+            )
+        ctx.log(f"    {cycle.name}: {len(rows)} evaluations")
+    ctx.data["evaluation_framework"] = framework
+    _ = Scorer  # the scorer of each leaf comes from the framework
+
+
+register_demo_step("evaluations", evaluations, order=150)

@@ -1,0 +1,47 @@
+"""FilterSets of the evaluations lists, shared by the pages and the API. Choices are narrowed
+to what the requesting user may see."""
+
+from __future__ import annotations
+
+import django_filters as filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from evaluations.choices import EvaluationStatus, Grade
+from evaluations.models import Cycle, Evaluation
+from portal.scoping import VIEW
+from stations.models import District
+
+
+def _user(request):
+    return getattr(request, "user", None)
+
+
+def _cycles(request):
+    return Cycle.objects.restrict(_user(request), VIEW)
+
+
+def _districts(request):
+    return District.objects.restrict(_user(request), VIEW)
+
+
+class EvaluationFilterSet(filters.FilterSet):
+    cycle = filters.ModelChoiceFilter(queryset=_cycles, label=_("评估周期"))
+    district = filters.ModelChoiceFilter(
+        field_name="station__district", queryset=_districts, label=_("区")
+    )
+    status = filters.ChoiceFilter(choices=EvaluationStatus.choices, label=_("状态"))
+    grade = filters.ChoiceFilter(choices=Grade.choices, label=_("等级"))
+    q = filters.CharFilter(method="search", label=_("站点名称或编号"))
+
+    class Meta:
+        model = Evaluation
+        fields = ["cycle", "district", "status", "grade", "q"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(station__name__icontains=value) | Q(station__code__icontains=value)
+        )

@@ -1,0 +1,155 @@
+"""Pure rules of the evaluations app, on plain values (no database).
+
+Grade bands are not in code: the caller passes the policy version's thresholds
+(``PolicyVersion.grade_excellent_min`` etc.; RULES.md: unknown for Guangzhou, Shenzhen 2021
+bands seeded as defaults). Rounding is half-up to two decimals, stated once here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from evaluations.choices import Grade, NodePhase, Phase
+
+CENT = Decimal("0.01")
+HUNDRED = Decimal("100")
+
+
+def q2(value: Decimal) -> Decimal:
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def grade_for(
+    total: Decimal, *, excellent_min: Decimal, good_min: Decimal, pass_min: Decimal
+) -> str:
+    """The grade of a total: 优秀 >= excellent_min, 良好 >= good_min, 合格 >= pass_min."""
+    total = Decimal(total)
+    if total >= excellent_min:
+        return Grade.EXCELLENT
+    if total >= good_min:
+        return Grade.GOOD
+    if total >= pass_min:
+        return Grade.PASS
+    return Grade.FAIL
+
+
+def grade_for_policy(total: Decimal, policy) -> str:
+    return grade_for(
+        total,
+        excellent_min=policy.grade_excellent_min,
+        good_min=policy.grade_good_min,
+        pass_min=policy.grade_pass_min,
+    )
+
+
+def applies_to(node_phase: str, phase: str) -> bool:
+    """Whether an indicator of ``node_phase`` is scored in a cycle of ``phase``."""
+    return node_phase == NodePhase.BOTH or node_phase == phase
+
+
+def financial_applies(phase: str) -> bool:
+    """Financial evaluation is done at the final evaluation only (穗民规字〔2019〕11号)."""
+    return phase == Phase.FINAL
+
+
+@dataclass(frozen=True)
+class LeafScore:
+    """One scored leaf as the total sees it."""
+
+    dimension: str
+    max_score: Decimal
+    score: Decimal | None
+
+
+def score_problem(score: Decimal | None, max_score: Decimal) -> str | None:
+    """``None`` when the score is acceptable, else the reason key (``missing``, ``negative``,
+    ``above_max``)."""
+    if score is None:
+        return "missing"
+    if score < 0:
+        return "negative"
+    if score > max_score:
+        return "above_max"
+    return None
+
+
+def total_score(leaves: Iterable[LeafScore], weights: dict[str, Decimal | None]) -> Decimal:
+    """The 100-point total from leaf scores and dimension weights.
+
+    Each dimension contributes ``weight × (its points / its maximum)``; weights are scaled so
+    the dimensions present sum to 100. A dimension without a weight weighs its maximum points,
+    so a framework without weights is simply "points scored of points possible". Leaves without
+    a score count nothing (what-if on a changed tree); a dimension with no maximum is skipped.
+    """
+    points: dict[str, Decimal] = {}
+    maxima: dict[str, Decimal] = {}
+    for leaf in leaves:
+        maxima[leaf.dimension] = maxima.get(leaf.dimension, Decimal(0)) + Decimal(leaf.max_score)
+        points[leaf.dimension] = points.get(leaf.dimension, Decimal(0)) + Decimal(leaf.score or 0)
+    dims = [d for d, m in maxima.items() if m > 0]
+    if not dims:
+        return Decimal("0.00")
+    raw = {d: (weights.get(d) if weights.get(d) else maxima[d]) for d in dims}
+    weight_sum = sum(raw.values())
+    if weight_sum <= 0:
+        return Decimal("0.00")
+    total = sum(Decimal(raw[d]) * points[d] / maxima[d] for d in dims) * HUNDRED / weight_sum
+    return min(q2(total), Decimal("100.00"))
+
+
+def dimension_percentages(leaves: Sequence[LeafScore]) -> dict[str, Decimal]:
+    """Per dimension: points scored as a percentage of its maximum (the radar chart)."""
+    points: dict[str, Decimal] = {}
+    maxima: dict[str, Decimal] = {}
+    for leaf in leaves:
+        maxima[leaf.dimension] = maxima.get(leaf.dimension, Decimal(0)) + Decimal(leaf.max_score)
+        points[leaf.dimension] = points.get(leaf.dimension, Decimal(0)) + Decimal(leaf.score or 0)
+    return {d: (q2(points[d] * HUNDRED / m) if m else Decimal("0.00")) for d, m in maxima.items()}
+
+
+def survey_score(
+    mean: Decimal, max_score: Decimal, *, scale_max: int = 5, scale_min: int = 1
+) -> Decimal:
+    """A survey-mapped indicator's score: the mean rating (1..5) mapped linearly onto 0..max."""
+    span = Decimal(scale_max - scale_min)
+    return q2((Decimal(mean) - scale_min) / span * Decimal(max_score))
+
+
+def financial_suggestion(
+    share: Decimal | None, floor_percent: Decimal, max_score: Decimal
+) -> Decimal | None:
+    """A suggested financial score from the personnel share (穗府办规〔2018〕13号: 65% floor):
+    full marks at or above the floor, in proportion below it. The evaluator decides."""
+    if share is None:
+        return None
+    if share * 1 >= floor_percent:
+        return q2(max_score)
+    return q2(Decimal(max_score) * Decimal(share) / Decimal(floor_percent))
+
+
+def within(day: date, start: date, end: date) -> bool:
+    return start <= day <= end
+
+
+def days_late(today: date, due: date) -> int:
+    return max(0, (today - due).days)
+
+
+# Escalation ladder after a deadline (days late -> level): 1 station, 2 institution,
+# 3 district, 4 city. Unknown in policy; stated defaults.
+ESCALATION_DAYS = ((15, 4), (8, 3), (4, 2), (1, 1))
+REMIND_DAYS_BEFORE = 3
+
+
+def escalation_level(late_days: int) -> int:
+    for days, level in ESCALATION_DAYS:
+        if late_days >= days:
+            return level
+    return 0
+
+
+def should_remind(today: date, due: date) -> bool:
+    return 0 <= (due - today).days <= REMIND_DAYS_BEFORE

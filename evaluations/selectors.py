@@ -1,0 +1,532 @@
+"""Reads of the evaluations app. Every list a user sees goes through ``restrict``; the board
+and the results table run a fixed number of queries whatever the number of stations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from evaluations import rules
+from evaluations.choices import (
+    GROUP_FOR_SCORER,
+    STATUS_ORDER,
+    EvaluationStatus,
+    Grade,
+    NodeLevel,
+    Phase,
+    RespondentGroup,
+    Scorer,
+)
+from evaluations.models import (
+    Cycle,
+    Evaluation,
+    EvaluatorAssignment,
+    Framework,
+    FrameworkNode,
+    Score,
+    SurveyLink,
+    SurveyResponse,
+    active_assignment_q,
+)
+from portal.scoping import VIEW
+
+# --- the indicator tree ----------------------------------------------------------------------
+
+
+@dataclass
+class Leaf:
+    """A scored leaf of a framework with the dimension it belongs to."""
+
+    id: int
+    code: str
+    name: str
+    max_score: Decimal
+    phase: str
+    scorer: str
+    method: str
+    evidence: str
+    dimension_code: str
+    dimension_name: str
+    indicator_name: str = ""
+
+
+@dataclass
+class Tree:
+    framework: Framework
+    nodes: list[FrameworkNode]
+    children: dict[int | None, list[FrameworkNode]] = field(default_factory=dict)
+    dimension_weights: dict[str, Decimal | None] = field(default_factory=dict)
+    dimension_names: dict[str, str] = field(default_factory=dict)
+    leaves: list[Leaf] = field(default_factory=list)
+
+    def leaves_for(self, phase: str) -> list[Leaf]:
+        return [lf for lf in self.leaves if _leaf_applies(lf, phase)]
+
+    def rows(self):
+        """Depth-first (node, depth) for display and export."""
+
+        def walk(parent, depth):
+            for n in self.children.get(parent, []):
+                yield n, depth
+                yield from walk(n.pk, depth + 1)
+
+        yield from walk(None, 0)
+
+
+def _leaf_applies(leaf: Leaf, phase: str) -> bool:
+    if not rules.applies_to(leaf.phase, phase):
+        return False
+    return not (leaf.scorer == Scorer.FINANCIAL and not rules.financial_applies(phase))
+
+
+_tree_cache: dict[tuple[int, object], Tree] = {}
+
+
+def framework_tree(framework: Framework) -> Tree:
+    """The framework's tree in one query; frozen versions are cached (they never change)."""
+    key = (framework.pk, framework.frozen_at)
+    if framework.frozen_at and key in _tree_cache:
+        return _tree_cache[key]
+    nodes = list(FrameworkNode.objects.filter(framework=framework).order_by("sort_order", "code"))
+    tree = Tree(framework=framework, nodes=nodes)
+    by_id = {n.pk: n for n in nodes}
+    for n in nodes:
+        tree.children.setdefault(n.parent_id, []).append(n)
+    for n in nodes:
+        if n.parent_id is None:
+            tree.dimension_weights[n.code] = n.weight
+            tree.dimension_names[n.code] = n.name
+
+    def effective_phase(n) -> str:
+        phases = []
+        while n is not None:
+            phases.append(n.phase)
+            n = by_id.get(n.parent_id)
+        narrow = [p for p in phases if p != "both"]
+        return narrow[0] if narrow else "both"
+
+    for n, _depth in tree.rows():
+        if tree.children.get(n.pk):
+            continue
+        top, chain = n, []
+        while top.parent_id is not None:
+            chain.append(top)
+            top = by_id[top.parent_id]
+        indicator = next((c for c in chain if c.level == NodeLevel.INDICATOR), None)
+        tree.leaves.append(
+            Leaf(
+                id=n.pk,
+                code=n.code,
+                name=n.name,
+                max_score=n.max_score or Decimal(0),
+                phase=effective_phase(n),
+                scorer=n.scorer,
+                method=n.method,
+                evidence=n.evidence,
+                dimension_code=top.code,
+                dimension_name=top.name,
+                indicator_name=indicator.name if indicator and indicator is not n else "",
+            )
+        )
+    if framework.frozen_at:
+        _tree_cache[key] = tree
+    return tree
+
+
+def framework_list(user):
+    return (
+        Framework.objects.restrict(user, VIEW)
+        .annotate(
+            node_count=Count("nodes", distinct=True), cycle_count=Count("cycles", distinct=True)
+        )
+        .order_by("code", "-version")
+    )
+
+
+def framework_problems(tree: Tree) -> list[str]:
+    """What keeps a framework from being used: leaves without a maximum, no leaves at all."""
+    from django.utils.translation import gettext as _
+
+    problems = []
+    if not tree.leaves:
+        problems.append(_("指标体系没有任何评分项。"))
+    for leaf in tree.leaves:
+        if not leaf.max_score:
+            problems.append(
+                _("“%(code)s %(name)s”未设满分。") % {"code": leaf.code, "name": leaf.name}
+            )
+    for phase in Phase.values:
+        if tree.leaves and not tree.leaves_for(phase):
+            problems.append(_("没有适用于%(phase)s的评分项。") % {"phase": Phase(phase).label})
+    return problems
+
+
+# --- cycles and the board --------------------------------------------------------------------
+
+
+def cycle_list(user):
+    return Cycle.objects.restrict(user, VIEW).select_related("framework", "policy_version")
+
+
+def evaluations_in_scope(user, cycle: Cycle | None = None):
+    qs = Evaluation.objects.restrict(user, VIEW)
+    if cycle is not None:
+        qs = qs.filter(cycle=cycle)
+    return qs
+
+
+def late_q(cycle: Cycle, today: date) -> Q:
+    """Evaluations behind their cycle's dates: self-assessment not in by its due date, or not
+    scored by the scoring deadline, or an appeal not answered by the appeal deadline."""
+    cond = Q(pk__in=[])
+    if today > cycle.self_due_on:
+        cond |= Q(status=EvaluationStatus.NOT_STARTED)
+    if today > cycle.scoring_due_on:
+        cond |= Q(status__in=[EvaluationStatus.NOT_STARTED, EvaluationStatus.SUBMITTED])
+    if today > cycle.appeal_due_on:
+        cond |= Q(status=EvaluationStatus.IN_APPEAL)
+    return cond
+
+
+BOARD_DISTRICTS = 60
+CHART_DISTRICTS = 30
+
+
+def cycle_board(user, cycle: Cycle, today: date | None = None) -> dict:
+    """Progress per district and status, late counts: one aggregate query."""
+    today = today or timezone.localdate()
+    late = late_q(cycle, today)
+    aggregates = {s: Count("pk", filter=Q(status=s)) for s in STATUS_ORDER}
+    rows = list(
+        evaluations_in_scope(user, cycle)
+        .order_by()
+        .values("station__district_id", "station__district__code", "station__district__name")
+        .annotate(total=Count("pk"), late=Count("pk", filter=late), **aggregates)
+        .order_by("station__district__code")
+    )
+    totals = dict.fromkeys(STATUS_ORDER, 0) | {"total": 0, "late": 0}
+    districts = []
+    for r in rows:
+        for k in totals:
+            totals[k] += r[k]
+        districts.append(
+            {
+                "id": r["station__district_id"],
+                "code": r["station__district__code"],
+                "name": r["station__district__name"],
+                "total": r["total"],
+                "late": r["late"],
+                "statuses": [r[s] for s in STATUS_ORDER],
+                "done_percent": round(100 * r[EvaluationStatus.PUBLISHED] / r["total"])
+                if r["total"]
+                else 0,
+            }
+        )
+    return {
+        "cycle": cycle,
+        "today": today,
+        "districts": districts,
+        "totals": totals,
+        "statuses": [(s, EvaluationStatus(s).label, totals[s]) for s in STATUS_ORDER],
+    }
+
+
+def evaluation_list(user, cycle: Cycle | None = None, today: date | None = None):
+    """Rows of a list: station, district, institution, cycle; ``is_late`` annotated per cycle
+    dates in SQL (a CASE over the joined cycle), never per row in Python."""
+    from django.db.models import BooleanField, Case, F, Value, When
+
+    today = today or timezone.localdate()
+    qs = evaluations_in_scope(user, cycle).select_related(
+        "station", "station__district", "station__subdistrict", "institution", "cycle"
+    )
+    return qs.annotate(
+        is_late=Case(
+            When(
+                Q(status=EvaluationStatus.NOT_STARTED) & Q(cycle__self_due_on__lt=today),
+                then=Value(True),
+            ),
+            When(
+                Q(status__in=[EvaluationStatus.NOT_STARTED, EvaluationStatus.SUBMITTED])
+                & Q(cycle__scoring_due_on__lt=today),
+                then=Value(True),
+            ),
+            When(
+                Q(status=EvaluationStatus.IN_APPEAL) & Q(cycle__appeal_due_on__lt=today),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        district_code=F("station__district__code"),
+    )
+
+
+def results_table(user, cycle: Cycle):
+    """Scored or published evaluations of a cycle with district rank (window function)."""
+    from django.db.models import F, Window
+    from django.db.models.functions import Rank
+
+    return (
+        evaluations_in_scope(user, cycle)
+        .filter(total__isnull=False)
+        .select_related("station", "station__district", "institution")
+        .annotate(
+            district_rank=Window(
+                Rank(), partition_by=[F("station__district_id")], order_by=F("total").desc()
+            )
+        )
+        .order_by("-total", "station__code")
+    )
+
+
+def grade_distribution(user, cycle: Cycle) -> dict:
+    """Per district: how many of each grade (one query), for the chart."""
+    grades = [g.value for g in Grade]
+    rows = list(
+        evaluations_in_scope(user, cycle)
+        .filter(total__isnull=False)
+        .order_by()
+        .values("station__district_id", "station__district__code", "station__district__name")
+        .annotate(**{g: Count("pk", filter=Q(grade=g)) for g in grades})
+        .order_by("station__district__code")
+    )
+    if len(rows) > CHART_DISTRICTS:
+        rows = sorted(rows, key=lambda r: -sum(r[g] for g in grades))[:CHART_DISTRICTS]
+        rows.sort(key=lambda r: r["station__district__code"])
+    return {
+        "district_ids": [r["station__district_id"] for r in rows],
+        "districts": [r["station__district__name"] for r in rows],
+        "grades": [
+            {"key": g, "label": str(Grade(g).label), "counts": [r[g] for r in rows]} for g in grades
+        ],
+    }
+
+
+def station_history(user, station) -> list[Evaluation]:
+    return list(
+        Evaluation.objects.restrict(user, VIEW)
+        .filter(station=station)
+        .select_related("cycle", "institution")
+        .order_by("cycle__service_year", "cycle__phase")
+    )
+
+
+def previous_evaluation(evaluation: Evaluation) -> Evaluation | None:
+    """The same station's latest earlier evaluation with a result."""
+    earlier = (
+        Evaluation.objects.filter(station_id=evaluation.station_id, total__isnull=False)
+        .exclude(pk=evaluation.pk)
+        .filter(
+            Q(cycle__service_year__lt=evaluation.cycle.service_year)
+            | Q(cycle__service_year=evaluation.cycle.service_year, cycle__phase=Phase.MIDTERM)
+            & ~Q(cycle__phase=evaluation.cycle.phase)
+        )
+        .select_related("cycle")
+        .order_by("-cycle__service_year", "-cycle__phase")
+    )
+    return earlier.first()
+
+
+def district_rank(evaluation: Evaluation) -> tuple[int | None, int]:
+    """Rank of the evaluation's total among its district's in the cycle, and how many."""
+    if evaluation.total is None:
+        return None, 0
+    peers = Evaluation.objects.filter(
+        cycle_id=evaluation.cycle_id,
+        station__district_id=evaluation.station.district_id,
+        total__isnull=False,
+    )
+    agg = peers.aggregate(n=Count("pk"), above=Count("pk", filter=Q(total__gt=evaluation.total)))
+    return agg["above"] + 1, agg["n"]
+
+
+# --- one evaluation --------------------------------------------------------------------------
+
+
+def evaluation_get(user, pk: int) -> Evaluation:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        Evaluation.objects.restrict(user, VIEW).select_related(
+            "cycle",
+            "cycle__framework",
+            "cycle__policy_version",
+            "station",
+            "station__district",
+            "station__subdistrict",
+            "institution",
+            "policy_version",
+            "framework",
+        ),
+        pk=pk,
+    )
+
+
+def survey_means(evaluation_ids) -> dict[tuple[int, str], tuple[Decimal, int]]:
+    """(evaluation id, group) -> (mean of the answers' means, count), one query."""
+    from django.db.models import Avg
+
+    rows = (
+        SurveyResponse.objects.filter(evaluation_id__in=evaluation_ids)
+        .order_by()
+        .values("evaluation_id", "group")
+        .annotate(mean=Avg("mean"), n=Count("pk"))
+    )
+    return {(r["evaluation_id"], r["group"]): (Decimal(r["mean"]), r["n"]) for r in rows}
+
+
+def survey_rates(user, cycle: Cycle) -> list[dict]:
+    """Per station and group: links issued, answered, response rate (one query)."""
+    rows = (
+        SurveyLink.objects.restrict(user, VIEW)
+        .filter(evaluation__cycle=cycle)
+        .order_by()
+        .values(
+            "evaluation_id",
+            "evaluation__station__code",
+            "evaluation__station__name",
+            "evaluation__station__district__name",
+            "group",
+        )
+        .annotate(issued=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
+        .order_by("evaluation__station__code", "group")
+    )
+    out = []
+    for r in rows:
+        out.append(
+            {
+                "evaluation_id": r["evaluation_id"],
+                "code": r["evaluation__station__code"],
+                "station": r["evaluation__station__name"],
+                "district": r["evaluation__station__district__name"],
+                "group": RespondentGroup(r["group"]).label,
+                "issued": r["issued"],
+                "answered": r["answered"],
+                "rate": round(100 * r["answered"] / r["issued"]) if r["issued"] else 0,
+            }
+        )
+    return out
+
+
+def active_evaluator_ids(evaluation: Evaluation, on: date | None = None) -> list[int]:
+    on = on or timezone.localdate()
+    return list(
+        EvaluatorAssignment.objects.filter(
+            active_assignment_q(on), evaluation=evaluation
+        ).values_list("evaluator_id", flat=True)
+    )
+
+
+def evaluator_has(user, evaluation: Evaluation, on: date | None = None) -> bool:
+    on = on or timezone.localdate()
+    return EvaluatorAssignment.objects.filter(
+        active_assignment_q(on), evaluation=evaluation, evaluator=user
+    ).exists()
+
+
+def scores_by_node(evaluation: Evaluation) -> dict[int, Score]:
+    return {s.node_id: s for s in evaluation.scores.select_related("scored_by")}
+
+
+def evaluations_with_flags(qs):
+    """Annotate whether an appeal exists (for lists)."""
+    from evaluations.models import Appeal
+
+    return qs.annotate(has_appeal=Exists(Appeal.objects.filter(evaluation=OuterRef("pk"))))
+
+
+def last_results_cycle(before: Cycle | None = None) -> Cycle | None:
+    qs = Cycle.objects.filter(
+        Exists(Evaluation.objects.filter(cycle=OuterRef("pk"), total__isnull=False))
+    )
+    return qs.order_by("-service_year", "-phase").first()
+
+
+def what_if(user, draft: Framework, cycle: Cycle) -> list[dict]:
+    """Per station: the last cycle's total and grade, and what they would be under ``draft``.
+
+    Saved scores carry over by indicator code, scaled to the new maximum; a new indicator with
+    no saved score counts nothing and is reported as missing.
+    """
+    old_tree = framework_tree(cycle.framework)
+    new_tree = framework_tree(draft)
+    new_leaves = new_tree.leaves_for(cycle.phase)
+    old_by_id = {lf.id: lf for lf in old_tree.leaves}
+    policy = cycle.policy_version
+    if policy is None:
+        from portal.selectors import policy_for_service_year
+
+        policy = policy_for_service_year(cycle.service_year)
+    evaluations = list(
+        evaluations_in_scope(user, cycle)
+        .filter(total__isnull=False)
+        .select_related("station", "station__district")
+        .order_by("station__code")
+    )
+    fractions: dict[int, dict[str, Decimal]] = {}
+    for ev_id, node_id, score in (
+        Score.objects.filter(evaluation__in=[e.pk for e in evaluations])
+        .values_list("evaluation_id", "node_id", "score")
+        .iterator()
+    ):
+        leaf = old_by_id.get(node_id)
+        if leaf and leaf.max_score:
+            fractions.setdefault(ev_id, {})[leaf.code] = Decimal(score) / leaf.max_score
+    out = []
+    for ev in evaluations:
+        have = fractions.get(ev.pk, {})
+        leaves = [
+            rules.LeafScore(
+                lf.dimension_code,
+                lf.max_score,
+                (have[lf.code] * lf.max_score) if lf.code in have else None,
+            )
+            for lf in new_leaves
+        ]
+        new_total = rules.total_score(leaves, new_tree.dimension_weights)
+        new_grade = rules.grade_for_policy(new_total, policy)
+        out.append(
+            {
+                "station": ev.station,
+                "district": ev.station.district.name,
+                "old_total": ev.total,
+                "old_grade": Grade(ev.grade).label if ev.grade else "",
+                "new_total": new_total,
+                "new_grade": Grade(new_grade).label,
+                "change": new_total - ev.total,
+                "grade_changed": new_grade != ev.grade,
+                "missing": sum(1 for lf in new_leaves if lf.code not in have),
+            }
+        )
+    return out
+
+
+def trend(history: list[Evaluation]) -> dict:
+    return {
+        "labels": [
+            f"{e.cycle.service_year}{e.cycle.get_phase_display()}"
+            for e in history
+            if e.total is not None
+        ],
+        "totals": [float(e.total) for e in history if e.total is not None],
+    }
+
+
+def to_do_counts(user) -> dict:
+    """Counts for the home page's to-do list, one query per role family."""
+    qs = Evaluation.objects.restrict(user, VIEW).filter(cycle__status="open")
+    return qs.aggregate(
+        not_started=Count("pk", filter=Q(status=EvaluationStatus.NOT_STARTED)),
+        submitted=Count("pk", filter=Q(status=EvaluationStatus.SUBMITTED)),
+        in_appeal=Count("pk", filter=Q(status=EvaluationStatus.IN_APPEAL)),
+        scored=Count("pk", filter=Q(status=EvaluationStatus.SCORED)),
+        first_due=Max("cycle__self_due_on"),
+    )
+
+
+__all__ = ["GROUP_FOR_SCORER", "Subquery"]

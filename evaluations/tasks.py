@@ -1,0 +1,43 @@
+"""Celery tasks of the evaluations app: thin, idempotent wrappers around services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from evaluations import services
+
+
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
+def open_due_cycles() -> int:
+    """Open every cycle whose opening date has come (a rerun creates nothing twice)."""
+    return sum(r.created for r in services.cycles_open_due())
+
+
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
+def send_reminders() -> int:
+    """Remind before each deadline, escalate after it (dedupe keys: never twice)."""
+    return services.reminders_send_all()
+
+
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
+def compute_results(cycle_id: int) -> int:
+    from evaluations.models import Cycle
+
+    return services.results_compute_cycle(cycle=Cycle.objects.get(pk=cycle_id))
+
+
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
+def compute_due_results() -> int:
+    """After the scoring deadline, compute the draft results of every complete evaluation."""
+    from django.utils import timezone
+
+    from evaluations.choices import CycleStatus
+    from evaluations.models import Cycle
+
+    today = timezone.localdate()
+    return sum(
+        services.results_compute_cycle(cycle=c)
+        for c in Cycle.objects.filter(
+            status=CycleStatus.OPEN, scoring_due_on__lt=today, appeal_starts_on__gte=today
+        )
+    )

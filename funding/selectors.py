@@ -1,0 +1,359 @@
+"""Reads of the funding app. Every list runs a fixed number of queries whatever its length.
+
+``with_floor_checks`` is the SQL twin of ``funding.rules.personnel_floor_check``: the same
+division-free comparison ``personnel * 12 * 100 >= fee * floor * months`` evaluated by the
+database. Money and percentages are first turned into whole fen and basis points
+(``ROUND(x * 100)``) because SQLite keeps decimals as binary floats; on PostgreSQL the
+arithmetic is exact numeric either way. The largest product (about 3e8 fen x 12 x 10^4) stays
+far below 2^53, so even SQLite's floats hold it exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Round
+from django.db.models.lookups import GreaterThanOrEqual
+
+from funding.choices import (
+    COMPLIANCE_RANK,
+    PERSONNEL_CATEGORIES,
+    BudgetCategory,
+    ComplianceStatus,
+    ReportStatus,
+    ResourceKind,
+)
+from funding.models import Budget, FundingYear, SocialResource, SpendingReport
+from portal.scoping import VIEW
+
+SHARE = DecimalField(max_digits=9, decimal_places=4)
+CENT = Decimal("0.01")
+
+
+def _hundredths(field: str):
+    """A money or percent column as a whole number of hundredths (fen, basis points)."""
+    return Round(F(field) * Value(100))
+
+
+def _meets_floor(personnel: str, months):
+    """``personnel * 12 * 100 >= fee * floor * months`` in the database, exactly.
+
+    In hundredths both sides gain a factor 100 x 100 except the personnel side's own 100:
+    ``fen(personnel) * 12 * 100 * 100 >= fen(fee) * bp(floor) * months``.
+    """
+    return GreaterThanOrEqual(
+        _hundredths(personnel) * Value(12 * 100 * 100),
+        _hundredths("fee") * _hundredths("floor_percent") * months,
+    )
+
+
+def with_floor_checks(qs: QuerySet) -> QuerySet:
+    """Annotate a FundingYear queryset with the floor verdicts and the board status.
+
+    ``planned_ok`` (budget), ``projected_ok`` (run rate of the months reported), ``final_ok``
+    (the whole year's actual), ``status`` and ``status_rank`` (worst first), and the shares
+    for sorting (display values come from ``funding.rules`` on the row's own figures).
+    """
+    qs = qs.annotate(
+        planned_ok=Case(
+            When(planned_personnel__isnull=True, then=Value(None)),
+            default=_meets_floor("planned_personnel", Value(12)),
+            output_field=BooleanField(null=True),
+        ),
+        projected_ok=Case(
+            When(months_reported=0, then=Value(None)),
+            default=_meets_floor("actual_personnel", F("months_reported")),
+            output_field=BooleanField(null=True),
+        ),
+        final_ok=_meets_floor("actual_personnel", Value(12)),
+    )
+    # (condition, status) in order of precedence; status and rank share the conditions so
+    # the rank is not computed from a nested copy of the status expression.
+    verdicts = [
+        (Q(final=True, final_ok=True), ComplianceStatus.PASSED),
+        (Q(final=True), ComplianceStatus.FAILED),
+        (Q(months_reported__gt=0, projected_ok=True), ComplianceStatus.ON_TRACK),
+        (Q(months_reported__gt=0), ComplianceStatus.PROJECTED_UNDER),
+        (Q(planned_ok=False), ComplianceStatus.PLANNED_UNDER),
+    ]
+    status = Case(
+        *[When(cond, then=Value(value.value)) for cond, value in verdicts],
+        default=Value(ComplianceStatus.NO_DATA.value),
+    )
+    rank = Case(
+        *[When(cond, then=Value(COMPLIANCE_RANK[value])) for cond, value in verdicts],
+        default=Value(COMPLIANCE_RANK[ComplianceStatus.NO_DATA]),
+        output_field=IntegerField(),
+    )
+    projected_share = Case(
+        When(months_reported=0, then=Value(None)),
+        default=ExpressionWrapper(
+            F("actual_personnel") * Value(Decimal("1200")) / (F("fee") * F("months_reported")),
+            output_field=SHARE,
+        ),
+        output_field=SHARE,
+    )
+    return qs.annotate(status=status, status_rank=rank, projected_share=projected_share)
+
+
+def funding_year_board(
+    user,
+    *,
+    service_year: int,
+    district=None,
+    institution=None,
+    project: str = "comprehensive",
+    status: str = "",
+) -> QuerySet:
+    """The compliance board: every contract-year in scope, worst first.
+
+    One query for the page (plus the count), whatever the number of rows.
+    """
+    qs = FundingYear.objects.restrict(user, VIEW).filter(service_year=service_year)
+    if project == "comprehensive":
+        qs = qs.filter(is_comprehensive=True)
+    elif project == "special":
+        qs = qs.filter(is_comprehensive=False)
+    if district:
+        qs = qs.filter(district=district)
+    if institution:
+        qs = qs.filter(institution=institution)
+    qs = with_floor_checks(qs)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.select_related("station", "district", "institution", "contract__kind").order_by(
+        "status_rank", F("projected_share").asc(nulls_last=True), "station__code"
+    )
+
+
+def board_summary(qs: QuerySet) -> dict[str, int]:
+    """Count per status over a board queryset (one aggregate query)."""
+    counts = {s.value: 0 for s in ComplianceStatus}
+    for row in qs.order_by().values("status").annotate(n=Count("pk")):
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+@dataclass(frozen=True)
+class PersonnelShare:
+    """What the final evaluation's financial part reads for a station's service year."""
+
+    station_id: int
+    service_year: int
+    fee: Decimal
+    personnel: Decimal
+    months_reported: int
+    share: Decimal | None
+    floor_percent: Decimal
+    passed: bool | None
+    final: bool
+    policy_version_id: int
+
+
+def personnel_share_for(station_id: int, service_year: int) -> PersonnelShare | None:
+    """The personnel share of a station's comprehensive project for a year.
+
+    Final years give the recorded result and the policy version that judged it; open years
+    give the actual share so far (of the fee, over the months reported) with ``passed`` from
+    the run-rate projection. ``None`` when the station had no comprehensive contract then.
+    """
+    from funding.rules import personnel_floor_check
+
+    fy = (
+        FundingYear.objects.filter(
+            station_id=station_id, service_year=service_year, is_comprehensive=True
+        )
+        .order_by("-months_reported")
+        .first()
+    )
+    if fy is None:
+        return None
+    if fy.final:
+        share, passed = fy.final_share, fy.final_passed
+    elif fy.months_reported:
+        check = personnel_floor_check(
+            personnel=fy.actual_personnel,
+            fee=fy.fee,
+            floor_percent=fy.floor_percent,
+            months_covered=fy.months_reported,
+        )
+        share, passed = check.share, check.passed
+    else:
+        share, passed = None, None
+    return PersonnelShare(
+        station_id=station_id,
+        service_year=service_year,
+        fee=fy.fee,
+        personnel=fy.actual_personnel,
+        months_reported=fy.months_reported,
+        share=share,
+        floor_percent=fy.floor_percent,
+        passed=passed,
+        final=fy.final,
+        policy_version_id=fy.policy_version_id,
+    )
+
+
+CATEGORIES = [c.value for c in BudgetCategory]
+
+
+def _sums(prefix: str) -> dict:
+    return {f"{prefix}_{c}": Sum(f"{prefix}_{c}") for c in CATEGORIES}
+
+
+def spending_overview(user, *, service_year: int, district=None, project: str = "all") -> dict:
+    """City-wide spending: by district and category for a year, and by year (two queries)."""
+    qs = FundingYear.objects.restrict(user, VIEW)
+    if project == "comprehensive":
+        qs = qs.filter(is_comprehensive=True)
+    elif project == "special":
+        qs = qs.filter(is_comprehensive=False)
+    if district:
+        qs = qs.filter(district=district)
+    aggregates = {
+        "fee": Sum("fee"),
+        "stations": Count("station_id", distinct=True),
+        **_sums("planned"),
+        **_sums("actual"),
+    }
+    by_district = list(
+        qs.filter(service_year=service_year)
+        .order_by()
+        .values("district_id", "district__code", "district__name")
+        .annotate(**aggregates)
+        .order_by("district__code")
+    )
+    by_year = list(
+        qs.order_by().values("service_year").annotate(**aggregates).order_by("service_year")
+    )
+    for row in by_district + by_year:
+        for key, value in list(row.items()):
+            if isinstance(value, Decimal):
+                row[key] = value.quantize(CENT)
+        row["actual_total"] = sum((row[f"actual_{c}"] or Decimal("0")) for c in CATEGORIES)
+        row["planned_total"] = sum((row[f"planned_{c}"] or Decimal("0")) for c in CATEGORIES)
+        row["actual_personnel"] = sum(
+            (row[f"actual_{c}"] or Decimal("0")) for c in PERSONNEL_CATEGORIES
+        )
+    totals = {"fee": sum((r["fee"] or Decimal("0")) for r in by_district)}
+    for c in CATEGORIES:
+        totals[f"actual_{c}"] = sum((r[f"actual_{c}"] or Decimal("0")) for r in by_district)
+        totals[f"planned_{c}"] = sum((r[f"planned_{c}"] or Decimal("0")) for r in by_district)
+    totals["actual_total"] = sum(r["actual_total"] for r in by_district)
+    totals["planned_total"] = sum(r["planned_total"] for r in by_district)
+    return {"by_district": by_district, "by_year": by_year, "totals": totals}
+
+
+def overview_chart_data(overview: dict) -> dict:
+    """Plain numbers (floats are fine for drawing; the tables show the Decimal figures)."""
+    labels = dict(BudgetCategory.choices)
+    return {
+        "districts": [r["district__name"] for r in overview["by_district"]],
+        "categories": [str(labels[c]) for c in CATEGORIES],
+        "series": [
+            [float(r[f"actual_{c}"] or 0) for r in overview["by_district"]] for c in CATEGORIES
+        ],
+        "years": [r["service_year"] for r in overview["by_year"]],
+        "year_actual": [float(r["actual_total"]) for r in overview["by_year"]],
+        "year_personnel": [float(r["actual_personnel"]) for r in overview["by_year"]],
+        "year_fee": [float(r["fee"] or 0) for r in overview["by_year"]],
+    }
+
+
+def social_resource_totals(
+    user, *, service_year: int, by: str = "district", district=None
+) -> list[dict]:
+    """Totals per ``station``, ``district`` or ``city`` for a year: money by kind (yuan) and
+    time-bank hours (= credits, 1 hour = 1 credit). One query."""
+    qs = SocialResource.objects.restrict(user, VIEW).filter(service_year=service_year)
+    if district:
+        qs = qs.filter(station__district=district)
+    group = {
+        "station": ["station_id", "station__code", "station__name", "station__district__name"],
+        "district": ["station__district_id", "station__district__code", "station__district__name"],
+        "city": [],
+    }[by]
+    sums = {
+        kind.value: Sum("amount", filter=Q(kind=kind))
+        for kind in ResourceKind
+        if kind != ResourceKind.TIME_BANK
+    }
+    sums["hours"] = Sum("hours", filter=Q(kind=ResourceKind.TIME_BANK))
+    sums["entries"] = Count("pk")
+    if group:
+        rows = list(qs.order_by().values(*group).annotate(**sums).order_by(group[1]))
+    else:
+        rows = [qs.aggregate(**sums)]
+    for row in rows:
+        # SQLite sums decimals as floats-turned-Decimal ("3.5"): state money to the fen.
+        for key, value in list(row.items()):
+            if isinstance(value, Decimal):
+                row[key] = value.quantize(CENT)
+        row["money_total"] = sum(
+            (row[k.value] or Decimal("0")) for k in ResourceKind if k != ResourceKind.TIME_BANK
+        )
+        row["credits"] = row["hours"] or Decimal("0")
+    return rows
+
+
+def budget_list(user) -> QuerySet:
+    return Budget.objects.restrict(user, VIEW).select_related(
+        "station", "contract", "contract__kind", "contract__institution"
+    )
+
+
+def budget_history(budget: Budget) -> QuerySet:
+    """Every version of a contract's budget, newest first."""
+    return (
+        Budget.objects.filter(contract_id=budget.contract_id)
+        .select_related("submitted_by", "decided_by", "policy_version")
+        .order_by("-revision")
+    )
+
+
+def report_list(user) -> QuerySet:
+    return SpendingReport.objects.restrict(user, VIEW).select_related(
+        "station", "contract", "contract__kind"
+    )
+
+
+def station_funding(user, station, *, service_year: int) -> dict:
+    """What the station's funding tab shows: the year's records, budgets and reports."""
+    years = list(
+        with_floor_checks(FundingYear.objects.restrict(user, VIEW).filter(station=station))
+        .select_related("contract__kind")
+        .order_by("-service_year", "-is_comprehensive")[:12]
+    )
+    budgets = list(
+        Budget.objects.restrict(user, VIEW)
+        .filter(station=station, service_year=service_year)
+        .select_related("contract__kind")
+        .order_by("contract_id", "-revision")
+    )
+    reports = list(
+        SpendingReport.objects.restrict(user, VIEW)
+        .filter(station=station, service_year=service_year)
+        .select_related("contract__kind")
+        .order_by("contract_id", "period_start")
+    )
+    return {
+        "years": years,
+        "budgets": budgets,
+        "reports": reports,
+        "pending_reports": sum(1 for r in reports if r.status == ReportStatus.SUBMITTED),
+    }

@@ -1,0 +1,142 @@
+"""Helpers shared by the funding services: line validation, the optimistic lock, policy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from funding.choices import CATEGORY_ORDER, PERSONNEL_CATEGORIES, BudgetCategory
+from funding.rules import money_problem
+from portal.errors import Conflict
+from portal.selectors import PolicyMissing, policy_for_service_year
+from stations.choices import BINDING_CONTRACT_STATUSES
+
+STALE = (
+    "保存失败：该%(what)s已被他人修改（您编辑的是第%(yours)s次修改，当前为第%(current)s次）。"
+    "请刷新页面，核对最新内容后再提交。"
+)
+VERSION_REQUIRED = "缺少修改序号（version），无法确认您编辑的是最新内容。"
+LINE_PROBLEM = "第%(n)s行「%(category)s」：%(problem)s"
+LINE_BAD_CATEGORY = "第%(n)s行：科目「%(category)s」不是可选科目之一。"
+LINE_DUPLICATE = "第%(n)s行：科目「%(category)s」重复，每个科目只能填一行。"
+LINE_NOT_A_NUMBER = "第%(n)s行「%(category)s」：金额不是有效数字。"
+NO_POLICY_FOR_YEAR = "%(year)s年度没有适用的政策参数版本，请联系市级管理员。"
+CONTRACT_NOT_IN_FORCE = (
+    "合同 %(code)s 状态为「%(status)s」或已于 %(ends)s 结束，不是在履行的合同，不能编制预算。"
+)
+CONTRACT_NOT_BINDING = "合同 %(code)s 状态为「%(status)s」，不能填报支出。"
+
+
+def policy_for_year(year: int):
+    try:
+        return policy_for_service_year(year)
+    except PolicyMissing as exc:
+        raise ValidationError(_(NO_POLICY_FOR_YEAR) % {"year": year}) from exc
+
+
+def clean_lines(lines: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Validate ``[{category, amount, note}]``: every problem listed, naming line and rule."""
+    labels = dict(BudgetCategory.choices)
+    errors: list[str] = []
+    seen: set[str] = set()
+    cleaned = []
+    for n, line in enumerate(lines, start=1):
+        category = str(line.get("category", "")).strip()
+        label = str(labels.get(category, category))
+        if category not in labels:
+            errors.append(_(LINE_BAD_CATEGORY) % {"n": n, "category": category})
+            continue
+        if category in seen:
+            errors.append(_(LINE_DUPLICATE) % {"n": n, "category": label})
+            continue
+        seen.add(category)
+        raw = line.get("amount")
+        try:
+            amount = Decimal(str(raw).strip().replace(",", "")) if raw not in (None, "") else None
+        except InvalidOperation:
+            amount = None
+        if amount is None or not amount.is_finite():
+            errors.append(_(LINE_NOT_A_NUMBER) % {"n": n, "category": label})
+            continue
+        problem = money_problem(amount)
+        if problem:
+            errors.append(_(LINE_PROBLEM) % {"n": n, "category": label, "problem": _(problem)})
+            continue
+        cleaned.append(
+            {
+                "category": category,
+                "amount": amount,
+                "note": str(line.get("note") or "").strip()[:300],
+            }
+        )
+    if errors:
+        raise ValidationError({"lines": errors})
+    cleaned.sort(key=lambda line: CATEGORY_ORDER.index(line["category"]))
+    return cleaned
+
+
+def totals(lines: Iterable[Mapping[str, Any]]) -> tuple[Decimal, Decimal]:
+    """``(total, personnel)`` of cleaned lines, exact."""
+    total = personnel = Decimal("0.00")
+    for line in lines:
+        total += line["amount"]
+        if line["category"] in PERSONNEL_CATEGORIES:
+            personnel += line["amount"]
+    return total, personnel
+
+
+def claim_version(obj, version, *, what: str) -> None:
+    """Optimistic lock: bump ``obj.version`` only if it is still ``version``, or 409.
+
+    A conditional UPDATE is atomic on every backend, so of two editors who loaded the same
+    version exactly one wins; the other gets a Conflict naming both versions.
+    """
+    if version in (None, ""):
+        raise ValidationError({"version": _(VERSION_REQUIRED)})
+    try:
+        version = int(version)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError({"version": _(VERSION_REQUIRED)}) from exc
+    model = type(obj)
+    claimed = model.objects.filter(pk=obj.pk, version=version).update(version=F("version") + 1)
+    if not claimed:
+        current = model.objects.filter(pk=obj.pk).values_list("version", flat=True).first()
+        raise Conflict(_(STALE) % {"what": what, "yours": version, "current": current})
+    obj.version = version + 1
+
+
+def contract_open_for_budget(contract, today: date | None = None) -> None:
+    today = today or timezone.localdate()
+    if contract.status not in BINDING_CONTRACT_STATUSES or contract.ends_on < today:
+        raise ValidationError(
+            {
+                "contract": _(CONTRACT_NOT_IN_FORCE)
+                % {
+                    "code": contract.code,
+                    "status": contract.get_status_display(),
+                    "ends": contract.ends_on.isoformat(),
+                }
+            }
+        )
+
+
+def contract_binding(contract) -> None:
+    if contract.status not in BINDING_CONTRACT_STATUSES:
+        raise ValidationError(
+            {
+                "contract": _(CONTRACT_NOT_BINDING)
+                % {"code": contract.code, "status": contract.get_status_display()}
+            }
+        )
+
+
+def after_commit(fn) -> None:
+    transaction.on_commit(fn)

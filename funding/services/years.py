@@ -1,0 +1,490 @@
+"""The yearly record of each contract: refresh, projection warnings, late reports, year end."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from funding.choices import (
+    COUNTED_REPORT_STATUSES,
+    DEFAULT_PERIOD_KIND,
+    MONTHS_IN_PERIOD,
+    PERIODS_IN_YEAR,
+    REPORT_DUE_DAYS,
+    REPORT_ESCALATE_DAYS,
+    BudgetCategory,
+    BudgetStatus,
+    ReportStatus,
+)
+from funding.models import APPROVE, Budget, BudgetLine, FundingYear, SpendingLine, SpendingReport
+from funding.rules import money, personnel_floor_check
+from funding.services.common import policy_for_year
+from portal.errors import Conflict
+from portal.scoping import ensure_may
+from stations.models import Contract
+
+ZERO = Decimal("0.00")
+# Unknown in policy: a year's result is final once all twelve months are confirmed, or this
+# many days after the year ends, whichever comes first (stated default).
+FINALISE_GRACE_DAYS = 90
+CATEGORY_FIELDS = [c.value for c in BudgetCategory]
+REFRESH_FIELDS = (
+    [
+        "district_id",
+        "institution_id",
+        "is_comprehensive",
+        "fee",
+        "policy_version_id",
+        "floor_percent",
+        "budget_id",
+        "planned_personnel",
+        "actual_total",
+        "actual_personnel",
+        "months_reported",
+        "refreshed_at",
+    ]
+    + [f"planned_{c}" for c in CATEGORY_FIELDS]
+    + [f"actual_{c}" for c in CATEGORY_FIELDS]
+)
+ALREADY_FINAL = "%(year)s年度结果已于 %(on)s 确定，不能重复确定。"
+YEAR_NOT_OVER = "%(year)s年度尚未结束，不能确定年度结果。"
+
+PROJECTION_TITLE = "人员经费预计不达标：%(station)s（%(year)s年度）"
+PROJECTION_BODY = (
+    "按已报告 %(months)s 个月的支出速度（月均人员经费 × 12）推算，年末人员经费约 %(projected)s 元，"
+    "占项目经费 %(share)s%%，低于 %(floor)s%% 的下限，预计还差 %(shortfall)s 元。"
+    "请在年底前调整支出安排。"
+)
+LATE_TITLE = "支出报告逾期：%(station)s %(period)s"
+LATE_BODY = "%(period)s应于 %(due)s 前提交，已逾期 %(days)s 天。未提交的期间：%(missing)s。"
+ESCALATE_TITLE = "支出报告逾期未交（已升级至区民政局）：%(station)s %(period)s"
+
+
+def funding_years_refresh(*, service_year: int, contract_ids=None) -> int:
+    """Recompute the yearly record of every binding contract of a year (or of some).
+
+    Set-based: a handful of aggregate queries and one bulk write, whatever the number of
+    stations, so the periodic run stays inside a minute at nation scale. Final years are
+    left as they were judged.
+    """
+    policy = policy_for_year(service_year)
+    contracts = Contract.objects.binding().filter(service_year=service_year)
+    if contract_ids is not None:
+        contracts = contracts.filter(pk__in=list(contract_ids))
+    rows = list(
+        contracts.values(
+            "id",
+            "station_id",
+            "station__district_id",
+            "institution_id",
+            "is_comprehensive",
+            "annual_fee",
+        )
+    )
+    if not rows:
+        return 0
+    ids = [r["id"] for r in rows]
+    chosen: dict[int, dict] = {}
+    for b in Budget.objects.filter(
+        contract_id__in=ids, status__in=[BudgetStatus.APPROVED, BudgetStatus.SUBMITTED]
+    ).values("id", "contract_id", "status", "personnel"):
+        current = chosen.get(b["contract_id"])
+        if current is None or (
+            current["status"] != BudgetStatus.APPROVED and b["status"] == BudgetStatus.APPROVED
+        ):
+            chosen[b["contract_id"]] = b
+    planned: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    budget_contract = {b["id"]: c for c, b in chosen.items()}
+    for line in BudgetLine.objects.filter(budget_id__in=list(budget_contract)).values(
+        "budget_id", "category", "amount"
+    ):
+        planned[budget_contract[line["budget_id"]]][line["category"]] = line["amount"]
+    actual: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for line in (
+        SpendingLine.objects.filter(
+            report__contract_id__in=ids, report__status__in=COUNTED_REPORT_STATUSES
+        )
+        .values("report__contract_id", "category")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        actual[line["report__contract_id"]][line["category"]] = line["total"]
+    months = dict(
+        SpendingReport.objects.filter(contract_id__in=ids, status__in=COUNTED_REPORT_STATUSES)
+        .values("contract_id")
+        .annotate(m=Sum("months"))
+        .order_by()
+        .values_list("contract_id", "m")
+    )
+    existing = {fy.contract_id: fy for fy in FundingYear.objects.filter(contract_id__in=ids)}
+    now = timezone.now()
+    to_create, to_update = [], []
+    for r in rows:
+        fy = existing.get(r["id"])
+        if fy is not None and fy.final:
+            continue
+        if fy is None:
+            fy = FundingYear(
+                contract_id=r["id"], station_id=r["station_id"], service_year=service_year
+            )
+            to_create.append(fy)
+        else:
+            to_update.append(fy)
+        fy.district_id = r["station__district_id"]
+        fy.institution_id = r["institution_id"]
+        fy.is_comprehensive = r["is_comprehensive"]
+        fy.fee = r["annual_fee"]
+        fy.policy_version_id = policy.pk
+        fy.floor_percent = policy.personnel_floor_percent
+        budget = chosen.get(r["id"])
+        fy.budget_id = budget["id"] if budget else None
+        fy.planned_personnel = budget["personnel"] if budget else None
+        for c in CATEGORY_FIELDS:
+            setattr(fy, f"planned_{c}", planned[r["id"]].get(c, ZERO))
+            setattr(fy, f"actual_{c}", actual[r["id"]].get(c, ZERO))
+        fy.actual_total = sum(actual[r["id"]].values(), ZERO)
+        fy.actual_personnel = sum(
+            (v for c, v in actual[r["id"]].items() if c in _personnel()), ZERO
+        )
+        fy.months_reported = min(months.get(r["id"]) or 0, 12)
+        fy.refreshed_at = now
+    with transaction.atomic():
+        FundingYear.objects.bulk_create(to_create, batch_size=2000)
+        FundingYear.objects.bulk_update(to_update, REFRESH_FIELDS, batch_size=2000)
+    return len(to_create) + len(to_update)
+
+
+def _personnel():
+    from funding.choices import PERSONNEL_CATEGORIES
+
+    return PERSONNEL_CATEGORIES
+
+
+def funding_year_refresh(*, contract) -> FundingYear | None:
+    funding_years_refresh(service_year=contract.service_year, contract_ids=[contract.pk])
+    return FundingYear.objects.filter(contract_id=contract.pk).first()
+
+
+def funding_year_finalise(
+    *, actor, funding_year: FundingYear, today: date | None = None
+) -> FundingYear:
+    """Record the year's actual personnel share as final, with the policy version that judged
+    it. Reads the reports once more first, so the result is what was reported."""
+    today = today or timezone.localdate()
+    ensure_may(actor, APPROVE, funding_year)
+    if funding_year.final:
+        raise Conflict(
+            _(ALREADY_FINAL)
+            % {
+                "year": funding_year.service_year,
+                "on": timezone.localtime(funding_year.finalised_at).date().isoformat(),
+            }
+        )
+    if date(funding_year.service_year, 12, 31) >= today:
+        raise ValidationError(_(YEAR_NOT_OVER) % {"year": funding_year.service_year})
+    funding_years_refresh(
+        service_year=funding_year.service_year, contract_ids=[funding_year.contract_id]
+    )
+    funding_year.refresh_from_db()
+    policy = policy_for_year(funding_year.service_year)
+    check = personnel_floor_check(
+        personnel=funding_year.actual_personnel,
+        fee=funding_year.fee,
+        floor_percent=policy.personnel_floor_percent,
+    )
+    funding_year.final = True
+    funding_year.final_share = check.share
+    funding_year.final_passed = check.passed
+    funding_year.policy_version = policy
+    funding_year.floor_percent = policy.personnel_floor_percent
+    funding_year.finalised_at = timezone.now()
+    funding_year.full_clean()
+    funding_year.save()
+    return funding_year
+
+
+def funding_years_finalise_due(*, today: date | None = None) -> int:
+    """Finalise past years whose twelve months are confirmed or whose grace period is over.
+
+    Set-based, like the refresh: the records are read again from the reports first, then the
+    verdicts are computed with the rule in Python and written in one bulk update.
+    """
+    today = today or timezone.localdate()
+    pending = FundingYear.objects.filter(final=False, service_year__lt=today.year)
+    approved_months = dict(
+        SpendingReport.objects.filter(
+            status=ReportStatus.APPROVED, contract_id__in=pending.values("contract_id")
+        )
+        .values("contract_id")
+        .annotate(m=Sum("months"))
+        .order_by()
+        .values_list("contract_id", "m")
+    )
+    due: dict[int, list[int]] = defaultdict(list)
+    for contract_id, year in pending.values_list("contract_id", "service_year"):
+        grace_over = today >= date(year + 1, 1, 1) + timedelta(days=FINALISE_GRACE_DAYS)
+        if grace_over or (approved_months.get(contract_id) or 0) >= 12:
+            due[year].append(contract_id)
+    done = 0
+    now = timezone.now()
+    for year, contract_ids in due.items():
+        funding_years_refresh(service_year=year, contract_ids=contract_ids)
+        policy = policy_for_year(year)
+        rows = list(FundingYear.objects.filter(contract_id__in=contract_ids, final=False))
+        for fy in rows:
+            check = personnel_floor_check(
+                personnel=fy.actual_personnel,
+                fee=fy.fee,
+                floor_percent=policy.personnel_floor_percent,
+            )
+            fy.final, fy.final_share, fy.final_passed = True, check.share, check.passed
+            fy.policy_version_id = policy.pk
+            fy.floor_percent = policy.personnel_floor_percent
+            fy.finalised_at = now
+        FundingYear.objects.bulk_update(
+            rows,
+            [
+                "final",
+                "final_share",
+                "final_passed",
+                "policy_version_id",
+                "floor_percent",
+                "finalised_at",
+            ],
+            batch_size=2000,
+        )
+        done += len(rows)
+    return done
+
+
+def recipients_by_station(station_ids, *, include_district: bool = True) -> dict[int, list]:
+    """Station id -> users to warn: its managers, the admins of the institution running it
+    under a contract in force, and (optionally) its district's officers. Three queries."""
+    from portal.choices import Role
+    from portal.models import RoleAssignment
+    from stations.models import Station
+
+    today = timezone.localdate()
+    station_ids = list(station_ids)
+    stations = dict(Station.objects.filter(pk__in=station_ids).values_list("pk", "district_id"))
+    operators = defaultdict(set)
+    for sid, iid in (
+        Contract.objects.in_force(today)
+        .filter(station_id__in=station_ids)
+        .values_list("station_id", "institution_id")
+    ):
+        operators[sid].add(iid)
+    roles = [Role.STATION_MANAGER, Role.INSTITUTION_ADMIN]
+    if include_district:
+        roles.append(Role.DISTRICT_OFFICER)
+    in_force = (Q(starts_on__isnull=True) | Q(starts_on__lte=today)) & (
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+    )
+    assignments = (
+        RoleAssignment.objects.filter(in_force, role__in=roles, user__is_active=True)
+        .filter(
+            Q(station_id__in=station_ids)
+            | Q(institution_id__in={i for s in operators.values() for i in s})
+            | Q(district_id__in=set(stations.values()))
+        )
+        .select_related("user")
+    )
+    by_station, by_inst, by_district = defaultdict(list), defaultdict(list), defaultdict(list)
+    for a in assignments:
+        if a.role == Role.STATION_MANAGER:
+            by_station[a.station_id].append(a.user)
+        elif a.role == Role.INSTITUTION_ADMIN:
+            by_inst[a.institution_id].append(a.user)
+        else:
+            by_district[a.district_id].append(a.user)
+    result = {}
+    for sid in station_ids:
+        users = list(by_station[sid])
+        for iid in operators[sid]:
+            users += by_inst[iid]
+        if include_district:
+            users += by_district[stations.get(sid)]
+        result[sid] = list({u.pk: u for u in users}.values())
+    return result
+
+
+def projection_warnings_send(*, service_year: int, today: date | None = None) -> int:
+    """Warn everyone responsible for each station projected under the floor at year end.
+
+    The projection is the run rate of the months reported. The dedupe key carries the month,
+    so a station still under is warned again each month until it is resolved, and a rerun in
+    the same month posts nothing.
+    """
+    from funding.selectors import with_floor_checks
+    from portal.services.notifications import notification_post
+
+    today = today or timezone.localdate()
+    if today > date(service_year, 12, 31):
+        return 0
+    rows = list(
+        with_floor_checks(
+            FundingYear.objects.filter(
+                service_year=service_year,
+                final=False,
+                months_reported__gt=0,
+                months_reported__lt=12,
+            )
+        )
+        .filter(projected_ok=False)
+        .select_related("station")
+    )
+    recipients = recipients_by_station({r.station_id for r in rows})
+    posted = 0
+    for fy in rows:
+        check = personnel_floor_check(
+            personnel=fy.actual_personnel,
+            fee=fy.fee,
+            floor_percent=fy.floor_percent,
+            months_covered=fy.months_reported,
+        )
+        posted += len(
+            notification_post(
+                recipients=recipients.get(fy.station_id, []),
+                title=_(PROJECTION_TITLE) % {"station": fy.station.name, "year": service_year},
+                body=_(PROJECTION_BODY)
+                % {
+                    "months": fy.months_reported,
+                    "projected": money(check.projected_personnel),
+                    "share": check.share_text,
+                    "floor": fy.floor_percent,
+                    "shortfall": money(check.shortfall),
+                },
+                url=reverse("funding:year_detail", args=[fy.pk]),
+                kind="funding_projection",
+                dedupe_key=f"funding:projection:{fy.pk}:{today:%Y-%m}",
+            )
+        )
+    return posted
+
+
+def late_report_reminders_send(*, today: date | None = None) -> int:
+    """Remind the station side of reports past due; escalate to the district when later still.
+
+    A period is due ``REPORT_DUE_DAYS`` after it ends and escalated ``REPORT_ESCALATE_DAYS``
+    after that (stated defaults; no policy text fixes them). Keys make reruns post nothing.
+    """
+    from funding.services.reports import period_dates, report_label
+    from portal.services.notifications import notification_post
+
+    today = today or timezone.localdate()
+    contracts = list(
+        Contract.objects.binding()
+        .filter(
+            service_year__gte=today.year - 1,
+            service_year__lte=today.year,
+            starts_on__lte=today - timedelta(days=REPORT_DUE_DAYS),
+        )
+        .select_related("station")
+    )
+    if not contracts:
+        return 0
+    reported = defaultdict(set)
+    kinds = {}
+    for cid, kind, period, status in SpendingReport.objects.filter(
+        contract_id__in=[c.pk for c in contracts]
+    ).values_list("contract_id", "period_kind", "period", "status"):
+        kinds[cid] = kind
+        if status in COUNTED_REPORT_STATUSES:
+            reported[cid].add(period)
+    late = []
+    for contract in contracts:
+        kind = kinds.get(contract.pk, DEFAULT_PERIOD_KIND)
+        missing = []
+        for period in range(1, PERIODS_IN_YEAR[kind] + 1):
+            start, end = period_dates(contract.service_year, kind, period)
+            if end < contract.starts_on or start > contract.ends_on:
+                continue
+            due = end + timedelta(days=REPORT_DUE_DAYS)
+            if due >= today:
+                break
+            if period not in reported[contract.pk]:
+                missing.append((period, due))
+        if missing:
+            late.append((contract, kind, missing))
+    recipients = recipients_by_station({c.station_id for c, _k, _m in late})
+    district_only = _district_officers(recipients, late)
+    posted = 0
+    for contract, kind, missing in late:
+        period, due = missing[0]
+        days = (today - due).days
+        label = report_label(contract.service_year, kind, period)
+        pattern = _("%(p)s月") if MONTHS_IN_PERIOD[kind] == 1 else _("第%(p)s季度")
+        names = "、".join(pattern % {"p": p} for p, _d in missing)
+        body = _(LATE_BODY) % {
+            "period": label,
+            "due": due.isoformat(),
+            "days": days,
+            "missing": names,
+        }
+        station_side = [
+            u for u in recipients.get(contract.station_id, []) if u.pk not in district_only
+        ]
+        posted += len(
+            notification_post(
+                recipients=station_side,
+                title=_(LATE_TITLE) % {"station": contract.station.name, "period": label},
+                body=body,
+                url=reverse("funding:report_list") + f"?contract={contract.pk}",
+                kind="funding_late_report",
+                dedupe_key=f"funding:late:{contract.pk}:{kind}:{period}:remind",
+            )
+        )
+        if days > REPORT_ESCALATE_DAYS:
+            posted += len(
+                notification_post(
+                    recipients=recipients.get(contract.station_id, []),
+                    title=_(ESCALATE_TITLE) % {"station": contract.station.name, "period": label},
+                    body=body,
+                    url=reverse("funding:report_list") + f"?contract={contract.pk}",
+                    kind="funding_late_report",
+                    dedupe_key=f"funding:late:{contract.pk}:{kind}:{period}:escalate",
+                )
+            )
+    return posted
+
+
+def _district_officers(recipients, late) -> set[int]:
+    from portal.choices import Role
+    from portal.models import RoleAssignment
+
+    users = {u.pk for users in recipients.values() for u in users}
+    return set(
+        RoleAssignment.objects.filter(user_id__in=users, role=Role.DISTRICT_OFFICER)
+        .exclude(
+            user_id__in=RoleAssignment.objects.filter(
+                user_id__in=users, role__in=[Role.STATION_MANAGER, Role.INSTITUTION_ADMIN]
+            ).values("user_id")
+        )
+        .values_list("user_id", flat=True)
+    )
+
+
+def check_summary(funding_year: FundingYear):
+    """The floor check a page shows for a year: final, projected, or nothing yet."""
+    if funding_year.final:
+        return personnel_floor_check(
+            personnel=funding_year.actual_personnel,
+            fee=funding_year.fee,
+            floor_percent=funding_year.floor_percent,
+        )
+    if funding_year.months_reported:
+        return personnel_floor_check(
+            personnel=funding_year.actual_personnel,
+            fee=funding_year.fee,
+            floor_percent=funding_year.floor_percent,
+            months_covered=funding_year.months_reported,
+        )
+    return None

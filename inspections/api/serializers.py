@@ -1,0 +1,260 @@
+"""Serializers of the inspections API: they validate shape; services decide policy."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from inspections.choices import AnswerResult, Area, Severity, SourceKind, VisitMode
+from inspections.models import (
+    Campaign,
+    ChecklistItem,
+    ChecklistTemplate,
+    Finding,
+    Inspection,
+    InspectionAnswer,
+    InspectionTeamMember,
+    QuarterPlan,
+    RectificationEvent,
+    RectificationOrder,
+    RectificationResponse,
+)
+from portal.api.mixins import ScopedPrimaryKeyRelatedField
+from stations.models import Station
+
+
+class ChecklistItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChecklistItem
+        fields = [
+            "id",
+            "code",
+            "area",
+            "topic",
+            "title",
+            "guidance",
+            "default_severity",
+            "sort_order",
+        ]
+
+
+class ChecklistSerializer(serializers.ModelSerializer):
+    items = ChecklistItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ChecklistTemplate
+        fields = ["id", "code", "version", "name", "kind", "status", "note", "items"]
+
+
+class TeamMemberSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+
+    class Meta:
+        model = InspectionTeamMember
+        fields = ["user", "username", "body", "is_lead"]
+
+
+class AnswerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InspectionAnswer
+        fields = ["item", "result", "note"]
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    is_repeat = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Finding
+        fields = [
+            "id",
+            "inspection",
+            "item",
+            "station",
+            "area",
+            "severity",
+            "description",
+            "found_on",
+            "repeat_of",
+            "is_repeat",
+        ]
+
+
+class InspectionSerializer(serializers.ModelSerializer):
+    station_name = serializers.CharField(source="station.name", read_only=True)
+    district = serializers.IntegerField(source="station.district_id", read_only=True)
+    team = TeamMemberSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Inspection
+        fields = [
+            "id",
+            "plan",
+            "campaign",
+            "station",
+            "station_name",
+            "district",
+            "institution",
+            "checklist",
+            "mode",
+            "status",
+            "scheduled_on",
+            "started_at",
+            "representative_name",
+            "representative_title",
+            "summary",
+            "signed_off_at",
+            "team",
+        ]
+
+
+class InspectionDetailSerializer(InspectionSerializer):
+    answers = AnswerSerializer(many=True, read_only=True)
+    findings = FindingSerializer(many=True, read_only=True)
+
+    class Meta(InspectionSerializer.Meta):
+        fields = [*InspectionSerializer.Meta.fields, "answers", "findings"]
+
+
+class AnswerInputSerializer(serializers.Serializer):
+    item = serializers.CharField(help_text="清单条目ID或编号")
+    result = serializers.ChoiceField(choices=AnswerResult.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AnswersInputSerializer(serializers.Serializer):
+    answers = AnswerInputSerializer(many=True)
+
+
+class FindingInputSerializer(serializers.Serializer):
+    item = serializers.IntegerField(required=False, allow_null=True)
+    area = serializers.ChoiceField(choices=Area.choices, required=False, allow_null=True)
+    severity = serializers.ChoiceField(choices=Severity.choices, required=False, allow_null=True)
+    description = serializers.CharField()
+
+
+class SignOffInputSerializer(serializers.Serializer):
+    representative_name = serializers.CharField(max_length=40)
+    representative_title = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    summary = serializers.CharField(required=False, allow_blank=True)
+
+
+class PhotoInputSerializer(serializers.Serializer):
+    photo = serializers.FileField()
+    item = serializers.IntegerField(required=False, allow_null=True)
+    caption = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = QuarterPlan
+        fields = [
+            "id",
+            "year",
+            "quarter",
+            "status",
+            "settings",
+            "checklist",
+            "seed",
+            "inputs",
+            "result",
+            "drawn_at",
+            "confirmed_at",
+            "confirmed_by",
+        ]
+
+
+class PlanDrawInputSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2018, max_value=2100)
+    quarter = serializers.IntegerField(min_value=1, max_value=4)
+    seed = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    manual = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+
+
+class PlanAddStationSerializer(serializers.Serializer):
+    station = ScopedPrimaryKeyRelatedField(queryset=Station.objects.all())
+    mode = serializers.ChoiceField(choices=VisitMode.choices)
+    scheduled_on = serializers.DateField()
+
+
+class DrawCheckSerializer(serializers.Serializer):
+    reproduced = serializers.BooleanField()
+    differences = serializers.ListField(child=serializers.CharField())
+
+
+class EventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RectificationEvent
+        fields = ["kind", "from_status", "to_status", "note", "actor", "at"]
+
+
+class ResponseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RectificationResponse
+        fields = ["id", "text", "responded_by", "responded_at"]
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    station_name = serializers.CharField(source="station.name", read_only=True)
+
+    class Meta:
+        model = RectificationOrder
+        fields = [
+            "id",
+            "source_kind",
+            "finding",
+            "source_ref",
+            "station",
+            "station_name",
+            "institution",
+            "severity",
+            "area",
+            "title",
+            "description",
+            "opened_on",
+            "due_on",
+            "policy_version",
+            "status",
+            "is_repeat",
+            "escalation_level",
+            "closed_at",
+        ]
+        read_only_fields = fields
+
+
+class OrderOpenSerializer(serializers.Serializer):
+    station = ScopedPrimaryKeyRelatedField(queryset=Station.objects.all())
+    source_kind = serializers.ChoiceField(
+        choices=[c for c in SourceKind.choices if c[0] != SourceKind.INSPECTION_FINDING]
+    )
+    source_ref = serializers.CharField(max_length=80)
+    severity = serializers.ChoiceField(choices=Severity.choices)
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    area = serializers.ChoiceField(
+        choices=Area.choices, required=False, allow_blank=True, default=""
+    )
+
+
+class RespondInputSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+
+class VerifyInputSerializer(serializers.Serializer):
+    accept = serializers.BooleanField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            "name",
+            "theme",
+            "description",
+            "starts_on",
+            "ends_on",
+            "checklist",
+            "stations",
+            "institutions",
+        ]

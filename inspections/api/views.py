@@ -1,0 +1,325 @@
+"""Viewsets of the inspections API. Reads go through ``restrict``; state changes are
+``@action``s that call the services (which re-check scope)."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from inspections import selectors, services
+from inspections.api import serializers as s
+from inspections.filtersets import FindingFilterSet, InspectionFilterSet, OrderFilterSet
+from inspections.models import (
+    Campaign,
+    ChecklistItem,
+    ChecklistTemplate,
+    Finding,
+    Inspection,
+    InspectionTeamMember,
+    QuarterPlan,
+    RectificationOrder,
+)
+from portal.api.mixins import ScopedViewSetMixin
+from portal.choices import CITY_ROLES
+from portal.scoping import CHANGE
+
+_ReadOnly = (
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+)
+
+
+def _city(request):
+    if not request.user.roles & CITY_ROLES:
+        raise PermissionDenied
+
+
+class ChecklistViewSet(*_ReadOnly):
+    """督查清单 with their items."""
+
+    queryset = ChecklistTemplate.objects.prefetch_related("items").order_by("code", "-version")
+    serializer_class = s.ChecklistSerializer
+    filterset_fields = ["code", "kind", "status"]
+
+
+class PlanViewSet(*_ReadOnly):
+    """季度督查计划 (city only): the draw's seed, inputs and result, stored for audit."""
+
+    queryset = QuarterPlan.objects.all()
+    serializer_class = s.PlanSerializer
+    filterset_fields = ["year", "quarter", "status"]
+
+    @extend_schema(
+        request=s.PlanDrawInputSerializer,
+        responses=s.PlanSerializer,
+        summary="抽取季度计划（已有计划则返回原计划）",
+    )
+    @action(detail=False, methods=["post"])
+    def draw(self, request):
+        _city(request)
+        data = s.PlanDrawInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        plan = services.plan_draw(actor=request.user, **data.validated_data)
+        return Response(s.PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.DrawCheckSerializer, summary="按保存的种子复核抽取")
+    @action(detail=True, methods=["get"])
+    def verify(self, request, pk=None):
+        check = services.plan_verify_draw(plan=self.get_object())
+        return Response({"reproduced": check.reproduced, "differences": check.differences})
+
+    @extend_schema(
+        request=s.PlanAddStationSerializer,
+        responses=s.InspectionSerializer,
+        summary="人工加入社工站",
+    )
+    @action(detail=True, methods=["post"])
+    def add_station(self, request, pk=None):
+        plan = self.get_object()
+        data = s.PlanAddStationSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        visit = services.plan_add_station(actor=request.user, plan=plan, **data.validated_data)
+        return Response(s.InspectionSerializer(visit).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.PlanSerializer, summary="确认计划")
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        plan = services.plan_confirm(actor=request.user, plan=self.get_object())
+        return Response(s.PlanSerializer(plan).data)
+
+
+class InspectionViewSet(*_ReadOnly):
+    """督查走访. Unannounced visits that have not started are not listed for anyone but the
+    city and their inspectors."""
+
+    queryset = (
+        Inspection.objects.select_related("station")
+        .prefetch_related(
+            Prefetch("team", queryset=InspectionTeamMember.objects.select_related("user"))
+        )
+        .order_by("-scheduled_on", "pk")
+    )
+    filterset_class = InspectionFilterSet
+
+    def get_serializer_class(self):
+        return s.InspectionDetailSerializer if self.action == "retrieve" else s.InspectionSerializer
+
+    def _visit(self):
+        visit = self.get_object()
+        if not Inspection.objects.restrict(self.request.user, CHANGE).filter(pk=visit.pk).exists():
+            raise PermissionDenied
+        return visit
+
+    def _done(self, visit):
+        visit.refresh_from_db()
+        return Response(s.InspectionDetailSerializer(visit).data)
+
+    @extend_schema(request=None, responses=s.InspectionDetailSerializer, summary="开始督查")
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        visit = self._visit()
+        services.inspection_start(actor=request.user, visit=visit)
+        return self._done(visit)
+
+    @extend_schema(
+        request=s.AnswersInputSerializer,
+        responses=s.InspectionDetailSerializer,
+        summary="保存检查结果",
+    )
+    @action(detail=True, methods=["post"])
+    def answers(self, request, pk=None):
+        visit = self._visit()
+        data = s.AnswersInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.inspection_answers_save(
+            actor=request.user,
+            visit=visit,
+            answers=[
+                services.AnswerInput(item_id=a["item"], result=a["result"], note=a["note"])
+                for a in data.validated_data["answers"]
+            ],
+        )
+        return self._done(visit)
+
+    @extend_schema(
+        request=s.FindingInputSerializer, responses=s.FindingSerializer, summary="登记发现问题"
+    )
+    @action(detail=True, methods=["post"])
+    def findings(self, request, pk=None):
+        visit = self._visit()
+        data = s.FindingInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        item = None
+        if data.validated_data.get("item"):
+            item = ChecklistItem.objects.filter(pk=data.validated_data["item"]).first()
+            if item is None or item.template_id != visit.checklist_id:
+                from django.core.exceptions import ValidationError
+
+                raise ValidationError(
+                    services.ITEM_NOT_IN_CHECKLIST % {"row": 1, "item": data.validated_data["item"]}
+                )
+        finding = services.finding_add(
+            actor=request.user,
+            visit=visit,
+            item=item,
+            description=data.validated_data["description"],
+            severity=data.validated_data.get("severity"),
+            area=data.validated_data.get("area"),
+        )
+        return Response(s.FindingSerializer(finding).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request={"multipart/form-data": s.PhotoInputSerializer},
+        responses=inline_serializer("PhotoSaved", {"id": serializers.IntegerField()}),
+        summary="上传现场照片",
+    )
+    @action(detail=True, methods=["post"])
+    def photos(self, request, pk=None):
+        visit = self._visit()
+        data = s.PhotoInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        item = None
+        if data.validated_data.get("item"):
+            item = ChecklistItem.objects.filter(pk=data.validated_data["item"]).first()
+        photo = services.inspection_photo_add(
+            actor=request.user,
+            visit=visit,
+            upload=data.validated_data["photo"],
+            item=item,
+            caption=data.validated_data["caption"],
+        )
+        return Response({"id": photo.pk}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.SignOffInputSerializer,
+        responses=s.InspectionDetailSerializer,
+        summary="签署督查记录",
+    )
+    @action(detail=True, methods=["post"])
+    def sign_off(self, request, pk=None):
+        visit = self._visit()
+        data = s.SignOffInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.inspection_sign_off(actor=request.user, visit=visit, **data.validated_data)
+        return self._done(visit)
+
+
+class FindingViewSet(*_ReadOnly):
+    queryset = Finding.objects.select_related("station").order_by("-found_on", "pk")
+    serializer_class = s.FindingSerializer
+    filterset_class = FindingFilterSet
+
+
+class OrderViewSet(*_ReadOnly):
+    """整改通知单: the rectification mechanism shared by inspections and evaluations."""
+
+    queryset = RectificationOrder.objects.select_related("station").order_by("-opened_on", "-pk")
+    serializer_class = s.OrderSerializer
+    filterset_class = OrderFilterSet
+
+    @extend_schema(
+        request=s.OrderOpenSerializer,
+        responses=s.OrderSerializer,
+        summary="下达整改单（评估或其他来源）",
+    )
+    def create(self, request):
+        data = s.OrderOpenSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        order = services.rectification_order_open(actor=request.user, **data.validated_data)
+        return Response(s.OrderSerializer(order).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request={
+            "multipart/form-data": s.RespondInputSerializer,
+            "application/json": s.RespondInputSerializer,
+        },
+        responses=s.OrderSerializer,
+        summary="提交整改反馈",
+    )
+    @action(detail=True, methods=["post"])
+    def respond(self, request, pk=None):
+        order = self.get_object()
+        data = s.RespondInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.rectification_respond(
+            actor=request.user,
+            order=order,
+            text=data.validated_data["text"],
+            files=request.FILES.getlist("files"),
+        )
+        order.refresh_from_db()
+        return Response(s.OrderSerializer(order).data)
+
+    @extend_schema(
+        request=s.VerifyInputSerializer,
+        responses=s.OrderSerializer,
+        summary="核验整改（通过或退回）",
+    )
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        order = self.get_object()
+        data = s.VerifyInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.rectification_verify(actor=request.user, order=order, **data.validated_data)
+        order.refresh_from_db()
+        return Response(s.OrderSerializer(order).data)
+
+    @extend_schema(request=None, responses=s.EventSerializer(many=True), summary="全过程记录")
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        order = self.get_object()
+        return Response(s.EventSerializer(selectors.order_history(order), many=True).data)
+
+
+class CampaignViewSet(*_ReadOnly):
+    queryset = Campaign.objects.prefetch_related("stations", "institutions").order_by("-starts_on")
+    serializer_class = s.CampaignSerializer
+
+    @extend_schema(
+        request=None,
+        responses=inline_serializer(
+            "CampaignProgress",
+            {
+                "visits": serializers.DictField(),
+                "findings": serializers.IntegerField(),
+                "orders": serializers.DictField(),
+            },
+        ),
+        summary="专项督查进度",
+    )
+    @action(detail=True, methods=["get"])
+    def progress(self, request, pk=None):
+        return Response(selectors.campaign_progress(request.user, self.get_object()))
+
+
+class BoardViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
+    """季度督查看板 over what the caller may see."""
+
+    queryset = Inspection.objects.all()
+
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int), OpenApiParameter("quarter", int)],
+        responses=inline_serializer(
+            "QuarterBoard",
+            {
+                "districts": serializers.ListField(child=serializers.DictField()),
+                "totals": serializers.DictField(),
+                "findings": serializers.ListField(child=serializers.DictField()),
+            },
+        ),
+        summary="季度督查看板",
+    )
+    def list(self, request):
+        from inspections.views import _year_quarter
+
+        year, quarter = _year_quarter(request)
+        board = selectors.quarter_board(request.user, year=year, quarter=quarter)
+        board["findings"] = [{**r, "label": str(r["label"])} for r in board["findings"]]
+        board["severities"] = [{**r, "label": str(r["label"])} for r in board["severities"]]
+        return Response({"year": year, "quarter": quarter, **board})

@@ -1,0 +1,149 @@
+"""One FilterSet per list, shared by the pages and the API. Dropdowns are narrowed through
+``restrict`` (a district outside the user's scope is never offered)."""
+
+from __future__ import annotations
+
+import django_filters as filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from inspections.choices import (
+    OPEN_ORDER_STATUSES,
+    Area,
+    OrderStatus,
+    Severity,
+    SourceKind,
+    VisitMode,
+    VisitStatus,
+)
+from inspections.models import Finding, Inspection, RectificationOrder
+from inspections.selectors import overdue_q
+from portal.scoping import VIEW
+from stations.models import District, Station
+
+
+def _district_choices(request):
+    user = getattr(request, "user", None)
+    return District.objects.restrict(user, VIEW).filter(
+        pk__in=Station.objects.restrict(user, VIEW).values("district_id")
+    )
+
+
+class _Search(filters.CharFilter):
+    def __init__(self, *args, fields=(), **kwargs):
+        self.search_fields = fields
+        kwargs.setdefault("label", _("搜索"))
+        kwargs.setdefault("max_length", 100)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        value = (value or "").strip()
+        if not value:
+            return qs
+        cond = Q()
+        for name in self.search_fields:
+            cond |= Q(**{f"{name}__icontains": value})
+        return qs.filter(cond)
+
+
+class InspectionFilterSet(filters.FilterSet):
+    q = _Search(fields=("station__name", "station__code"), label=_("社工站名称或编号"))
+    year = filters.NumberFilter(
+        field_name="scheduled_on__year", label=_("年度"), min_value=2000, max_value=2100
+    )
+    quarter = filters.NumberFilter(
+        field_name="plan__quarter", label=_("季度"), min_value=1, max_value=4
+    )
+    district = filters.ModelChoiceFilter(
+        field_name="station__district",
+        queryset=_district_choices,
+        label=_("区"),
+        empty_label=_("全部区"),
+    )
+    mode = filters.ChoiceFilter(
+        choices=VisitMode.choices, label=_("方式"), empty_label=_("全部方式")
+    )
+    status = filters.ChoiceFilter(
+        choices=VisitStatus.choices, label=_("状态"), empty_label=_("全部状态")
+    )
+    campaign = filters.NumberFilter(field_name="campaign_id", label=_("专项督查"))
+    sort = filters.OrderingFilter(
+        fields=(("scheduled_on", "date"), ("station__code", "station")),
+        field_labels={"scheduled_on": _("日期"), "station__code": _("社工站")},
+        label=_("排序"),
+    )
+
+    class Meta:
+        model = Inspection
+        fields = ["q", "year", "quarter", "district", "mode", "status", "campaign"]
+
+
+class OrderFilterSet(filters.FilterSet):
+    q = _Search(fields=("station__name", "station__code", "title"), label=_("社工站或事项"))
+    status = filters.ChoiceFilter(
+        choices=[*OrderStatus.choices, ("not_closed", _("未关闭"))],
+        method="filter_status",
+        label=_("状态"),
+        empty_label=_("全部状态"),
+    )
+    overdue = filters.BooleanFilter(method="filter_overdue", label=_("仅逾期"))
+    severity = filters.ChoiceFilter(
+        choices=Severity.choices, label=_("问题等级"), empty_label=_("全部等级")
+    )
+    source_kind = filters.ChoiceFilter(
+        choices=SourceKind.choices, label=_("来源"), empty_label=_("全部来源")
+    )
+    area = filters.ChoiceFilter(choices=Area.choices, label=_("领域"), empty_label=_("全部领域"))
+    district = filters.ModelChoiceFilter(
+        field_name="station__district",
+        queryset=_district_choices,
+        label=_("区"),
+        empty_label=_("全部区"),
+    )
+    station = filters.NumberFilter(field_name="station_id", label=_("社工站"))
+    is_repeat = filters.BooleanFilter(label=_("重复问题"))
+    sort = filters.OrderingFilter(
+        fields=(("due_on", "due"), ("opened_on", "opened")),
+        field_labels={"due_on": _("整改期限"), "opened_on": _("下达日期")},
+        label=_("排序"),
+    )
+
+    class Meta:
+        model = RectificationOrder
+        fields = [
+            "q",
+            "status",
+            "overdue",
+            "severity",
+            "source_kind",
+            "area",
+            "district",
+            "station",
+            "is_repeat",
+        ]
+
+    def filter_status(self, qs, name, value):
+        if not value:
+            return qs
+        if value == "not_closed":
+            return qs.filter(status__in=OPEN_ORDER_STATUSES)
+        return qs.filter(status=value)
+
+    def filter_overdue(self, qs, name, value):
+        if value:
+            return qs.filter(overdue_q(timezone.localdate()))
+        return qs
+
+
+class FindingFilterSet(filters.FilterSet):
+    area = filters.ChoiceFilter(choices=Area.choices, label=_("领域"), empty_label=_("全部领域"))
+    severity = filters.ChoiceFilter(
+        choices=Severity.choices, label=_("问题等级"), empty_label=_("全部等级")
+    )
+    year = filters.NumberFilter(field_name="found_on__year", label=_("年度"))
+    station = filters.NumberFilter(field_name="station_id", label=_("社工站"))
+
+    class Meta:
+        model = Finding
+        fields = ["area", "severity", "year", "station"]

@@ -1,0 +1,167 @@
+"""FilterSets of the portal's own lists, shared by the management pages and the API.
+
+Choice fields are narrowed with ``restrict()`` to what the requesting user may see, so a
+dropdown never names a district outside the user's scope.
+"""
+
+from __future__ import annotations
+
+import django_filters as filters
+from django import forms
+from django.apps import apps
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.audit import AUDITED_APPS
+from portal.choices import AuditAction, AuditOutcome, Role
+from portal.forms.audit import AuditFilterForm
+from portal.forms.base import FilterForm
+from portal.models import AuditEvent, PolicyVersion, RoleAssignment, User
+from portal.scoping import VIEW
+from stations.models import District, Institution, Station, Subdistrict
+
+
+def _districts(request):
+    return District.objects.restrict(getattr(request, "user", None), VIEW)
+
+
+def in_force_today() -> Q:
+    today = timezone.localdate()
+    return (Q(starts_on__isnull=True) | Q(starts_on__lte=today)) & (
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+    )
+
+
+def anchored_in_district(district) -> Q:
+    """Role assignments whose anchor lies in ``district`` (district, street/town or station)."""
+    return Q(district=district) | Q(subdistrict__district=district) | Q(station__district=district)
+
+
+YES_NO = ((True, _("是")), (False, _("否")))
+
+
+class UserFilterSet(filters.FilterSet):
+    q = filters.CharFilter(method="search", label=_("搜索"), help_text=_("用户名或姓名"))
+    role = filters.ChoiceFilter(choices=Role.choices, method="with_role", label=_("角色"))
+    district = filters.ModelChoiceFilter(queryset=_districts, method="in_district", label=_("区"))
+    is_active = filters.TypedChoiceFilter(
+        choices=YES_NO,
+        coerce=lambda v: v in (True, "True", "true", "1"),
+        label=_("启用"),
+    )
+    o = filters.OrderingFilter(
+        fields=(
+            ("username", "username"),
+            ("display_name", "display_name"),
+            ("date_joined", "date_joined"),
+            ("last_login", "last_login"),
+        ),
+        field_labels={
+            "username": _("用户名"),
+            "display_name": _("姓名"),
+            "date_joined": _("创建时间"),
+            "last_login": _("最近登录"),
+        },
+        label=_("排序"),
+    )
+
+    class Meta:
+        model = User
+        form = FilterForm
+        fields = ["q", "role", "district", "is_active"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(username__icontains=value) | Q(display_name__icontains=value))
+
+    def with_role(self, queryset, name, value):
+        held = RoleAssignment.objects.filter(in_force_today(), role=value).values("user_id")
+        return queryset.filter(pk__in=held)
+
+    def in_district(self, queryset, name, value):
+        held = RoleAssignment.objects.filter(in_force_today(), anchored_in_district(value)).values(
+            "user_id"
+        )
+        return queryset.filter(pk__in=held)
+
+
+def _scoped(model):
+    def queryset(request):
+        return model.objects.restrict(getattr(request, "user", None), VIEW)
+
+    return queryset
+
+
+class RoleAssignmentFilterSet(filters.FilterSet):
+    user = filters.ModelChoiceFilter(queryset=_scoped(User), label=_("用户"))
+    role = filters.ChoiceFilter(choices=Role.choices, label=_("角色"))
+    district = filters.ModelChoiceFilter(queryset=_districts, method="in_district", label=_("区"))
+    subdistrict = filters.ModelChoiceFilter(queryset=_scoped(Subdistrict), label=_("镇街"))
+    institution = filters.ModelChoiceFilter(queryset=_scoped(Institution), label=_("承接机构"))
+    station = filters.ModelChoiceFilter(queryset=_scoped(Station), label=_("社工站"))
+    in_force = filters.BooleanFilter(method="filter_in_force", label=_("当前有效"))
+
+    class Meta:
+        model = RoleAssignment
+        form = FilterForm
+        fields = ["user", "role", "district", "subdistrict", "institution", "station", "in_force"]
+
+    def in_district(self, queryset, name, value):
+        return queryset.filter(anchored_in_district(value))
+
+    def filter_in_force(self, queryset, name, value):
+        return queryset.filter(in_force_today()) if value else queryset.exclude(in_force_today())
+
+
+class PolicyVersionFilterSet(filters.FilterSet):
+    effective_from = filters.DateFromToRangeFilter(label=_("生效日期"))
+    name = filters.CharFilter(lookup_expr="icontains", label=_("版本名称"))
+
+    class Meta:
+        model = PolicyVersion
+        form = FilterForm
+        fields = ["effective_from", "name"]
+
+
+def audited_object_types() -> list[tuple[str, str]]:
+    """Object types the trail records, with their Chinese names (no query)."""
+    return sorted(
+        (m._meta.label_lower, f"{m._meta.verbose_name}（{m._meta.label_lower}）")
+        for m in apps.get_models()
+        if m._meta.app_label in AUDITED_APPS
+    )
+
+
+class IPAddressFilter(filters.CharFilter):
+    # A malformed address is a form error, not a database error on PostgreSQL's inet.
+    field_class = forms.GenericIPAddressField
+
+
+class AuditEventFilterSet(filters.FilterSet):
+    at = filters.DateFromToRangeFilter(label=_("时间范围"))
+    actor = filters.CharFilter(
+        method="by_actor", label=_("操作人"), help_text=_("用户名，或操作人ID")
+    )
+    action = filters.ChoiceFilter(choices=AuditAction.choices, label=_("动作"))
+    outcome = filters.ChoiceFilter(choices=AuditOutcome.choices, label=_("结果"))
+    object_type = filters.CharFilter(
+        label=_("对象类型"), help_text=_("如 portal.user、stations.station")
+    )
+    object_id = filters.CharFilter(label=_("对象ID"))
+    ip_address = IPAddressFilter(label=_("来源地址"))
+
+    class Meta:
+        model = AuditEvent
+        form = AuditFilterForm
+        fields = ["at", "actor", "action", "outcome", "object_type", "object_id", "ip_address"]
+
+    def by_actor(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        if value.isdigit():
+            return queryset.filter(Q(actor_id=int(value)) | Q(actor_name=value))
+        return queryset.filter(actor_name__iexact=value)

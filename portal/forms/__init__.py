@@ -1,0 +1,1 @@
+"""Forms of the portal app, one module per area (auth, users, ...)."""

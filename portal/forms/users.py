@@ -1,0 +1,99 @@
+"""Forms of the user management pages. They check shape; the services check the rules."""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.choices import ROLE_ANCHOR
+from portal.forms.base import BootstrapFormMixin
+from portal.models import RoleAssignment, User
+from portal.scoping import VIEW
+
+PASSWORD_HELP = _(
+    "至少8位，包含大写字母、小写字母、数字、符号中的至少3类，不能是常见密码。"
+    "留空则由系统生成一个随机密码，只显示一次。"
+)
+DATE_WIDGET = {"type": "date"}
+
+
+class PasswordField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("初始密码"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("strip", False)
+        kwargs.setdefault("help_text", PASSWORD_HELP)
+        kwargs.setdefault("widget", forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+        super().__init__(**kwargs)
+
+
+class UserCreateForm(BootstrapFormMixin, forms.ModelForm):
+    password = PasswordField()
+
+    class Meta:
+        model = User
+        fields = ["username", "display_name", "email", "phone", "organisation"]
+
+
+class UserUpdateForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["display_name", "email", "phone", "organisation"]
+
+
+class PasswordResetForm(BootstrapFormMixin, forms.Form):
+    password = PasswordField(label=_("新密码"))
+
+
+class RoleAssignmentForm(BootstrapFormMixin, forms.ModelForm):
+    """Add a role: the anchor fields offered are those the actor may see (restrict())."""
+
+    anchor_fields = ("district", "subdistrict", "institution", "station")
+
+    class Meta:
+        model = RoleAssignment
+        fields = [
+            "role",
+            "district",
+            "subdistrict",
+            "institution",
+            "station",
+            "starts_on",
+            "ends_on",
+            "note",
+        ]
+        widgets = {
+            "starts_on": forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, actor, target: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.user = target
+        for name in self.anchor_fields:
+            field = self.fields[name]
+            field.queryset = field.queryset.model.objects.restrict(actor, VIEW)
+            field.widget.attrs["data-anchor"] = name
+        # static/js/role-anchor.js shows only the anchor the chosen role needs.
+        self.fields["role"].widget.attrs["data-anchor-map"] = json.dumps(
+            {str(role): anchor or "" for role, anchor in ROLE_ANCHOR.items()}
+        )
+        if not self.is_bound and "starts_on" not in self.initial:
+            self.initial["starts_on"] = timezone.localdate()
+
+    def anchor_bound_fields(self):
+        return [self[name] for name in self.anchor_fields]
+
+    def other_bound_fields(self):
+        return [self[name] for name in ("starts_on", "ends_on", "note")]
+
+
+class RoleAssignmentEndForm(BootstrapFormMixin, forms.Form):
+    ends_on = forms.DateField(
+        label=_("截止日期"),
+        widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
+        help_text=_("角色在截止日期当天仍然有效。"),
+    )

@@ -1,0 +1,173 @@
+"""Policy version pages: every signed-in user reads them, the city admin edits future ones."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, ListView
+
+from portal.errors import Conflict
+from portal.filtersets import PolicyVersionFilterSet
+from portal.forms.base import apply_errors
+from portal.forms.policy import PolicyVersionForm
+from portal.models import PolicyVersion
+from portal.scoping import ADD, CHANGE, roles_allowed, user_may
+from portal.selectors import PolicyMissing, policy_in_force
+from portal.services import policy as services
+from portal.views.listing import FilteredListMixin
+from portal.views.mixins import ScopedMixin
+
+# Shown apart from the thresholds on the detail page.
+DESCRIPTIVE = ("name", "effective_from", "source", "note")
+
+
+def in_force_id() -> int | None:
+    try:
+        return policy_in_force(timezone.localdate()).pk
+    except PolicyMissing:
+        return None
+
+
+def conflict_page(request, message: str):
+    return render(
+        request,
+        "errors/error.html",
+        {"status": 409, "title": _("无法修改"), "message": message},
+        status=409,
+    )
+
+
+def threshold_rows(version: PolicyVersion) -> list[dict]:
+    rows = []
+    for name in services.policy_fields():
+        if name in DESCRIPTIVE:
+            continue
+        field = PolicyVersion._meta.get_field(name)
+        rows.append(
+            {
+                "name": name,
+                "label": field.verbose_name,
+                "value": getattr(version, name),
+                "source": field.help_text,
+            }
+        )
+    return rows
+
+
+class PolicyListView(ScopedMixin, FilteredListMixin, ListView):
+    model = PolicyVersion
+    template_name = "portal/manage/policy_list.html"
+    filterset_class = PolicyVersionFilterSet
+    sort_columns = (("effective_from", _("生效日期")), ("name", _("版本名称")))
+    export_stem = _("政策参数版本")
+
+    def base_queryset(self):
+        return ScopedMixin.get_queryset(self)
+
+    def get_queryset(self):
+        return FilteredListMixin.get_queryset(self).order_by("-effective_from")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["in_force_id"] = in_force_id()
+        context["today"] = timezone.localdate()
+        context["may_add"] = user_may_add(self.request.user)
+        return context
+
+    def export_headers(self):
+        fields = [PolicyVersion._meta.get_field(n) for n in services.policy_fields()]
+        return [str(f.verbose_name) for f in fields]
+
+    def export_rows(self, queryset):
+        names = services.policy_fields()
+        for version in queryset:
+            yield [getattr(version, n) for n in names]
+
+
+def user_may_add(user) -> bool:
+    return bool(roles_allowed(user, PolicyVersion, ADD))
+
+
+class PolicyDetailView(ScopedMixin, DetailView):
+    model = PolicyVersion
+    template_name = "portal/manage/policy_detail.html"
+    context_object_name = "version"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        version = self.object
+        context["rows"] = threshold_rows(version)
+        context["in_force"] = version.pk == in_force_id()
+        context["frozen"] = services.is_frozen(version)
+        context["may_change"] = not context["frozen"] and user_may(
+            self.request.user, CHANGE, version
+        )
+        context["may_add"] = user_may_add(self.request.user)
+        return context
+
+
+class PolicyCreateView(ScopedMixin, View):
+    """A new version, prefilled from the one in force today."""
+
+    model = PolicyVersion
+    scope_action = ADD
+    template_name = "portal/manage/policy_form.html"
+
+    def get(self, request):
+        try:
+            source = policy_in_force(timezone.localdate())
+        except PolicyMissing:
+            source = None
+        form = PolicyVersionForm(initial=services.policy_version_initial(source))
+        return render(request, self.template_name, {"form": form, "source": source})
+
+    def post(self, request):
+        form = PolicyVersionForm(request.POST)
+        if form.is_valid():
+            try:
+                version = services.policy_version_create(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("已新建政策参数版本：%(v)s。") % {"v": version})
+                return redirect("manage:policy_detail", pk=version.pk)
+        return render(request, self.template_name, {"form": form}, status=400)
+
+
+class PolicyUpdateView(ScopedMixin, DetailView):
+    """Edit a version not yet in force; one in force or past answers 409."""
+
+    model = PolicyVersion
+    scope_action = CHANGE
+    template_name = "portal/manage/policy_form.html"
+    context_object_name = "version"
+
+    def get(self, request, *args, **kwargs):
+        version = self.get_object()
+        if services.is_frozen(version):
+            return conflict_page(request, _(services.FROZEN))
+        form = PolicyVersionForm(instance=version)
+        return render(request, self.template_name, {"form": form, "version": version})
+
+    def post(self, request, *args, **kwargs):
+        version = self.get_object()
+        if services.is_frozen(version):
+            return conflict_page(request, _(services.FROZEN))
+        form = PolicyVersionForm(request.POST, instance=version)
+        if form.is_valid():
+            try:
+                services.policy_version_update(
+                    actor=request.user, version=version, **form.cleaned_data
+                )
+            except Conflict as exc:
+                return conflict_page(request, str(exc.message))
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("已保存政策参数版本：%(v)s。") % {"v": version})
+                return redirect("manage:policy_detail", pk=version.pk)
+        return render(request, self.template_name, {"form": form, "version": version}, status=400)

@@ -1,0 +1,214 @@
+"""Serializers of the stations API. They validate shape only; the viewsets hand validated data
+to the services, which check scope and policy and answer in Chinese."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from portal.api.mixins import ScopedPrimaryKeyRelatedField
+from stations.models import (
+    Community,
+    Contract,
+    CreditRecord,
+    District,
+    Institution,
+    Outpost,
+    ProjectKind,
+    Station,
+    Subdistrict,
+)
+
+
+class DistrictSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = District
+        fields = ["id", "code", "name"]
+        read_only_fields = fields
+
+
+class SubdistrictSerializer(serializers.ModelSerializer):
+    district_name = serializers.CharField(source="district.name", read_only=True)
+
+    class Meta:
+        model = Subdistrict
+        fields = ["id", "code", "name", "kind", "district", "district_name"]
+        read_only_fields = fields
+
+
+class CommunitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Community
+        fields = ["id", "code", "name", "kind", "subdistrict"]
+        read_only_fields = fields
+
+
+class ProjectKindSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProjectKind
+        fields = ["id", "code", "name", "is_comprehensive", "active", "sort_order"]
+        read_only_fields = fields
+
+
+class InstitutionSerializer(serializers.ModelSerializer):
+    confirm_invalid_code = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text=_("仅市级管理员：确认未通过GB 32100校验的代码真实有效。"),
+    )
+    credit_code_confirmed = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Institution
+        fields = [
+            "id",
+            "name",
+            "credit_code",
+            "legal_representative",
+            "registration_authority",
+            "registered_on",
+            "rating",
+            "status",
+            "address",
+            "phone",
+            "email",
+            "credit_code_confirmed",
+            "credit_code_confirmed_at",
+            "confirm_invalid_code",
+        ]
+        read_only_fields = ["id", "credit_code_confirmed", "credit_code_confirmed_at"]
+        # Uniqueness is checked by the service (full_clean), in Chinese, naming the field.
+        extra_kwargs = {"name": {"validators": []}, "credit_code": {"validators": []}}
+
+    def get_credit_code_confirmed(self, obj) -> bool:
+        return obj.credit_code_confirmed_at is not None
+
+
+class CreditRecordSerializer(serializers.ModelSerializer):
+    institution = ScopedPrimaryKeyRelatedField(queryset=Institution.objects.all())
+
+    class Meta:
+        model = CreditRecord
+        fields = ["id", "institution", "kind", "listed_on", "authority", "reason", "lifted_on"]
+        read_only_fields = ["id", "lifted_on"]
+
+
+class CreditRecordLiftSerializer(serializers.Serializer):
+    lifted_on = serializers.DateField(label=_("移出日期"))
+
+
+class StationSerializer(serializers.ModelSerializer):
+    subdistrict = ScopedPrimaryKeyRelatedField(queryset=Subdistrict.objects.all())
+    district = serializers.PrimaryKeyRelatedField(read_only=True)
+    district_name = serializers.CharField(source="district.name", read_only=True)
+    subdistrict_name = serializers.CharField(source="subdistrict.name", read_only=True)
+    communities = ScopedPrimaryKeyRelatedField(
+        queryset=Community.objects.all(), many=True, required=False
+    )
+    operator_id = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text=_("今天承接综合项目的机构")
+    )
+    operator_name = serializers.CharField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Station
+        fields = [
+            "id",
+            "code",
+            "name",
+            "district",
+            "district_name",
+            "subdistrict",
+            "subdistrict_name",
+            "address",
+            "phone",
+            "email",
+            "head_name",
+            "head_title",
+            "deputy_head_name",
+            "management_mode",
+            "status",
+            "established_on",
+            "communities",
+            "longitude",
+            "latitude",
+            "operator_id",
+            "operator_name",
+        ]
+        read_only_fields = ["id", "district", "operator_id", "operator_name"]
+        extra_kwargs = {"code": {"validators": []}}
+
+
+class OutpostSerializer(serializers.ModelSerializer):
+    station = ScopedPrimaryKeyRelatedField(queryset=Station.objects.all())
+    community = ScopedPrimaryKeyRelatedField(queryset=Community.objects.all())
+
+    class Meta:
+        model = Outpost
+        fields = ["id", "station", "community", "name", "address", "opened_on", "closed_on"]
+        read_only_fields = ["id", "closed_on"]
+        extra_kwargs = {"name": {"required": False, "allow_blank": True}}
+
+
+class OutpostCloseSerializer(serializers.Serializer):
+    closed_on = serializers.DateField(label=_("撤销日期"))
+
+
+class ContractSerializer(serializers.ModelSerializer):
+    station = ScopedPrimaryKeyRelatedField(queryset=Station.objects.all())
+    institution = ScopedPrimaryKeyRelatedField(queryset=Institution.objects.all())
+    purchaser = ScopedPrimaryKeyRelatedField(queryset=Subdistrict.objects.all(), required=False)
+    kind = ScopedPrimaryKeyRelatedField(queryset=ProjectKind.objects.all(), required=False)
+    station_code = serializers.CharField(source="station.code", read_only=True)
+    institution_name = serializers.CharField(source="institution.name", read_only=True)
+
+    class Meta:
+        model = Contract
+        fields = [
+            "id",
+            "code",
+            "station",
+            "station_code",
+            "institution",
+            "institution_name",
+            "purchaser",
+            "kind",
+            "is_comprehensive",
+            "service_year",
+            "starts_on",
+            "ends_on",
+            "annual_fee",
+            "status",
+            "signed_on",
+            "note",
+            "policy_version",
+            "planned_ends_on",
+            "termination_reason",
+        ]
+        read_only_fields = [
+            "id",
+            "is_comprehensive",
+            "policy_version",
+            "planned_ends_on",
+            "termination_reason",
+        ]
+        extra_kwargs = {
+            "code": {"required": False, "allow_blank": True, "validators": []},
+            "starts_on": {"required": False},
+            "ends_on": {"required": False},
+            "annual_fee": {"required": False},
+        }
+
+
+class ContractTerminateSerializer(serializers.Serializer):
+    terminated_on = serializers.DateField(label=_("终止日期"), help_text=_("机构服务的最后一天"))
+    reason = serializers.CharField(label=_("终止原因"), max_length=300)
+
+
+class DistrictFigureSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    stations = serializers.IntegerField()
+    contracts_in_force = serializers.IntegerField()

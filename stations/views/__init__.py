@@ -1,0 +1,1 @@
+"""Pages of the stations app, one module per entity."""

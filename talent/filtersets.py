@@ -1,0 +1,140 @@
+"""FilterSets shared by the talent pages and the API; choices narrowed by ``restrict``."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import django_filters as filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.forms.base import FilterForm
+from portal.scoping import VIEW
+from stations.models import District, Station
+from talent.choices import CertificateLevel, EmploymentType, Position, ProgrammeKind
+from talent.models import Employment, Honour, SocialWorker, TrainingProgramme
+
+
+def _scoped(model):
+    def queryset(request):
+        return model.objects.restrict(getattr(request, "user", None), VIEW)
+
+    return queryset
+
+
+REGISTRATION_STATES = (
+    ("valid", _("有效")),
+    ("expiring", _("90天内到期")),
+    ("lapsed", _("已过期")),
+    ("none", _("未登记")),
+)
+
+
+class WorkerFilterSet(filters.FilterSet):
+    q = filters.CharFilter(method="search", label=_("姓名"))
+    district = filters.ModelChoiceFilter(
+        queryset=_scoped(District), method="in_district", label=_("区")
+    )
+    station = filters.ModelChoiceFilter(
+        queryset=_scoped(Station), method="at_station", label=_("社工站")
+    )
+    position = filters.ChoiceFilter(choices=Position.choices, method="in_position", label=_("岗位"))
+    level = filters.ChoiceFilter(
+        field_name="highest_level", choices=CertificateLevel.choices, label=_("最高证书等级")
+    )
+    registration = filters.ChoiceFilter(
+        choices=REGISTRATION_STATES, method="by_registration", label=_("登记状态")
+    )
+    in_post = filters.BooleanFilter(method="filter_in_post", label=_("在岗"))
+    o = filters.OrderingFilter(
+        fields=(
+            ("name", "name"),
+            ("registration_expires_on", "registration_expires_on"),
+            ("ce_hours", "ce_hours"),
+        ),
+        field_labels={
+            "name": _("姓名"),
+            "registration_expires_on": _("登记有效期至"),
+            "ce_hours": _("本期继续教育学时"),
+        },
+        label=_("排序"),
+    )
+
+    class Meta:
+        model = SocialWorker
+        form = FilterForm
+        fields = ["q", "district", "station", "position", "level", "registration", "in_post"]
+
+    def _posts(self, **kwargs):
+        today = timezone.localdate()
+        return (
+            Employment.objects.filter(starts_on__lte=today, **kwargs)
+            .exclude(ends_on__lt=today)
+            .values("person_id")
+        )
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(name__icontains=value) if value else queryset
+
+    def in_district(self, queryset, name, value):
+        return queryset.filter(pk__in=self._posts(station__district=value))
+
+    def at_station(self, queryset, name, value):
+        return queryset.filter(pk__in=self._posts(station=value))
+
+    def in_position(self, queryset, name, value):
+        return queryset.filter(pk__in=self._posts(position=value))
+
+    def filter_in_post(self, queryset, name, value):
+        posts = self._posts()
+        return queryset.filter(pk__in=posts) if value else queryset.exclude(pk__in=posts)
+
+    def by_registration(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == "valid":
+            return queryset.filter(registration_expires_on__gte=today)
+        if value == "expiring":
+            return queryset.filter(
+                registration_expires_on__gte=today,
+                registration_expires_on__lte=today + timedelta(days=90),
+            )
+        if value == "lapsed":
+            return queryset.filter(registration_expires_on__lt=today)
+        return queryset.filter(registration_expires_on__isnull=True)
+
+
+class EmploymentFilterSet(filters.FilterSet):
+    station = filters.ModelChoiceFilter(queryset=_scoped(Station), label=_("社工站"))
+    person = filters.NumberFilter(field_name="person_id", label=_("社工ID"))
+    position = filters.ChoiceFilter(choices=Position.choices, label=_("岗位"))
+    employment_type = filters.ChoiceFilter(choices=EmploymentType.choices, label=_("用工形式"))
+    current = filters.BooleanFilter(method="filter_current", label=_("在岗"))
+
+    class Meta:
+        model = Employment
+        form = FilterForm
+        fields = ["station", "person", "position", "employment_type", "current"]
+
+    def filter_current(self, queryset, name, value):
+        today = timezone.localdate()
+        now = Q(starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        return queryset.filter(now) if value else queryset.exclude(now)
+
+
+class ProgrammeFilterSet(filters.FilterSet):
+    year = filters.NumberFilter(label=_("年度"))
+    kind = filters.ChoiceFilter(choices=ProgrammeKind.choices, label=_("类别"))
+
+    class Meta:
+        model = TrainingProgramme
+        form = FilterForm
+        fields = ["year", "kind"]
+
+
+class HonourFilterSet(filters.FilterSet):
+    class Meta:
+        model = Honour
+        form = FilterForm
+        fields = ["level", "kind", "year"]

@@ -1,0 +1,351 @@
+"""The evaluation's life: open, self-assess, score, appeal, publish, lock; and bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from evaluations import services
+from evaluations.choices import EvaluationStatus, Grade, Phase, Scorer
+from evaluations.models import Evaluation, Score, SurveyResponse
+from portal.errors import Conflict
+from tests.evaluations.conftest import dates, leaves, score_everything
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_opening_creates_one_evaluation_per_station_with_a_contract_and_a_rerun_none(world, cycle):
+    evs = Evaluation.objects.filter(cycle=cycle)
+    assert evs.count() == 3
+    a1 = evs.get(station=world.station_a1)
+    assert a1.institution == world.institution_a
+    again = services.cycle_open(cycle_id=cycle.pk)
+    assert again.created == 0
+    assert evs.count() == 3
+    assert cycle.policy_version is not None
+
+
+def test_a_cycle_does_not_open_before_its_date(world, framework):
+    today = timezone.localdate()
+    c = services.cycle_create(
+        actor=world.city_officer,
+        service_year=today.year,
+        phase=Phase.FINAL,
+        framework=framework,
+        **dates(today, opens=3, scoring_start=3),
+    )
+    assert services.cycle_open(cycle_id=c.pk).created == 0
+    assert services.cycle_open(cycle_id=c.pk, today=today + dt.timedelta(days=3)).created == 3
+
+
+def test_a_framework_used_by_a_cycle_is_frozen_and_a_new_version_copies_it(world, cycle, framework):
+    framework.refresh_from_db()
+    node = framework.nodes.filter(level="item").first()
+    with pytest.raises(Conflict) as err:
+        services.framework_node_update(actor=world.city_officer, node=node, max_score=Decimal(50))
+    assert "不能修改" in err.value.message
+    copy = services.framework_new_version(actor=world.city_officer, framework=framework)
+    assert copy.version == 2 and copy.nodes.count() == framework.nodes.count()
+    n2 = copy.nodes.get(code=node.code)
+    services.framework_node_update(actor=world.city_officer, node=n2, max_score=Decimal(50))
+    n2.refresh_from_db()
+    assert n2.max_score == Decimal(50)
+
+
+def test_self_assessment_saves_drafts_then_submits_once(world, ev_a1):
+    leaf = leaves(ev_a1)[0]
+    services.self_assessment_save(
+        actor=world.station_a1_manager,
+        evaluation=ev_a1,
+        node_id=leaf.id,
+        text="已建立制度",
+        files=[SimpleUploadedFile("制度.pdf", PDF)],
+    )
+    services.self_assessment_save(
+        actor=world.station_a1_manager, evaluation=ev_a1, node_id=leaf.id, text="已建立并执行制度"
+    )
+    services.self_assessment_submit(actor=world.station_a1_manager, evaluation=ev_a1)
+    ev_a1.refresh_from_db()
+    assert ev_a1.status == EvaluationStatus.SUBMITTED
+    with pytest.raises(Conflict, match="自评已提交"):
+        services.self_assessment_save(
+            actor=world.station_a1_manager, evaluation=ev_a1, node_id=leaf.id, text="改"
+        )
+    with pytest.raises(Conflict):
+        services.self_assessment_submit(actor=world.station_a1_manager, evaluation=ev_a1)
+
+
+def test_self_assessment_after_the_window_is_refused(world, ev_a1):
+    leaf = leaves(ev_a1)[0]
+    late = ev_a1.cycle.self_due_on + dt.timedelta(days=1)
+    with pytest.raises(ValidationError, match="不在自评填报期内"):
+        services.self_assessment_save(
+            actor=world.station_a1_manager, evaluation=ev_a1, node_id=leaf.id, text="x", today=late
+        )
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("setup.pdf", b"MZ\x90\x00binary", "可执行文件"),
+        ("notes.txt", b"just some text", "无法识别"),
+        ("run.sh", b"#!/bin/sh\necho", "可执行文件"),
+        ("empty.pdf", b"", "空文件"),
+    ],
+)
+def test_bad_evidence_files_are_refused_and_nothing_is_saved(world, ev_a1, name, content, message):
+    leaf = leaves(ev_a1)[0]
+    with pytest.raises(ValidationError, match=message):
+        services.self_assessment_save(
+            actor=world.station_a1_manager,
+            evaluation=ev_a1,
+            node_id=leaf.id,
+            text="x",
+            files=[SimpleUploadedFile(name, content)],
+        )
+    assert not ev_a1.self_assessments.exists()
+
+
+def test_only_the_station_manager_self_assesses(world, ev_a1):
+    with pytest.raises(PermissionDenied):
+        services.self_assessment_save(
+            actor=world.institution_a_admin, evaluation=ev_a1, node_id=leaves(ev_a1)[0].id, text="x"
+        )
+
+
+def test_bad_scores_are_refused_with_the_rule_and_change_nothing(world, assigned):
+    lf = next(lf for lf in leaves(assigned) if lf.scorer == Scorer.EVALUATOR)
+    other = [lf2 for lf2 in leaves(assigned) if lf2.scorer == Scorer.EVALUATOR][1]
+    for value, message in (
+        (lf.max_score + Decimal("0.01"), "不能超过满分"),
+        (Decimal("-1"), "不能小于0"),
+        ("abc", "不是有效数字"),
+    ):
+        with pytest.raises(ValidationError, match=message):
+            services.scores_save(
+                actor=world.evaluator,
+                evaluation=assigned,
+                version=assigned.version,
+                entries=[
+                    services.ScoreInput(other.id, Decimal(1)),
+                    services.ScoreInput(lf.id, value),
+                ],
+            )
+    assert not Score.objects.filter(evaluation=assigned).exists()
+
+
+def test_each_scorer_scores_only_their_part(world, assigned):
+    purchaser = next(lf for lf in leaves(assigned) if lf.scorer == Scorer.PURCHASER)
+    with pytest.raises(ValidationError, match="无权"):
+        services.scores_save(
+            actor=world.evaluator,
+            evaluation=assigned,
+            version=assigned.version,
+            entries=[services.ScoreInput(purchaser.id, Decimal(5))],
+        )
+    services.scores_save(
+        actor=world.subdistrict_a1_officer,
+        evaluation=assigned,
+        version=assigned.version,
+        entries=[services.ScoreInput(purchaser.id, Decimal(5))],
+    )
+    assert (
+        Score.objects.get(evaluation=assigned, node_id=purchaser.id).scored_by
+        == world.subdistrict_a1_officer
+    )
+
+
+def test_a_stale_score_sheet_version_answers_conflict(world, assigned):
+    lf = next(lf for lf in leaves(assigned) if lf.scorer == Scorer.EVALUATOR)
+    seen = assigned.version
+    services.scores_save(
+        actor=world.evaluator,
+        evaluation=assigned,
+        version=seen,
+        entries=[services.ScoreInput(lf.id, Decimal(3))],
+    )
+    with pytest.raises(Conflict, match="已被他人修改"):
+        services.scores_save(
+            actor=world.evaluator,
+            evaluation=assigned,
+            version=seen,
+            entries=[services.ScoreInput(lf.id, Decimal(4))],
+        )
+    assert Score.objects.get(evaluation=assigned, node_id=lf.id).score == Decimal(3)
+
+
+def test_completing_with_a_missing_required_score_names_it(world, assigned):
+    with pytest.raises(ValidationError, match=r"必须评分|未评分"):
+        services.scoring_complete(actor=world.evaluator, evaluation=assigned)
+    assigned.refresh_from_db()
+    assert assigned.total is None
+
+
+def test_the_result_records_framework_policy_breakdown_and_who_scored(world, assigned):
+    ev = score_everything(world, assigned, "0.9")
+    services.scoring_complete(actor=world.evaluator, evaluation=ev)
+    ev.refresh_from_db()
+    assert ev.status == EvaluationStatus.SCORED
+    assert ev.total == Decimal("90.00") and ev.grade == Grade.EXCELLENT
+    assert ev.framework_id == ev.cycle.framework_id and ev.policy_version_id
+    by = {row["scorer"]: row["by"] for row in ev.breakdown}
+    assert by[Scorer.PURCHASER] == world.subdistrict_a1_officer.pk
+    assert by[Scorer.EVALUATOR] == world.evaluator.pk
+    # Mid-term: the financial dimension (final only) is not in the breakdown.
+    assert Scorer.FINANCIAL not in by
+
+
+def test_survey_answers_feed_the_indicators_they_are_mapped_to(world, assigned):
+    links = services.survey_links_issue(
+        actor=world.city_officer, evaluation=assigned, group="users", count=2
+    )
+    services.survey_answer(token=links[0].token, answers={f"q{i}": 5 for i in range(1, 6)})
+    services.survey_answer(token=links[1].token, answers={f"q{i}": 4 for i in range(1, 6)})
+    ev = score_everything(world, assigned, "0.5")
+    services.scoring_complete(actor=world.evaluator, evaluation=ev)
+    ev.refresh_from_db()
+    users_row = next(r for r in ev.breakdown if r["scorer"] == Scorer.USERS)
+    assert users_row["score"] == "8.75" and users_row["source"] == "survey:2"
+
+
+def test_a_survey_link_answers_once(world, ev_a1):
+    link = services.survey_links_issue(
+        actor=world.city_officer, evaluation=ev_a1, group="community", count=1
+    )[0]
+    services.survey_answer(token=link.token, answers={f"q{i}": 3 for i in range(1, 6)})
+    with pytest.raises(Conflict, match="只能填写一次"):
+        services.survey_answer(token=link.token, answers={f"q{i}": 5 for i in range(1, 6)})
+    assert SurveyResponse.objects.filter(link=link).count() == 1
+
+
+def test_a_survey_with_a_missing_answer_is_refused(world, ev_a1):
+    link = services.survey_links_issue(
+        actor=world.city_officer, evaluation=ev_a1, group="users", count=1
+    )[0]
+    with pytest.raises(ValidationError, match="第5题"):
+        services.survey_answer(token=link.token, answers={f"q{i}": 3 for i in range(1, 5)})
+    link.refresh_from_db()
+    assert link.answered_at is None
+
+
+def _scored(world, assigned, fraction="0.9"):
+    ev = score_everything(world, assigned, fraction)
+    services.scoring_complete(actor=world.evaluator, evaluation=ev)
+    ev.refresh_from_db()
+    return ev
+
+
+def test_appeal_is_answered_decided_and_the_result_recomputed(world, assigned):
+    ev = _scored(world, assigned)
+    lf = next(lf for lf in leaves(ev) if lf.scorer == Scorer.EVALUATOR)
+    day = ev.cycle.appeal_starts_on
+    appeal = services.appeal_file(
+        actor=world.station_a1_manager,
+        evaluation=ev,
+        reason="评分偏低",
+        today=day,
+        items=[services.AppealInput(lf.id, lf.max_score, "档案齐全")],
+        files=[SimpleUploadedFile("证明.pdf", PDF)],
+    )
+    ev.refresh_from_db()
+    assert ev.status == EvaluationStatus.IN_APPEAL
+    with pytest.raises(Conflict, match="申诉中"):
+        services.scores_save(
+            actor=world.evaluator,
+            evaluation=ev,
+            version=ev.version,
+            entries=[services.ScoreInput(lf.id, Decimal(1))],
+        )
+    services.appeal_answer(actor=world.evaluator, appeal=appeal, answer="同意复核")
+    services.appeal_decide(
+        actor=world.city_officer, appeal=appeal, decision="upheld", scores={lf.id: lf.max_score}
+    )
+    ev.refresh_from_db()
+    assert ev.status == EvaluationStatus.SCORED
+    assert ev.total > Decimal("90.00")
+    assert Score.objects.get(evaluation=ev, node_id=lf.id).score == lf.max_score
+
+
+def test_an_appeal_outside_the_window_is_refused(world, assigned):
+    ev = _scored(world, assigned)
+    lf = leaves(ev)[0]
+    with pytest.raises(ValidationError, match="不在申诉期内"):
+        services.appeal_file(
+            actor=world.station_a1_manager,
+            evaluation=ev,
+            reason="x",
+            items=[services.AppealInput(lf.id, None, "y")],
+            today=ev.cycle.appeal_due_on + dt.timedelta(days=1),
+        )
+
+
+def test_a_published_result_is_locked(world, assigned):
+    ev = _scored(world, assigned)
+    services.evaluation_publish(actor=world.city_officer, evaluation=ev)
+    ev.refresh_from_db()
+    lf = next(lf for lf in leaves(ev) if lf.scorer == Scorer.EVALUATOR)
+    with pytest.raises(Conflict, match="已发布并锁定"):
+        services.scores_save(
+            actor=world.evaluator,
+            evaluation=ev,
+            version=ev.version,
+            entries=[services.ScoreInput(lf.id, Decimal(1))],
+        )
+    with pytest.raises(Conflict, match="已发布并锁定"):
+        services.scores_save(
+            actor=world.city_officer,
+            evaluation=ev,
+            version=ev.version,
+            entries=[services.ScoreInput(lf.id, Decimal(1))],
+        )
+
+
+def test_failing_opens_a_rectification_order_on_publication(world, assigned):
+    from inspections.models import RectificationOrder
+
+    ev = _scored(world, assigned, "0.5")
+    assert ev.grade == Grade.FAIL
+    services.cycle_publish(actor=world.city_officer, cycle=ev.cycle)
+    ev.refresh_from_db()
+    order = RectificationOrder.objects.get(
+        source_kind="evaluation", source_ref=f"evaluation:{ev.pk}"
+    )
+    assert ev.rectification_order_id == order.pk and order.station_id == ev.station_id
+
+
+def test_bulk_results_match_the_one_at_a_time_computation(world, assigned):
+    ev = score_everything(world, assigned, "0.8")
+    n = services.results_compute_cycle(cycle=ev.cycle)
+    assert n == 1
+    ev.refresh_from_db()
+    assert ev.total == Decimal("80.00") and ev.grade == Grade.GOOD
+    assert ev.status == EvaluationStatus.SCORED
+
+
+def test_reminders_go_only_to_those_who_have_not_done_their_part_and_never_twice(world, cycle):
+    from portal.models import Notification
+
+    due = cycle.self_due_on
+    ev_b1 = Evaluation.objects.get(cycle=cycle, station=world.station_b1)
+    Evaluation.objects.filter(pk=ev_b1.pk).update(status=EvaluationStatus.SUBMITTED)
+    services.reminders_send(cycle=cycle, today=due - dt.timedelta(days=1))
+    services.reminders_send(cycle=cycle, today=due - dt.timedelta(days=1))
+    assert Notification.objects.filter(recipient=world.station_a1_manager).count() == 1
+    assert not Notification.objects.filter(recipient=world.station_b1_manager).exists()
+
+
+def test_escalation_reaches_the_district_after_a_week_late(world, cycle):
+    from portal.models import Notification
+
+    late = cycle.self_due_on + dt.timedelta(days=8)
+    services.reminders_send(cycle=cycle, today=late)
+    assert Notification.objects.filter(
+        recipient=world.district_a_officer, title__contains="逾期"
+    ).exists()

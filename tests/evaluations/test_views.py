@@ -1,0 +1,247 @@
+"""Pages and API: scope (404 outside, 403 not allowed), locks (409), query-count guards."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from evaluations import services
+from evaluations.choices import Scorer
+from evaluations.models import Evaluation
+from tests.evaluations.conftest import leaves, score_everything
+from tests.factories import ContractFactory, StationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _scored(world, ev):
+    ev = score_everything(world, ev)
+    services.scoring_complete(actor=world.evaluator, evaluation=ev)
+    ev.refresh_from_db()
+    return ev
+
+
+def test_district_b_cannot_see_a_district_a_evaluation(world, ev_a1, login):
+    client = login(world.district_b_officer)
+    assert client.get(reverse("evaluations:evaluation_detail", args=[ev_a1.pk])).status_code == 404
+    assert client.get(f"/api/v1/evaluations/{ev_a1.pk}/").status_code == 404
+    page = client.get(reverse("evaluations:evaluation_list"))
+    assert "五山街社工服务站" not in page.content.decode()
+
+
+def test_an_evaluator_sees_only_assigned_evaluations_while_the_assignment_lasts(
+    world, ev_a1, login
+):
+    client = login(world.evaluator)
+    url = reverse("evaluations:evaluation_detail", args=[ev_a1.pk])
+    assert client.get(url).status_code == 404
+    services.assignment_create(
+        actor=world.city_officer, evaluations=[ev_a1], evaluator=world.evaluator
+    )
+    assert client.get(url).status_code == 200
+    ids = [r["id"] for r in client.get("/api/v1/evaluations/").json()["results"]]
+    assert ids == [ev_a1.pk]
+    assignment = ev_a1.assignments.get()
+    import datetime as dt
+
+    from django.utils import timezone
+
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    type(assignment).objects.filter(pk=assignment.pk).update(
+        starts_on=yesterday - dt.timedelta(days=5), ends_on=yesterday
+    )
+    assert client.get(url).status_code == 404
+
+
+def test_the_evaluator_reaches_the_assigned_station_only(world, ev_a1, login):
+    from stations.models import Station
+
+    services.assignment_create(
+        actor=world.city_officer, evaluations=[ev_a1], evaluator=world.evaluator
+    )
+    world.evaluator.forget_assignments()
+    seen = set(Station.objects.restrict(world.evaluator, "view").values_list("pk", flat=True))
+    assert seen == {world.station_a1.pk}
+
+
+def test_station_manager_may_view_but_not_score(world, ev_a1, login):
+    client = login(world.station_a1_manager)
+    lf = next(lf for lf in leaves(ev_a1) if lf.scorer == Scorer.EVALUATOR)
+    response = client.post(
+        f"/api/v1/evaluations/{ev_a1.pk}/scores/",
+        {"version": ev_a1.version, "scores": [{"node": lf.id, "score": "1"}]},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+
+
+def test_a_published_evaluation_answers_409_in_pages_and_api(world, assigned, login):
+    ev = _scored(world, assigned)
+    services.evaluation_publish(actor=world.city_officer, evaluation=ev)
+    ev.refresh_from_db()
+    lf = next(lf for lf in leaves(ev) if lf.scorer == Scorer.EVALUATOR)
+    client = login(world.evaluator)
+    api = client.post(
+        f"/api/v1/evaluations/{ev.pk}/scores/",
+        {"version": ev.version, "scores": [{"node": lf.id, "score": "1"}]},
+        content_type="application/json",
+    )
+    assert api.status_code == 409 and "已发布并锁定" in api.json()["detail"]
+    page = client.post(
+        reverse("evaluations:scores_save", args=[ev.pk]),
+        {"version": ev.version, f"score_{lf.id}": "1"},
+    )
+    assert page.status_code == 409 and "已发布并锁定" in page.content.decode()
+
+
+def test_a_score_above_the_maximum_shows_the_chinese_message(world, assigned, login):
+    lf = next(lf for lf in leaves(assigned) if lf.scorer == Scorer.EVALUATOR)
+    client = login(world.evaluator)
+    response = client.post(
+        f"/api/v1/evaluations/{assigned.pk}/scores/",
+        {
+            "version": assigned.version,
+            "scores": [{"node": lf.id, "score": str(lf.max_score + Decimal(1))}],
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "不能超过满分" in response.content.decode()
+
+
+def test_the_public_survey_page_takes_one_answer_without_an_account(world, ev_a1, client):
+    link = services.survey_links_issue(
+        actor=world.city_officer, evaluation=ev_a1, group="users", count=1
+    )[0]
+    url = reverse("evaluations:survey_answer", args=[link.token])
+    assert client.get(url).status_code == 200
+    answers = {f"q{i}": "4" for i in range(1, 6)}
+    assert client.post(url, answers).status_code == 200
+    again = client.post(url, answers)
+    assert again.status_code == 409 and "只能填写一次" in again.content.decode()
+    assert client.get(reverse("evaluations:survey_answer", args=["nope"])).status_code == 404
+
+
+def test_survey_links_page_shows_qr_codes_to_the_city_only(world, ev_a1, login):
+    services.survey_links_issue(actor=world.city_officer, evaluation=ev_a1, group="users", count=2)
+    url = reverse("evaluations:survey_links", args=[ev_a1.pk]) + "?qr=1"
+    page = login(world.city_officer).get(url)
+    assert page.status_code == 200 and "<svg" in page.content.decode()
+    assert login(world.station_a1_manager).get(url).status_code == 403
+
+
+def _more_stations(cycle, n, district_sub):
+    for _i in range(n):
+        ContractFactory(station=StationFactory(subdistrict=district_sub))
+    services.cycle_open(cycle_id=cycle.pk)
+
+
+def test_the_cycle_board_runs_a_fixed_number_of_queries(
+    world, cycle, login, django_assert_max_num_queries
+):
+    client = login(world.city_officer)
+    url = reverse("evaluations:cycle_board", args=[cycle.pk])
+    client.get(url)
+    with django_assert_max_num_queries(25):
+        first = client.get(url)
+    assert first.status_code == 200 and "天河区" in first.content.decode()
+
+
+def test_lists_and_results_run_a_fixed_number_of_queries(
+    world, assigned, login, django_assert_max_num_queries
+):
+    _scored(world, assigned)
+    client = login(world.city_officer)
+    urls = [
+        reverse("evaluations:evaluation_list"),
+        reverse("evaluations:results", args=[assigned.cycle_id]),
+        reverse("evaluations:cycle_list"),
+        reverse("evaluations:framework_list"),
+        reverse("evaluations:evaluation_detail", args=[assigned.pk]),
+        "/api/v1/evaluations/",
+    ]
+    counts = {}
+    for url in urls:
+        client.get(url)
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        counts[url] = len(ctx)
+    # Ten more stations, scored: the same number of queries.
+    from tests.factories import SubdistrictFactory
+
+    sub = SubdistrictFactory(district=world.district_a)
+    cycle = assigned.cycle
+    _more_stations(cycle, 10, sub)
+    services.assignment_create(
+        actor=world.city_officer,
+        evaluator=world.evaluator,
+        evaluations=list(Evaluation.objects.filter(cycle=cycle).exclude(pk=assigned.pk)),
+    )
+    services.results_compute_cycle(cycle=cycle, only_complete=False)
+    for url in urls:
+        with django_assert_max_num_queries(counts[url] + 1):
+            client.get(url)
+
+
+def test_the_pdf_report_renders_with_chinese_text(world, assigned, login):
+    ev = _scored(world, assigned)
+    client = login(world.station_a1_manager)
+    response = client.get(reverse("evaluations:report_pdf", args=[ev.pk]))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    html = client.get(reverse("evaluations:report_pdf", args=[ev.pk]) + "?format=html")
+    assert "雷达" in html.content.decode() or "<svg" in html.content.decode()
+
+
+def test_framework_export_and_import_round_trip(world, framework, login):
+    import io
+
+    client = login(world.city_officer)
+    exported = client.get(
+        reverse("evaluations:framework_detail", args=[framework.pk]) + "?format=xlsx"
+    )
+    assert exported.status_code == 200
+    data = b"".join(exported.streaming_content)
+    upload = io.BytesIO(data)
+    upload.name = "fw.xlsx"
+    response = client.post(
+        reverse("evaluations:framework_import"),
+        {"code": "imported", "name": "导入的体系", "note": "", "file": upload},
+    )
+    assert response.status_code == 302
+    from evaluations.models import Framework
+
+    imported = Framework.objects.get(code="imported")
+    assert imported.nodes.count() == framework.nodes.count()
+
+
+def test_what_if_shows_old_and_new_totals_per_station(world, assigned, framework, login):
+    _scored(world, assigned)
+    draft = services.framework_new_version(actor=world.city_officer, framework=framework)
+    node = draft.nodes.get(code="D3")
+    services.framework_node_update(actor=world.city_officer, node=node, weight=Decimal(50))
+    page = login(world.city_officer).get(
+        reverse("evaluations:framework_detail", args=[draft.pk]) + "?whatif=1"
+    )
+    assert page.status_code == 200
+    rows = page.context["whatif"]
+    assert rows and rows[0]["old_total"] == Decimal("90.00")
+
+
+def test_the_station_page_has_an_evaluation_tab_with_the_history(world, assigned, login):
+    _scored(world, assigned)
+    client = login(world.station_a1_manager)
+    page = client.get(reverse("stations:station_detail", args=[world.station_a1.pk]))
+    assert page.status_code == 200
+    history = client.get(reverse("evaluations:station_history", args=[world.station_a1.pk]))
+    assert history.status_code == 200 and "90.00" in history.content.decode()
+
+
+def test_the_home_page_lists_the_self_assessment_to_do(world, ev_a1, login):
+    page = login(world.station_a1_manager).get(reverse("portal:home"))
+    assert page.status_code == 200
+    assert "待提交的评估自评" in page.content.decode()

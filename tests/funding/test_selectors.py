@@ -1,0 +1,202 @@
+"""The board's SQL twin agrees with the pure rule; lists run a fixed number of queries."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from decimal import ROUND_CEILING, Decimal
+
+import pytest
+
+from funding import services
+from funding.models import FundingYear, SocialResource
+from funding.rules import compliance_status, personnel_floor_check
+from funding.selectors import (
+    funding_year_board,
+    personnel_share_for,
+    social_resource_totals,
+    spending_overview,
+    with_floor_checks,
+)
+from portal.selectors import policy_for_service_year
+from stations.models import ProjectKind
+from tests.factories import ContractFactory, StationFactory
+from tests.funding.conftest import report
+
+pytestmark = pytest.mark.django_db
+CENT = Decimal("0.01")
+
+
+def _boundary_cases(n=60):
+    rng = random.Random(65)
+    cases = []
+    for i in range(n):
+        fee = Decimal(rng.randint(10_000_00, 3_000_000_00)) / 100
+        floor = rng.choice(
+            [
+                Decimal("65.00"),
+                Decimal("64.99"),
+                Decimal("60.00"),
+                Decimal("65.55"),
+                Decimal("33.33"),
+            ]
+        )
+        months = rng.randint(1, 12)
+        # The least passing fen of the projection, then one fen either side.
+        exact = fee * floor * months / (100 * 12)
+        least = exact.quantize(CENT, rounding=ROUND_CEILING)
+        personnel = least + CENT * rng.choice([-1, 0, 1])
+        planned = (fee * floor / 100).quantize(CENT, rounding=ROUND_CEILING) + CENT * (i % 3 - 1)
+        cases.append((fee, floor, months, max(personnel, Decimal("0")), planned, i % 4 == 0))
+    return cases
+
+
+def test_the_sql_twin_agrees_with_the_pure_rule_on_the_same_rows(world):
+    kind = ProjectKind.objects.get(code="medical")
+    policy = policy_for_service_year(2026)
+    cases = _boundary_cases()
+    for fee, floor, months, personnel, planned, final in cases:
+        contract = ContractFactory(
+            station=world.station_a1, institution=world.institution_a, kind=kind, annual_fee=fee
+        )
+        FundingYear.objects.create(
+            contract=contract,
+            station=world.station_a1,
+            district=world.district_a,
+            institution=world.institution_a,
+            is_comprehensive=False,
+            service_year=2026,
+            fee=fee,
+            policy_version=policy,
+            floor_percent=floor,
+            planned_personnel=planned,
+            actual_personnel=personnel,
+            actual_total=personnel,
+            months_reported=12 if final else months,
+            final=final,
+            final_passed=True if final else None,
+        )
+    rows = with_floor_checks(FundingYear.objects.all())
+    assert rows.count() == len(cases)
+    seen_pass = seen_fail = 0
+    for row in rows:
+        months = row.months_reported
+        rule = personnel_floor_check(
+            personnel=row.actual_personnel,
+            fee=row.fee,
+            floor_percent=row.floor_percent,
+            months_covered=months,
+        )
+        assert row.projected_ok == rule.passed, (row.fee, row.floor_percent, months)
+        assert (
+            row.planned_ok
+            == personnel_floor_check(
+                personnel=row.planned_personnel, fee=row.fee, floor_percent=row.floor_percent
+            ).passed
+        )
+        assert row.status == compliance_status(
+            fee=row.fee,
+            floor_percent=row.floor_percent,
+            planned_personnel=row.planned_personnel,
+            actual_personnel=row.actual_personnel,
+            months_reported=months,
+            final=row.final,
+        )
+        seen_pass += rule.passed
+        seen_fail += not rule.passed
+    assert seen_pass and seen_fail
+
+
+def test_the_board_lists_worst_first_within_the_users_scope(world, approved_budget):
+    report(world, 1, "80000.00")  # far under: 40% run rate
+    report(world, 1, "140000.00", contract=world.contract_b1)
+    services.funding_years_refresh(service_year=2026)
+    city = list(funding_year_board(world.city_officer, service_year=2026))
+    assert [(r.station_id, r.status) for r in city] == [
+        (world.station_a1.pk, "projected_under"),
+        (world.station_a2.pk, "no_data"),
+        (world.station_b1.pk, "on_track"),
+    ]
+    district_a = list(funding_year_board(world.district_a_officer, service_year=2026))
+    assert {r.station_id for r in district_a} == {world.station_a1.pk, world.station_a2.pk}
+    assert not list(
+        funding_year_board(world.station_b1_manager, service_year=2026).filter(
+            station=world.station_a1
+        )
+    )
+
+
+def test_the_board_runs_the_same_queries_for_ten_or_forty_stations(
+    world, django_assert_max_num_queries
+):
+    def build(n):
+        for _ in range(n):
+            station = StationFactory(subdistrict=world.subdistrict_a1)
+            ContractFactory(station=station, institution=world.institution_a)
+        services.funding_years_refresh(service_year=2026)
+
+    build(10)
+    world.city_officer.forget_assignments()
+    with django_assert_max_num_queries(3):
+        rows = list(funding_year_board(world.city_officer, service_year=2026)[:50])
+    assert len(rows) >= 10
+    build(30)
+    world.city_officer.forget_assignments()
+    with django_assert_max_num_queries(3):
+        rows = list(funding_year_board(world.city_officer, service_year=2026)[:50])
+    assert len(rows) >= 40
+
+
+def test_personnel_share_for_reads_the_final_result_with_its_policy(world):
+    old = ContractFactory(
+        station=world.station_a2, institution=world.institution_b, service_year=2025
+    )
+    for month in range(1, 13):
+        report(world, month, "130000.00", contract=old, status="approved")
+    fy = FundingYear.objects.get(contract=old)
+    assert fy.months_reported == 12
+    services.funding_year_finalise(actor=world.city_admin, funding_year=fy, today=date(2026, 2, 1))
+    share = personnel_share_for(world.station_a2.pk, 2025)
+    assert share.final and share.passed and share.share == Decimal("65.00")
+    assert share.policy_version_id == policy_for_service_year(2025).pk
+    assert personnel_share_for(world.station_a2.pk, 2019) is None
+
+
+def test_the_spending_overview_sums_by_district_and_category(world, approved_budget):
+    report(world, 1, "140000.00")
+    report(world, 1, "120000.00", contract=world.contract_b1)
+    services.funding_years_refresh(service_year=2026)
+    overview = spending_overview(world.city_officer, service_year=2026)
+    by_code = {r["district__code"]: r for r in overview["by_district"]}
+    assert by_code["440106"]["actual_salaries"] == Decimal("140000.00")
+    assert by_code["440105"]["actual_total"] == Decimal("150000.00")
+    assert overview["totals"]["actual_total"] == Decimal("320000.00")
+    district_a = spending_overview(world.district_a_officer, service_year=2026)
+    assert [r["district__code"] for r in district_a["by_district"]] == ["440106"]
+
+
+def test_social_resources_total_by_station_district_and_city(world):
+    for station, kind, amount, hours in [
+        (world.station_a1, "charity_donation", "1000.00", None),
+        (world.station_a1, "in_kind", "250.50", None),
+        (world.station_a2, "time_bank", None, "8.00"),
+        (world.station_b1, "community_fund", "300.00", None),
+    ]:
+        services.social_resource_create(
+            actor=None,
+            station=station,
+            kind=kind,
+            received_on=date(2026, 5, 1),
+            amount=amount and Decimal(amount),
+            hours=hours and Decimal(hours),
+        )
+    city = social_resource_totals(world.city_officer, service_year=2026, by="city")[0]
+    assert city["money_total"] == Decimal("1550.50") and city["credits"] == Decimal("8.00")
+    districts = social_resource_totals(world.city_officer, service_year=2026, by="district")
+    assert {r["station__district__code"]: r["money_total"] for r in districts} == {
+        "440105": Decimal("300.00"),
+        "440106": Decimal("1250.50"),
+    }
+    mine = social_resource_totals(world.station_a1_manager, service_year=2026, by="station")
+    assert [r["station__code"] for r in mine] == ["TH-001"]
+    assert SocialResource.objects.restrict(world.evaluator, "view").count() == 0

@@ -1,0 +1,74 @@
+"""Periodic tasks: projection warnings and late-report reminders, idempotent on rerun."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from funding import services, tasks
+from funding.models import FundingYear
+from portal.models import Notification
+from tests.funding.conftest import report
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_station_projected_under_the_floor_warns_station_institution_and_district(world):
+    report(world, 1, "80000.00")
+    result = tasks.project_year_end()
+    assert result["refreshed"] >= 1
+    recipients = set(
+        Notification.objects.filter(kind="funding_projection").values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert recipients == {"station_a1", "institution_a", "district_a"}
+    body = Notification.objects.filter(kind="funding_projection").first().body
+    assert "40.00%" in body and "65.00%" in body and "按已报告 1 个月" in body
+    # A rerun the same month posts nothing more.
+    tasks.project_year_end()
+    assert Notification.objects.filter(kind="funding_projection").count() == 3
+
+
+def test_a_station_on_track_is_not_warned(world):
+    report(world, 1, "140000.00")
+    tasks.project_year_end()
+    assert not Notification.objects.filter(kind="funding_projection").exists()
+
+
+def test_late_reports_are_reminded_then_escalated_once(world):
+    report(world, 1, "140000.00")
+    today = date(2026, 3, 20)  # February due 03-15: 5 days late
+    services.late_report_reminders_send(today=today)
+    late = Notification.objects.filter(kind="funding_late_report", title__contains="五山街")
+    assert set(
+        late.filter(recipient__username__in=["station_a1", "institution_a"]).values_list(
+            "recipient__username", flat=True
+        )
+    ) == {"station_a1", "institution_a"}
+    assert not late.filter(recipient__username="district_a").exists()
+    # Station A2 sent nothing since January (34 days late): already escalated to the district.
+    assert Notification.objects.filter(
+        recipient__username="district_a", title__contains="员村街"
+    ).exists()
+    services.late_report_reminders_send(today=today)
+    assert late.filter(recipient__username="station_a1").count() == 1
+    services.late_report_reminders_send(today=date(2026, 4, 5))  # 21 days late: escalate
+    assert late.filter(recipient__username="district_a", title__contains="升级").exists()
+
+
+def test_past_years_are_finalised_with_the_policy_that_judged_them(world):
+    from tests.factories import ContractFactory
+
+    old = ContractFactory(
+        station=world.station_b1, institution=world.institution_b, service_year=2025
+    )
+    for month in range(1, 13):
+        report(world, month, "120000.00", contract=old, status="approved")
+    assert tasks.finalise_years() == 1
+    fy = FundingYear.objects.get(contract=old)
+    # 12 x 120,000 = 1,440,000 = 60.00% of 2,400,000: under the 65% of the 2018 version.
+    assert fy.final and fy.final_passed is False and str(fy.final_share) == "60.00"
+    assert fy.policy_version.effective_from.year == 2018
+    assert tasks.finalise_years() == 0

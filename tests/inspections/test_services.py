@@ -1,0 +1,314 @@
+"""The visit and rectification to closure, through the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import Http404
+
+from inspections import services
+from inspections.choices import (
+    EscalationLevel,
+    OrderEventKind,
+    OrderStatus,
+    SourceKind,
+    VisitStatus,
+)
+from inspections.models import InspectionAnswer, RectificationOrder
+from portal.errors import Conflict
+from portal.models import Notification
+from portal.selectors import policy_in_force
+from tests.inspections.conftest import make_visit
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _answer_all(actor, visit, result="pass"):
+    return services.inspection_answers_save(
+        actor=actor,
+        visit=visit,
+        answers=[
+            services.AnswerInput(item_id=i.pk, result=result) for i in visit.checklist.items.all()
+        ],
+    )
+
+
+@pytest.fixture
+def started(world, plan):
+    visit = make_visit(
+        station=world.station_a1,
+        plan=plan,
+        inspector=world.inspector,
+        institution=world.institution_a,
+    )
+    return services.inspection_start(actor=world.inspector, visit=visit)
+
+
+def test_an_assigned_inspector_records_a_visit_and_signs_it_off_into_orders(
+    world, started, today, django_capture_on_commit_callbacks
+):
+    _answer_all(world.inspector, started)
+    item = started.checklist.items.get(code="S02")
+    finding = services.finding_add(
+        actor=world.inspector, visit=started, item=item, description="安全出口被杂物堵塞"
+    )
+    assert finding.severity == "critical" and finding.area == "safety"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.inspection_sign_off(
+            actor=world.inspector,
+            visit=started,
+            representative_name="李站长",
+            representative_title="站长",
+        )
+    started.refresh_from_db()
+    assert started.status == VisitStatus.SIGNED_OFF
+    order = RectificationOrder.objects.get(finding=finding)
+    days = policy_in_force(today).rectification_days_for("critical")
+    assert order.due_on == today + dt.timedelta(days=days)
+    assert order.institution == world.institution_a
+    assert order.source_kind == SourceKind.INSPECTION_FINDING
+    assert [e.kind for e in order.events.all()] == [OrderEventKind.OPENED]
+    assert Notification.objects.filter(
+        recipient=world.station_a1_manager, kind="rectification"
+    ).exists()
+
+
+def test_editing_a_signed_off_visit_answers_conflict_and_changes_nothing(world, started):
+    _answer_all(world.inspector, started)
+    services.inspection_sign_off(actor=world.inspector, visit=started, representative_name="李")
+    before = list(
+        InspectionAnswer.objects.filter(inspection=started).values_list("result", flat=True)
+    )
+    item = started.checklist.items.first()
+    with pytest.raises(Conflict) as error:
+        services.inspection_answers_save(
+            actor=world.inspector, visit=started, answers=[services.AnswerInput(item.pk, "fail")]
+        )
+    assert error.value.message == services.SIGNED_OFF_LOCKED
+    after = list(
+        InspectionAnswer.objects.filter(inspection=started).values_list("result", flat=True)
+    )
+    assert before == after
+
+
+def test_an_answer_to_an_item_not_in_the_checklist_saves_nothing(world, started):
+    good = started.checklist.items.first()
+    with pytest.raises(ValidationError) as error:
+        services.inspection_answers_save(
+            actor=world.inspector,
+            visit=started,
+            answers=[services.AnswerInput(good.pk, "pass"), services.AnswerInput(999999, "pass")],
+        )
+    assert "不在本次督查所用的清单中" in error.value.messages[0]
+    assert not InspectionAnswer.objects.filter(inspection=started).exists()
+
+
+def test_an_inspector_not_on_the_team_cannot_record(world, started):
+    from tests.factories import Role, user_with_role
+
+    other = user_with_role("other_inspector", Role.INSPECTOR)
+    with pytest.raises(Http404):
+        services.inspection_answers_save(actor=other, visit=started, answers=[])
+
+
+def test_a_photo_of_a_refused_type_or_too_large_is_refused(world, started):
+    exe = SimpleUploadedFile("photo.jpg", b"MZ\x90\x00" + b"\x00" * 100, "image/jpeg")
+    with pytest.raises(ValidationError, match="可执行文件"):
+        services.inspection_photo_add(actor=world.inspector, visit=started, upload=exe)
+    text = SimpleUploadedFile("photo.png", b"hello world", "image/png")
+    with pytest.raises(ValidationError, match="只接受"):
+        services.inspection_photo_add(actor=world.inspector, visit=started, upload=text)
+    big = SimpleUploadedFile("big.png", PNG + b"\x00" * (11 * 1024 * 1024), "image/png")
+    with pytest.raises(ValidationError, match="过大"):
+        services.inspection_photo_add(actor=world.inspector, visit=started, upload=big)
+    assert not started.photos.exists()
+    ok = SimpleUploadedFile("ok.png", PNG, "image/png")
+    photo = services.inspection_photo_add(actor=world.inspector, visit=started, upload=ok)
+    assert photo.content_type == "image/png"
+
+
+def _order(world, plan, today, code="B07"):
+    visit = make_visit(
+        station=world.station_a1,
+        plan=plan,
+        inspector=world.inspector,
+        institution=world.institution_a,
+    )
+    services.inspection_start(actor=world.inspector, visit=visit)
+    _answer_all(world.inspector, visit)
+    item = visit.checklist.items.get(code=code)
+    finding = services.finding_add(
+        actor=world.inspector, visit=visit, item=item, description="杂物堆积"
+    )
+    services.inspection_sign_off(actor=world.inspector, visit=visit, representative_name="李")
+    return RectificationOrder.objects.get(finding=finding)
+
+
+def test_an_order_goes_answered_rejected_answered_accepted_with_its_whole_history(
+    world, plan, today
+):
+    order = _order(world, plan, today)
+    with pytest.raises(ValidationError) as error:
+        services.rectification_verify(actor=world.district_a_officer, order=order, accept=True)
+    assert error.value.messages == [services.ORDER_NOT_ANSWERED]
+    order.refresh_from_db()
+    assert order.status == OrderStatus.OPEN
+
+    evidence = SimpleUploadedFile("after.png", PNG, "image/png")
+    services.rectification_respond(
+        actor=world.station_a1_manager, order=order, text="已清理", files=[evidence]
+    )
+    with pytest.raises(ValidationError):
+        services.rectification_verify(actor=world.district_a_officer, order=order, accept=False)
+    services.rectification_verify(
+        actor=world.district_a_officer, order=order, accept=False, reason="仍有杂物"
+    )
+    assert order.status == OrderStatus.REOPENED
+    services.rectification_respond(actor=world.institution_a_admin, order=order, text="再次清理")
+    services.rectification_verify(actor=world.inspector, order=order, accept=True)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CLOSED and order.closed_at
+    kinds = [(e.kind, e.to_status) for e in order.events.all()]
+    assert kinds == [
+        ("opened", "open"),
+        ("answered", "answered"),
+        ("rejected", "reopened"),
+        ("answered", "answered"),
+        ("accepted", "closed"),
+    ]
+    with pytest.raises(Conflict):
+        services.rectification_respond(actor=world.station_a1_manager, order=order, text="x")
+
+
+def test_the_station_side_cannot_verify_and_outsiders_cannot_see(world, plan, today):
+    order = _order(world, plan, today)
+    services.rectification_respond(actor=world.station_a1_manager, order=order, text="已整改")
+    with pytest.raises(PermissionDenied):
+        services.rectification_verify(actor=world.station_a1_manager, order=order, accept=True)
+    with pytest.raises(Http404):
+        services.rectification_verify(actor=world.district_b_officer, order=order, accept=True)
+
+
+def test_an_evaluation_opens_an_order_through_the_same_mechanism(world, today):
+    order = services.rectification_order_open(
+        actor=world.city_officer,
+        station=world.station_a1,
+        source_kind=SourceKind.EVALUATION,
+        source_ref="evaluation:42",
+        severity="major",
+        title="评估不合格整改",
+    )
+    assert order.finding is None and order.institution == world.institution_a
+    assert order.due_on == today + dt.timedelta(
+        days=policy_in_force(today).rectification_days_major
+    )
+    from inspections.selectors import open_orders_for, orders_for_source
+
+    assert list(open_orders_for([world.station_a1.pk])) == [order]
+    assert list(orders_for_source(source_kind="evaluation", source_ref="evaluation:42")) == [order]
+    with pytest.raises(ValidationError):
+        services.rectification_order_open(
+            actor=world.city_officer,
+            station=world.station_a1,
+            source_kind=SourceKind.INSPECTION_FINDING,
+            source_ref="x",
+            severity="minor",
+            title="x",
+        )
+
+
+def test_overdue_orders_escalate_station_institution_district_city_once_each(world, plan, today):
+    order = _order(world, plan, today)
+    due = order.due_on
+    assert services.rectification_escalate_overdue(today=due) == 0
+    services.rectification_escalate_overdue(today=due + dt.timedelta(days=1))
+    order.refresh_from_db()
+    assert order.escalation_level == EscalationLevel.STATION
+    services.rectification_escalate_overdue(today=due + dt.timedelta(days=40))
+    order.refresh_from_db()
+    assert order.escalation_level == EscalationLevel.CITY
+    for user in (
+        world.station_a1_manager,
+        world.institution_a_admin,
+        world.district_a_officer,
+        world.city_officer,
+    ):
+        assert (
+            Notification.objects.filter(recipient=user, kind="rectification_overdue").count() == 1
+        )
+    assert not Notification.objects.filter(recipient=world.district_b_officer).exists()
+    assert services.rectification_escalate_overdue(today=due + dt.timedelta(days=41)) == 0
+
+
+def test_a_finding_repeated_at_the_same_station_within_a_year_is_flagged(world, plan, today):
+    first = _order(world, plan, today)
+    second = _order(world, None, today)
+    assert not first.is_repeat
+    assert second.is_repeat
+    assert second.finding.repeat_of == first.finding
+
+
+def test_visit_dates_outside_the_plan_quarter_are_refused(world, plan):
+    from inspections import rules
+
+    first, last = rules.quarter_bounds(plan.year, plan.quarter)
+    plan.status = "draft"
+    plan.save()
+    with pytest.raises(ValidationError) as error:
+        services.plan_add_station(
+            actor=world.city_officer,
+            plan=plan,
+            station=world.station_b1,
+            mode="scheduled",
+            scheduled_on=last + dt.timedelta(days=1),
+        )
+    assert "不在" in error.value.messages[0]
+    assert not plan.inspections.exists()
+    visit = services.plan_add_station(
+        actor=world.city_officer,
+        plan=plan,
+        station=world.station_b1,
+        mode="scheduled",
+        scheduled_on=first,
+    )
+    with pytest.raises(ValidationError):
+        services.inspection_reschedule(
+            actor=world.city_officer, visit=visit, scheduled_on=first - dt.timedelta(days=1)
+        )
+    visit.refresh_from_db()
+    assert visit.scheduled_on == first
+
+
+def test_checklists_round_trip_through_excel(world, checklist):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["条目编号", "领域", "分项", "检查内容", "检查指引", "默认问题等级"])
+    ws.append(["X1", "安全管理（含消防安全）", "消防", "灭火器有效", "看压力表", "较重"])
+    ws.append(["X2", "不存在的领域", "", "内容", "", "一般"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    with pytest.raises(ValidationError) as error:
+        services.checklist_import(
+            actor=world.city_officer, code="quarterly", name="季度督查清单", upload=buf
+        )
+    assert "第3行" in error.value.messages[0]
+    wb2 = Workbook()
+    ws2 = wb2.active
+    ws2.append(["条目编号", "领域", "分项", "检查内容", "检查指引", "默认问题等级"])
+    ws2.append(["X1", "安全管理（含消防安全）", "消防", "灭火器有效", "看压力表", "较重"])
+    buf = io.BytesIO()
+    wb2.save(buf)
+    buf.seek(0)
+    new = services.checklist_import(
+        actor=world.city_officer, code="quarterly", name="季度督查清单", upload=buf
+    )
+    assert new.version == 2 and new.items.get().default_severity == "major"
+    with pytest.raises(PermissionDenied):
+        services.checklist_new_version(actor=world.district_a_officer, template=checklist)

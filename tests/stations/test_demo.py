@@ -1,0 +1,173 @@
+"""The demo generator at city scale: real geography, 201 stations, 76 institutions, contracts,
+pilot towns, accounts; deterministic from the seed."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from portal.choices import Role
+from portal.models import AuditEvent, User
+from stations.choices import ManagementMode
+from stations.demo import DEMO_PASSWORD, STATIONS_STEPS, run_demo
+from stations.models import Contract, CreditRecord, District, Institution, Outpost, Station
+from stations.rules import check_credit_code
+from stations.selectors import operators_on
+
+pytestmark = pytest.mark.django_db
+SEED = 7
+PILOT_TOWNS = {"花都区梯面镇", "从化区鳌头镇", "从化区吕田镇", "从化区太平镇", "从化区温泉镇"}
+
+
+@pytest.fixture
+def demo(db):
+    # The stations app's steps only; other apps test their own steps.
+    run_demo(scale="city", seed=SEED, only=STATIONS_STEPS)
+
+
+def _fingerprint():
+    today = timezone.localdate()
+    first = list(Station.objects.order_by("code")[:10])
+    ops = operators_on(station_ids=[s.pk for s in first], on=today)
+    return [(s.code, s.name, ops[s.pk].name, ops[s.pk].credit_code) for s in first]
+
+
+def test_city_scale_has_the_real_shape(demo):
+    assert District.objects.filter(code__startswith="4401").count() == 11
+    assert District.objects.count() == 11
+    assert Station.objects.count() == 201
+    assert Institution.objects.count() == 76
+    per_district = Counter(Station.objects.values_list("district__code", flat=True))
+    assert len(per_district) == 11
+    per_street = Counter(Station.objects.values_list("subdistrict_id", flat=True))
+    assert Counter(per_street.values()) == {1: 151, 2: 25}
+    assert Station.objects.filter(name="天河区五山街社工服务站").exists()
+
+
+def test_every_station_has_exactly_one_comprehensive_contract_in_force_today(demo):
+    today = timezone.localdate()
+    in_force = Counter(
+        Contract.objects.in_force(today)
+        .filter(is_comprehensive=True)
+        .values_list("station_id", flat=True)
+    )
+    assert len(in_force) == 201
+    assert set(in_force.values()) == {1}
+
+
+def test_contracts_run_from_2018_in_three_year_terms_with_changes_of_operator(demo):
+    years = set(Contract.objects.values_list("service_year", flat=True))
+    assert min(years) == 2018 and max(years) >= 2026
+    changed = 0
+    for station in Station.objects.all()[:60]:
+        history = dict(
+            Contract.objects.filter(
+                station=station, is_comprehensive=True, status="signed"
+            ).values_list("service_year", "institution_id")
+        )
+        assert history[2018] == history[2019] == history[2020]
+        changed += history[2020] != history[2021] or history[2023] != history[2024]
+    assert changed > 5
+    fees = Counter(
+        Contract.objects.filter(is_comprehensive=True).values_list("annual_fee", flat=True)
+    )
+    assert fees.most_common(1)[0][0] == 2400000
+    assert any(fee < 2400000 for fee in fees)
+    assert Contract.objects.filter(status="terminated").count() == 1
+
+
+def test_most_institutions_run_two_to_four_stations_with_valid_codes(demo):
+    ops = operators_on(
+        station_ids=Station.objects.values_list("pk", flat=True), on=timezone.localdate()
+    )
+    runs = Counter(inst.pk for inst in ops.values())
+    assert sum(1 for n in runs.values() if 2 <= n <= 4) >= 0.8 * len(runs)
+    assert all(
+        check_credit_code(c).ok for c in Institution.objects.values_list("credit_code", flat=True)
+    )
+    assert CreditRecord.objects.count() >= 3
+    assert Outpost.objects.exists()
+
+
+def test_the_five_pilot_towns_run_in_pilot_mode(demo):
+    pilots = Station.objects.filter(management_mode=ManagementMode.PILOT_2019)
+    towns = {f"{s.district.name}{s.subdistrict.name}" for s in pilots}
+    assert towns == PILOT_TOWNS
+    for station in pilots:
+        assert station.head_title == "镇社会事务办主任"
+        assert station.deputy_head_name
+
+
+def test_stations_serve_the_communities_of_their_street_or_town(demo):
+    through = Station.communities.through
+    assert through.objects.count() > 2500
+    assert not through.objects.exclude(
+        community__subdistrict_id=F("station__subdistrict_id")
+    ).exists()
+
+
+def test_the_run_is_one_import_row_in_the_audit_trail(demo):
+    rows = AuditEvent.objects.all()
+    assert [r.action for r in rows] == ["import"]
+    assert "随机种子7" in rows[0].message
+
+
+def test_the_same_seed_gives_the_same_data_and_another_seed_other_operators(db):
+    runs = []
+    for seed in (SEED, SEED, SEED + 1):
+        with transaction.atomic():
+            run_demo(scale="city", seed=seed, only=STATIONS_STEPS)
+            runs.append(_fingerprint())
+            transaction.set_rollback(True)
+    assert runs[0] == runs[1]
+    assert [r[0] for r in runs[0]] == [r[0] for r in runs[2]]  # the same real places
+    assert [r[2] for r in runs[0]] != [r[2] for r in runs[2]]
+
+
+def test_demo_accounts_exist_with_the_right_scopes(demo):
+    today = timezone.localdate()
+    users = {u.username: u for u in User.objects.all()}
+    assert set(users) == {
+        "admin",
+        "city",
+        "district",
+        "street",
+        "institution",
+        "station",
+        "evaluator",
+        "inspector",
+    }
+    for name in users:
+        assert users[name].check_password(DEMO_PASSWORD), name
+    assert users["admin"].roles == {Role.CITY_ADMIN}
+    assert Station.objects.restrict(users["admin"]).count() == 201
+    assert Station.objects.restrict(users["city"]).count() == 201
+    tianhe = District.objects.get(code="440106")
+    district_view = Station.objects.restrict(users["district"])
+    assert district_view.count() == Station.objects.filter(district=tianhe).count()
+    station = Station.objects.restrict(users["station"]).get()
+    assert station.district == tianhe
+    assert list(Station.objects.restrict(users["street"])) == [station]
+    inst_view = set(Station.objects.restrict(users["institution"]).values_list("pk", flat=True))
+    assert station.pk in inst_view
+    assert inst_view == set(
+        Contract.objects.in_force(today)
+        .filter(institution__in=users["institution"].role_assignments.values("institution"))
+        .values_list("station_id", flat=True)
+    )
+
+
+def test_the_command_loads_everything_once_and_if_empty_then_does_nothing(db, capsys):
+    call_command("demo", scale="city", seed=SEED)
+    assert "社工站201个" in capsys.readouterr().out
+    assert AuditEvent.objects.filter(action="import").count() == 1
+    call_command("demo", scale="city", if_empty=True)
+    assert "跳过" in capsys.readouterr().out
+    assert Station.objects.count() == 201
+    with pytest.raises(CommandError):
+        call_command("demo", scale="city")

@@ -1,0 +1,579 @@
+"""Pages of the stations app: scope, filters, export, forms, map data and query counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from portal.models import AuditEvent
+from stations.choices import ManagementMode, StationStatus
+from stations.models import Contract, CreditRecord, Institution, Outpost, Station
+from stations.rules import make_credit_code
+from stations.tabs import register_station_tab, unregister_station_tab
+from tests.factories import (
+    CommunityFactory,
+    ContractFactory,
+    InstitutionFactory,
+    StationFactory,
+    SubdistrictFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+THIS_YEAR = timezone.localdate().year
+
+
+def detail(station):
+    return reverse("stations:station_detail", args=[station.pk])
+
+
+def edit(station):
+    return reverse("stations:station_update", args=[station.pk])
+
+
+def station_form_data(station, **changes):
+    data = {
+        "code": station.code,
+        "name": station.name,
+        "subdistrict": station.subdistrict_id,
+        "address": station.address,
+        "phone": station.phone,
+        "email": station.email,
+        "head_name": station.head_name,
+        "head_title": station.head_title,
+        "deputy_head_name": station.deputy_head_name,
+        "management_mode": station.management_mode,
+        "status": station.status,
+        "established_on": "",
+        "longitude": "",
+        "latitude": "",
+    }
+    data.update(changes)
+    return data
+
+
+# --- scope matrix ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "station", "expected"),
+    [
+        ("city_officer", "station_a1", 200),
+        ("district_a_officer", "station_a1", 200),
+        ("subdistrict_a1_officer", "station_a1", 200),
+        ("institution_a_admin", "station_a1", 200),
+        ("station_a1_manager", "station_a1", 200),
+        ("district_b_officer", "station_a1", 404),
+        ("station_b1_manager", "station_a1", 404),
+        ("station_a1_manager", "station_a2", 404),
+        ("institution_a_admin", "station_a2", 404),
+        ("subdistrict_a1_officer", "station_a2", 404),
+    ],
+)
+def test_the_station_page_answers_by_scope(world, login, persona, station, expected):
+    client = login(getattr(world, persona))
+    assert client.get(detail(getattr(world, station))).status_code == expected
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("city_admin", 200),
+        ("district_a_officer", 200),
+        ("station_a1_manager", 403),
+        ("subdistrict_a1_officer", 403),
+        ("institution_a_admin", 403),
+        ("city_officer", 403),
+        ("district_b_officer", 404),
+        ("station_b1_manager", 404),
+    ],
+)
+def test_the_station_edit_page_is_for_editors_in_scope_only(world, login, persona, expected):
+    client = login(getattr(world, persona))
+    assert client.get(edit(world.station_a1)).status_code == expected
+    if expected != 200:
+        data = station_form_data(world.station_a1, name="改名")
+        assert client.post(edit(world.station_a1), data).status_code == expected
+        world.station_a1.refresh_from_db()
+        assert world.station_a1.name != "改名"
+
+
+def test_a_district_officer_edits_a_station_of_their_district(world, login):
+    client = login(world.district_a_officer)
+    response = client.post(
+        edit(world.station_a1),
+        station_form_data(world.station_a1, name="五山街道社工服务站（新）", phone="020-87654321"),
+    )
+    assert response.status_code == 302
+    world.station_a1.refresh_from_db()
+    assert world.station_a1.name == "五山街道社工服务站（新）"
+    page = client.get(detail(world.station_a1)).content.decode()
+    assert "020-87654321" in page  # in the change history and the contact block
+
+
+def test_moving_a_station_to_another_districts_street_is_refused_in_chinese(world, login):
+    client = login(world.district_a_officer)
+    response = client.post(
+        edit(world.station_a1),
+        station_form_data(world.station_a1, subdistrict=world.subdistrict_b1.pk),
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors["subdistrict"]
+    assert any("镇街" in e and "本区" in e for e in errors)
+    world.station_a1.refresh_from_db()
+    assert world.station_a1.subdistrict == world.subdistrict_a1
+
+
+def test_the_create_page_is_refused_to_roles_that_only_read(world, login):
+    for persona in ("station_a1_manager", "subdistrict_a1_officer", "city_officer"):
+        client = login(getattr(world, persona))
+        assert client.get(reverse("stations:station_create")).status_code == 403
+
+
+def test_a_district_officer_creates_a_station_only_in_their_district(world, login):
+    client = login(world.district_a_officer)
+    page = client.get(reverse("stations:station_create"))
+    choices = list(page.context["form"].fields["subdistrict"].queryset)
+    assert world.subdistrict_a1 in choices
+    assert world.subdistrict_b1 not in choices
+    blank = Station(code="TH-009", name="新站", subdistrict=world.subdistrict_a1)
+    response = client.post(reverse("stations:station_create"), station_form_data(blank))
+    assert response.status_code == 302
+    assert Station.objects.get(code="TH-009").district == world.district_a
+
+
+# --- station list ---------------------------------------------------------------------------
+
+
+def list_codes(client, **params):
+    response = client.get(reverse("stations:station_list"), params)
+    assert response.status_code == 200
+    return [s.code for s in response.context["object_list"]]
+
+
+def test_the_station_list_shows_only_the_stations_in_scope(world, login):
+    assert list_codes(login(world.district_a_officer)) == ["TH-001", "TH-002"]
+    assert list_codes(login(world.station_b1_manager)) == ["HZ-001"]
+    assert list_codes(login(world.institution_a_admin)) == ["TH-001"]
+    assert list_codes(login(world.city_officer)) == ["HZ-001", "TH-001", "TH-002"]
+
+
+def test_the_station_list_filters_searches_and_sorts(world, login):
+    client = login(world.city_admin)
+    assert list_codes(client, district=world.district_b.pk) == ["HZ-001"]
+    assert list_codes(client, subdistrict=world.subdistrict_a1.pk) == ["TH-001"]
+    assert list_codes(client, institution=world.institution_b.pk) == ["HZ-001", "TH-002"]
+    assert list_codes(client, q="员村") == ["TH-002"]
+    assert list_codes(client, q="hz-0") == ["HZ-001"]
+    assert list_codes(client, service_year=THIS_YEAR) == ["HZ-001", "TH-001", "TH-002"]
+    assert list_codes(client, service_year=THIS_YEAR - 5) == []
+    Station.objects.filter(pk=world.station_a2.pk).update(
+        status=StationStatus.SUSPENDED, management_mode=ManagementMode.PILOT_2019
+    )
+    assert list_codes(client, status=StationStatus.SUSPENDED) == ["TH-002"]
+    assert list_codes(client, management_mode=ManagementMode.PILOT_2019) == ["TH-002"]
+    assert list_codes(client, sort="-code") == ["TH-002", "TH-001", "HZ-001"]
+    Institution.objects.filter(pk=world.institution_a.pk).update(name="A社工中心")
+    Institution.objects.filter(pk=world.institution_b.pk).update(name="B社工中心")
+    assert list_codes(client, sort="institution")[0] == "TH-001"
+    assert list_codes(client, sort="-institution")[-1] == "TH-001"
+
+
+def test_the_filter_dropdowns_offer_only_what_the_user_may_see(world, login):
+    response = login(world.district_a_officer).get(reverse("stations:station_list"))
+    form = response.context["filter"].form
+    assert set(form.fields["district"].queryset) == {world.district_a}
+    assert world.subdistrict_b1 not in set(form.fields["subdistrict"].queryset)
+    assert set(form.fields["institution"].queryset) == {world.institution_a, world.institution_b}
+    response = login(world.station_b1_manager).get(reverse("stations:station_list"))
+    form = response.context["filter"].form
+    assert set(form.fields["district"].queryset) == {world.district_b}
+    assert set(form.fields["institution"].queryset) == {world.institution_b}
+
+
+def test_the_station_list_runs_the_same_queries_for_3_or_30_stations(world, login):
+    client = login(world.city_admin)
+    url = reverse("stations:station_list")
+    client.get(url)  # warm the session
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url, {"sort": "institution"}).status_code == 200
+    for n in range(27):
+        station = StationFactory(subdistrict=world.subdistrict_a1, code=f"TH-1{n:02d}")
+        ContractFactory(station=station, institution=world.institution_a)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url, {"sort": "institution"})
+    assert len(response.context["object_list"]) == 30
+    assert len(many) == len(few)
+    assert len(many) <= 15
+
+
+def test_the_export_holds_exactly_the_visible_filtered_stations_with_formulas_neutralised(
+    world, login
+):
+    Station.objects.filter(pk=world.station_a2.pk).update(name='=HYPERLINK("http://x")')
+    client = login(world.district_a_officer)
+    response = client.get(reverse("stations:station_list"), {"format": "xlsx"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "站点编号"
+    assert [r[0] for r in rows[1:]] == ["TH-001", "TH-002"]
+    assert rows[2][1] == '\'=HYPERLINK("http://x")'
+    assert rows[1][10] == world.institution_a.name
+    filtered = client.get(reverse("stations:station_list"), {"format": "xlsx", "q": "五山"})
+    sheet = load_workbook(io.BytesIO(b"".join(filtered.streaming_content))).active
+    assert [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)] == ["TH-001"]
+    assert AuditEvent.objects.filter(action="export", object_type="stations.station").count() == 2
+
+
+# --- station page ---------------------------------------------------------------------------
+
+
+def test_the_station_page_shows_operator_contracts_and_history(world, login):
+    earlier = ContractFactory(
+        station=world.station_a1,
+        institution=world.institution_b,
+        service_year=THIS_YEAR - 1,
+    )
+    client = login(world.district_a_officer)
+    client.post(edit(world.station_a1), station_form_data(world.station_a1, head_name="王五"))
+    response = client.get(detail(world.station_a1))
+    page = response.content.decode()
+    assert response.context["station"].operator_name == world.institution_a.name
+    assert world.contract_a1.code in page and earlier.code in page
+    assert "王五" in page
+    history = list(response.context["history"])
+    assert any(e.object_type == "stations.station" and e.action == "update" for e in history)
+    assert any(e.object_type == "stations.contract" for e in history)
+
+
+def test_the_pilot_mode_is_explained_on_the_station_page(world, login):
+    Station.objects.filter(pk=world.station_a1.pk).update(management_mode=ManagementMode.PILOT_2019)
+    page = login(world.city_officer).get(detail(world.station_a1)).content.decode()
+    assert "站长领导制" in page and "副站长负责制" in page
+
+
+def test_only_registered_tabs_appear_on_the_station_page(world, login):
+    client = login(world.city_officer)
+    page = client.get(detail(world.station_a1)).content.decode()
+    assert "pane-evaltest" not in page
+    register_station_tab(
+        "evaltest", "评估测试", lambda request, station: f"<p>站点{station.code}</p>", order=5
+    )
+    try:
+        page = client.get(detail(world.station_a1)).content.decode()
+        tab_url = reverse("stations:station_tab", args=[world.station_a1.pk, "evaltest"])
+        assert "pane-evaltest" in page and "评估测试" in page and tab_url in page
+        assert client.get(tab_url).content.decode() == "<p>站点TH-001</p>"
+        assert login(world.district_b_officer).get(tab_url).status_code == 404
+        missing = reverse("stations:station_tab", args=[world.station_a1.pk, "nothing"])
+        assert login(world.city_officer).get(missing).status_code == 404
+    finally:
+        unregister_station_tab("evaltest")
+
+
+# --- map ------------------------------------------------------------------------------------
+
+
+def test_the_map_data_counts_only_what_the_user_may_see(world, login):
+    response = login(world.district_a_officer).get(reverse("stations:station_map_data"))
+    data = response.json()
+    assert [(d["name"], d["stations"], d["contracts_in_force"]) for d in data["districts"]] == [
+        ("天河区", 2, 2)
+    ]
+    everyone = login(world.city_officer).get(reverse("stations:station_map_data")).json()
+    assert {d["name"] for d in everyone["districts"]} == {"天河区", "海珠区"}
+    nothing = login(world.evaluator).get(reverse("stations:station_map_data")).json()
+    assert nothing["districts"] == []
+
+
+def test_the_map_view_of_the_list_loads_its_script_without_inline_code(world, login):
+    page = login(world.city_officer).get(reverse("stations:station_list"), {"view": "map"})
+    html = page.content.decode()
+    assert "js/stations_map.js" in html and "echarts-maps/guangzhou.js" in html
+    assert 'id="station-map"' in html
+    assert "<script>" not in html
+
+
+# --- institutions ---------------------------------------------------------------------------
+
+
+def institution_data(**changes):
+    data = {
+        "name": "广州市新社会工作服务中心",
+        "credit_code": make_credit_code(7),
+        "legal_representative": "赵六",
+        "registration_authority": "广州市民政局",
+        "registered_on": "2015-03-01",
+        "rating": "4a",
+        "status": "active",
+        "address": "",
+        "phone": "",
+        "email": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_an_invalid_credit_code_shows_the_gb32100_reason(world, login):
+    client = login(world.district_a_officer)
+    good = make_credit_code(11)
+    bad = good[:-1] + ("0" if good[-1] != "0" else "1")
+    response = client.post(
+        reverse("stations:institution_create"), institution_data(credit_code=bad)
+    )
+    assert response.status_code == 200
+    message = " ".join(response.context["form"].errors["credit_code"])
+    assert "GB 32100" in message and "第18位" in message
+    assert "confirm_invalid_code" not in response.context["form"].fields
+    assert not Institution.objects.filter(credit_code=bad).exists()
+
+
+def test_a_city_admin_may_confirm_a_real_code_that_fails_the_check(world, login):
+    client = login(world.city_admin)
+    good = make_credit_code(12)
+    bad = good[:-1] + ("0" if good[-1] != "0" else "1")
+    response = client.post(
+        reverse("stations:institution_create"),
+        institution_data(credit_code=bad, confirm_invalid_code="on"),
+    )
+    assert response.status_code == 302
+    institution = Institution.objects.get(credit_code=bad)
+    assert institution.credit_code_confirmed_by == world.city_admin
+    page = client.get(reverse("stations:institution_detail", args=[institution.pk]))
+    assert "确认真实有效" in page.content.decode()
+
+
+def test_the_institution_page_shows_stations_now_and_before_and_credit_records(world, login):
+    ContractFactory(
+        station=world.station_a2, institution=world.institution_a, service_year=THIS_YEAR - 2
+    )
+    CreditRecord.objects.create(
+        institution=world.institution_a,
+        kind="abnormal_operation",
+        listed_on=dt.date(THIS_YEAR - 1, 3, 1),
+        reason="未按时年报",
+    )
+    response = login(world.city_officer).get(
+        reverse("stations:institution_detail", args=[world.institution_a.pk])
+    )
+    assert [c.station for c in response.context["stations_now"]] == [world.station_a1]
+    assert [c.station for c in response.context["stations_before"]] == [world.station_a2]
+    assert "未按时年报" in response.content.decode()
+
+
+def test_the_institution_edit_page_is_the_city_admins(world, login):
+    url = reverse("stations:institution_update", args=[world.institution_a.pk])
+    assert login(world.district_a_officer).get(url).status_code == 403
+    assert login(world.city_admin).get(url).status_code == 200
+
+
+def test_a_city_admin_lists_and_lifts_a_credit_record(world, login):
+    client = login(world.city_admin)
+    url = reverse("stations:credit_record_create", args=[world.institution_b.pk])
+    response = client.post(
+        url,
+        {
+            "kind": "serious_dishonesty",
+            "listed_on": "2024-05-01",
+            "authority": "广州市民政局",
+            "reason": "虚假材料",
+        },
+    )
+    assert response.status_code == 302
+    record = CreditRecord.objects.get(institution=world.institution_b)
+    listing = client.get(reverse("stations:institution_list"), {"listed": "true"})
+    assert [i.pk for i in listing.context["object_list"]] == [world.institution_b.pk]
+    lift = reverse("stations:credit_record_lift", args=[record.pk])
+    assert client.post(lift, {"lifted_on": "2024-01-01"}).status_code == 200  # before listing
+    assert client.post(lift, {"lifted_on": "2025-05-01"}).status_code == 302
+    record.refresh_from_db()
+    assert record.lifted_on == dt.date(2025, 5, 1)
+    assert login(world.district_a_officer).get(url).status_code == 403
+
+
+def test_the_institution_list_is_exported(world, login):
+    response = login(world.city_officer).get(
+        reverse("stations:institution_list"), {"format": "xlsx"}
+    )
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    names = [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert names == sorted([world.institution_a.name, world.institution_b.name])
+
+
+# --- contracts ------------------------------------------------------------------------------
+
+
+def contract_data(station, institution, **changes):
+    data = {
+        "code": "",
+        "station": station.pk,
+        "institution": institution.pk,
+        "purchaser": "",
+        "kind": Contract.objects.first().kind_id,
+        "service_year": THIS_YEAR,
+        "starts_on": f"{THIS_YEAR}-01-01",
+        "ends_on": f"{THIS_YEAR}-12-31",
+        "annual_fee": "2400000.00",
+        "status": "signed",
+        "signed_on": "",
+        "note": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_an_overlapping_contract_is_refused_on_the_form_naming_the_other(world, login):
+    client = login(world.district_a_officer)
+    response = client.post(
+        reverse("stations:contract_create"),
+        contract_data(world.station_a1, world.institution_b, starts_on=f"{THIS_YEAR}-07-01"),
+    )
+    assert response.status_code == 200
+    errors = " ".join(response.context["form"].errors.get("starts_on", []))
+    assert world.contract_a1.code in errors and world.institution_a.name in errors
+    assert Contract.objects.filter(station=world.station_a1).count() == 1
+
+
+def test_the_contract_form_prefills_the_fee_of_the_policy_in_force(world, login):
+    client = login(world.city_admin)
+    response = client.get(
+        reverse("stations:contract_create"),
+        {"station": world.station_a1.pk, "service_year": THIS_YEAR + 1},
+    )
+    initial = response.context["form"].initial
+    assert Decimal(initial["annual_fee"]) == Decimal("2400000.00")
+    assert initial["station"] == world.station_a1.pk
+    fee = client.get(reverse("stations:policy_fee"), {"service_year": THIS_YEAR}).json()
+    assert Decimal(fee["annual_fee"]) == Decimal("2400000.00")
+
+
+def test_a_district_officer_registers_next_years_contract(world, login):
+    client = login(world.district_a_officer)
+    response = client.post(
+        reverse("stations:contract_create"),
+        contract_data(
+            world.station_a1,
+            world.institution_b,
+            service_year=THIS_YEAR + 1,
+            starts_on=f"{THIS_YEAR + 1}-01-01",
+            ends_on=f"{THIS_YEAR + 1}-12-31",
+            annual_fee="1854000.00",
+        ),
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    contract = Contract.objects.get(station=world.station_a1, service_year=THIS_YEAR + 1)
+    assert contract.annual_fee == Decimal("1854000.00")
+    assert contract.purchaser == world.subdistrict_a1
+    # Stations of district B are not offered, and cannot be posted.
+    form = client.get(reverse("stations:contract_create")).context["form"]
+    assert world.station_b1 not in set(form.fields["station"].queryset)
+    refused = client.post(
+        reverse("stations:contract_create"),
+        contract_data(
+            world.station_b1,
+            world.institution_a,
+            service_year=THIS_YEAR + 1,
+            starts_on=f"{THIS_YEAR + 1}-01-01",
+            ends_on=f"{THIS_YEAR + 1}-12-31",
+        ),
+    )
+    assert "station" in refused.context["form"].errors
+
+
+def test_the_contract_list_filters_by_date_in_force_and_is_scoped(world, login):
+    ContractFactory(
+        station=world.station_a1, institution=world.institution_b, service_year=THIS_YEAR - 1
+    )
+    client = login(world.district_a_officer)
+    url = reverse("stations:contract_list")
+    everything = client.get(url).context["object_list"]
+    assert {c.station.district_id for c in everything} == {world.district_a.pk}
+    on = client.get(url, {"in_force_on": f"{THIS_YEAR - 1}-06-01"}).context["object_list"]
+    assert [c.service_year for c in on] == [THIS_YEAR - 1]
+    by_inst = client.get(url, {"institution": world.institution_a.pk}).context["object_list"]
+    assert [c.code for c in by_inst] == [world.contract_a1.code]
+    exported = client.get(url, {"format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(b"".join(exported.streaming_content))).active
+    assert len(list(sheet.iter_rows(min_row=2))) == 3
+
+
+def test_a_contract_is_terminated_early_with_a_reason(world, login):
+    client = login(world.city_admin)
+    url = reverse("stations:contract_terminate", args=[world.contract_a1.pk])
+    response = client.post(url, {"terminated_on": f"{THIS_YEAR}-06-30", "reason": "机构申请退出"})
+    assert response.status_code == 302
+    world.contract_a1.refresh_from_db()
+    assert world.contract_a1.status == "terminated"
+    assert world.contract_a1.ends_on == dt.date(THIS_YEAR, 6, 30)
+    assert login(world.station_a1_manager).get(url).status_code == 403
+
+
+# --- outposts -------------------------------------------------------------------------------
+
+
+def test_a_district_officer_opens_and_closes_an_outpost(world, login):
+    community = CommunityFactory(subdistrict=world.subdistrict_a1, name="五山社区")
+    client = login(world.district_a_officer)
+    url = reverse("stations:outpost_create", args=[world.station_a1.pk])
+    response = client.post(
+        url,
+        {
+            "name": "五山社区社工点",
+            "community": community.pk,
+            "address": "",
+            "opened_on": "2024-01-01",
+        },
+    )
+    assert response.status_code == 302
+    outpost = Outpost.objects.get(station=world.station_a1)
+    assert "五山社区社工点" in client.get(detail(world.station_a1)).content.decode()
+    close = reverse("stations:outpost_close", args=[outpost.pk])
+    assert client.post(close, {"closed_on": "2025-01-01"}).status_code == 302
+    outpost.refresh_from_db()
+    assert outpost.closed_on == dt.date(2025, 1, 1)
+    assert login(world.station_a1_manager).get(url).status_code == 403
+    assert login(world.district_b_officer).get(url).status_code == 404
+
+
+# --- geography ------------------------------------------------------------------------------
+
+
+def test_every_signed_in_user_browses_the_geography(world, login):
+    CommunityFactory(subdistrict=world.subdistrict_b1, name="赤岗社区")
+    client = login(world.station_a1_manager)
+    districts = client.get(reverse("stations:district_list"))
+    assert districts.status_code == 200
+    counts = {
+        d.name: (d.subdistrict_count, d.station_count) for d in districts.context["object_list"]
+    }
+    # Reference counts are public; station counts are the user's own scope.
+    assert counts["海珠区"] == (1, 0) and counts["天河区"] == (2, 1)
+    page = client.get(reverse("stations:district_detail", args=[world.district_b.pk]))
+    assert "赤岗街道" in page.content.decode()
+    page = client.get(reverse("stations:subdistrict_detail", args=[world.subdistrict_b1.pk]))
+    assert "赤岗社区" in page.content.decode()
+    assert "赤岗街社工服务站" not in page.content.decode()  # the station is out of scope
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, world):
+    for name, args in [
+        ("station_list", []),
+        ("station_detail", [world.station_a1.pk]),
+        ("district_list", []),
+        ("station_map_data", []),
+    ]:
+        response = client.get(reverse(f"stations:{name}", args=args))
+        assert response.status_code == 302
+
+
+__all__ = ["InstitutionFactory", "SubdistrictFactory"]

@@ -1,0 +1,64 @@
+"""Periodic warnings: expiring registrations, CE shortfalls and understaffed districts,
+each posted once however often the task runs."""
+
+import datetime as dt
+
+import pytest
+
+from portal.choices import Role
+from portal.models import Notification
+from talent import services, tasks, warnings
+from talent.choices import CertificateLevel
+from tests.factories import assign, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def expiring(people, world, today):
+    cert = services.certificate_add(
+        actor=None,
+        person=people.ana,
+        level=CertificateLevel.ASSISTANT,
+        number="T-1",
+        year_passed=2020,
+    )
+    services.registration_add(
+        actor=None, certificate=cert, starts_on=today - dt.timedelta(days=3 * 365 - 25)
+    )
+    return people.ana
+
+
+def test_expiring_registrations_warn_the_institution_and_station_once(expiring, world):
+    sent = tasks.warn_expiring_registrations()
+    assert sent == 2
+    recipients = set(Notification.objects.values_list("recipient__username", flat=True))
+    assert recipients == {"institution_a", "station_a1"}
+    note = Notification.objects.first()
+    assert expiring.name in note.title
+    assert tasks.warn_expiring_registrations() == 0
+
+
+def test_ce_shortfalls_warn_before_renewal(expiring, world):
+    assert tasks.warn_ce_shortfalls() == 2
+    assert tasks.warn_ce_shortfalls() == 0
+    assert "学时不足" in Notification.objects.first().title
+
+
+def test_districts_hear_once_a_month_of_stations_below_standard(people, world):
+    assert warnings.understaffed_warnings_send() == 2  # district A and district B officers
+    assert warnings.understaffed_warnings_send() == 0
+    note = Notification.objects.get(recipient=world.district_a_officer)
+    assert world.station_a1.name in note.body
+
+
+def test_the_nightly_refresh_is_idempotent(people, world):
+    tasks.refresh_person_summaries()
+    assert tasks.refresh_person_summaries() == 0
+
+
+def test_an_unrelated_user_gets_nothing(expiring, world):
+    other = user_with_role("inst_c", Role.CITY_OFFICER)
+    assign(other, Role.CITY_OFFICER)
+    tasks.warn_expiring_registrations()
+    assert not Notification.objects.filter(recipient=other).exists()
