@@ -11,7 +11,8 @@ WORKDIR /app
 COPY pyproject.toml ./
 RUN pip install --no-cache-dir .
 COPY . .
-RUN SECRET_KEY=build-only python manage.py collectstatic --noinput -v0
+# Build-time values only: collectstatic needs settings to load, not real keys.
+RUN SECRET_KEY=build-only PORTAL_DEV=1 python manage.py collectstatic --noinput -v0
 
 RUN useradd --system --home /var/lib/portal portal && mkdir -p /var/lib/portal \
     && chown portal /var/lib/portal

@@ -57,7 +57,7 @@ from portal.errors import Conflict
 from portal.exports import export_filename, xlsx_response
 from portal.scoping import VIEW
 from portal.views.mixins import RoleRequiredMixin, ScopedMixin, public_view
-from stations.models import District, Station
+from stations.models import Station
 
 PAGE_SIZE = 50
 SURVEY_RATE_LIMIT = 20  # answers/attempts per address per 10 minutes

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from portal.admin import ScopedAdmin
 from portal.scoping import ADD, CHANGE, DELETE, VIEW, roles_allowed
 from stations.models import (
     Community,
@@ -24,42 +25,31 @@ from stations.models import (
 )
 
 
-class ScopedAdmin(admin.ModelAdmin):
-    """Rows through ``restrict``; permissions from the model's ``scope_actions``."""
+class StationsAdmin(ScopedAdmin):
+    """The portal's ScopedAdmin (rows, choices and permissions from ``restrict``), with
+    ``read_only`` for the models whose edits must go through the services."""
 
     read_only = False
     list_per_page = 50
 
-    def get_queryset(self, request):
-        return self.model._default_manager.restrict(request.user, VIEW)
-
-    def _may(self, request, action: str) -> bool:
-        return bool(roles_allowed(request.user, self.model, action))
-
-    def has_module_permission(self, request):
-        return self._may(request, VIEW)
-
-    def has_view_permission(self, request, obj=None):
-        return self._may(request, VIEW)
-
     def has_add_permission(self, request):
-        return not self.read_only and self._may(request, ADD)
+        return not self.read_only and super().has_add_permission(request)
 
     def has_change_permission(self, request, obj=None):
-        return not self.read_only and self._may(request, CHANGE)
+        return not self.read_only and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return not self.read_only and self._may(request, DELETE)
+        return not self.read_only and super().has_delete_permission(request, obj)
 
 
 @admin.register(District)
-class DistrictAdmin(ScopedAdmin):
+class DistrictAdmin(StationsAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Subdistrict)
-class SubdistrictAdmin(ScopedAdmin):
+class SubdistrictAdmin(StationsAdmin):
     list_display = ["code", "name", "kind", "district"]
     list_filter = ["kind", "district"]
     list_select_related = ["district"]
@@ -67,7 +57,7 @@ class SubdistrictAdmin(ScopedAdmin):
 
 
 @admin.register(Community)
-class CommunityAdmin(ScopedAdmin):
+class CommunityAdmin(StationsAdmin):
     list_display = ["code", "name", "kind", "subdistrict"]
     list_filter = ["kind"]
     list_select_related = ["subdistrict"]
@@ -76,7 +66,7 @@ class CommunityAdmin(ScopedAdmin):
 
 
 @admin.register(ProjectKind)
-class ProjectKindAdmin(ScopedAdmin):
+class ProjectKindAdmin(StationsAdmin):
     list_display = ["code", "name", "is_comprehensive", "active", "sort_order"]
     list_editable = ["active", "sort_order"]
 
@@ -84,6 +74,9 @@ class ProjectKindAdmin(ScopedAdmin):
 class CreditRecordInline(admin.TabularInline):
     model = CreditRecord
     extra = 0
+
+    def get_queryset(self, request):
+        return CreditRecord.objects.restrict(request.user, VIEW)
 
     def has_add_permission(self, request, obj=None):
         return bool(roles_allowed(request.user, CreditRecord, ADD))
@@ -95,11 +88,11 @@ class CreditRecordInline(admin.TabularInline):
         return bool(roles_allowed(request.user, CreditRecord, DELETE))
 
     def has_view_permission(self, request, obj=None):
-        return True
+        return bool(roles_allowed(request.user, CreditRecord, VIEW))
 
 
 @admin.register(Institution)
-class InstitutionAdmin(ScopedAdmin):
+class InstitutionAdmin(StationsAdmin):
     read_only = True
     list_display = ["name", "credit_code", "rating", "status", "registration_authority"]
     list_filter = ["rating", "status"]
@@ -108,7 +101,7 @@ class InstitutionAdmin(ScopedAdmin):
 
 
 @admin.register(CreditRecord)
-class CreditRecordAdmin(ScopedAdmin):
+class CreditRecordAdmin(StationsAdmin):
     list_display = ["institution", "kind", "listed_on", "lifted_on", "authority"]
     list_filter = ["kind"]
     list_select_related = ["institution"]
@@ -116,7 +109,7 @@ class CreditRecordAdmin(ScopedAdmin):
 
 
 @admin.register(Station)
-class StationAdmin(ScopedAdmin):
+class StationAdmin(StationsAdmin):
     read_only = True
     list_display = ["code", "name", "district", "subdistrict", "management_mode", "status"]
     list_filter = ["management_mode", "status", "district"]
@@ -125,14 +118,14 @@ class StationAdmin(ScopedAdmin):
 
 
 @admin.register(Outpost)
-class OutpostAdmin(ScopedAdmin):
+class OutpostAdmin(StationsAdmin):
     read_only = True
     list_display = ["name", "station", "community", "opened_on", "closed_on"]
     list_select_related = ["station", "community"]
 
 
 @admin.register(Contract)
-class ContractAdmin(ScopedAdmin):
+class ContractAdmin(StationsAdmin):
     read_only = True
     list_display = [
         "code",
@@ -142,8 +135,10 @@ class ContractAdmin(ScopedAdmin):
         "service_year",
         "starts_on",
         "ends_on",
+        "planned_ends_on",
         "annual_fee",
         "status",
+        "termination_reason",
     ]
     list_filter = ["status", "service_year", "kind"]
     list_select_related = ["station", "institution", "kind"]

@@ -1,9 +1,15 @@
 """One FilterSet per list, shared by the pages and the API.
 
 Choice fields are narrowed to what the requesting user may see (restrict()), so a dropdown
-never names a district, street/town or institution outside the user's scope. Large dropdowns
-render at most ``CHOICE_LIMIT`` options until a district narrows them (nation scale has tens
-of thousands of streets/towns); validation still accepts any row in scope.
+never names a district, street/town or institution outside the user's scope.
+
+Dropdowns over places, institutions and stations use ``ScopedChoiceWidget``: one query of at
+most ``CHOICE_LIMIT + 1`` rows, options written without a template per option. When the scope
+holds more than ``CHOICE_LIMIT`` rows (nation scale has thousands of districts and tens of
+thousands of streets/towns) only the chosen value is rendered, and static/js/
+stations_autocomplete.js turns the dropdown into a search box backed by
+``stations:choice_search``, which answers from the same scoped choice functions below.
+Validation is the field's as ever: any row in scope is accepted, page and API alike.
 """
 
 from __future__ import annotations
@@ -12,7 +18,10 @@ import django_filters as filters
 from django import forms
 from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
+from django.forms.utils import flatatt
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -39,7 +48,80 @@ from stations.models import (
     Subdistrict,
 )
 
-CHOICE_LIMIT = 500
+CHOICE_LIMIT = 200
+
+# The autocomplete source of each model (stations.views.choices.ChoiceSearchView), and
+# whether its suggestions follow the district chosen in the same form.
+AUTOCOMPLETE_SOURCES = {
+    District: ("district", False),
+    Subdistrict: ("subdistrict", True),
+    Institution: ("institution", False),
+    Station: ("station", True),
+}
+
+
+class ScopedChoiceWidget(forms.Select):
+    """A ``<select>`` over a model choice field that stays cheap at any scale.
+
+    It reads at most ``CHOICE_LIMIT + 1`` rows of the field's (scoped) queryset in one query.
+    Up to ``CHOICE_LIMIT`` rows: every option, written in one pass. More: only the empty and
+    the chosen option, plus ``data-autocomplete`` for the search box script. The chosen row
+    comes from the field's own cleaning (``selected``), so a filtered list costs no extra query.
+    """
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.selected = None
+
+    def _source(self, model):
+        source = AUTOCOMPLETE_SOURCES.get(model)
+        if source is None:
+            return {}
+        key, narrows = source
+        attrs = {"data-autocomplete": reverse("stations:choice_search", args=[key])}
+        if narrows:
+            attrs["data-narrow-by"] = "district"
+        return attrs
+
+    def use_required_attribute(self, initial):
+        # Django's check iterates the choices (a query); the first option is the empty one
+        # exactly when the field has an empty label.
+        field = getattr(self.choices, "field", None)
+        if field is None:
+            return super().use_required_attribute(initial)
+        return not self.is_hidden and field.empty_label is not None
+
+    def render(self, name, value, attrs=None, renderer=None):
+        iterator = self.choices
+        field = getattr(iterator, "field", None)
+        if field is None:  # not a model choice field: Django's own rendering
+            return super().render(name, value, attrs, renderer)
+        if isinstance(value, list | tuple):
+            value = value[0] if value else None
+        value = "" if value is None else str(getattr(value, "pk", value))
+        rows = list(iterator.queryset[: CHOICE_LIMIT + 1])
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        final_attrs["name"] = name
+        options = []
+        if field.empty_label is not None:
+            options.append(("", field.empty_label))
+        if len(rows) <= CHOICE_LIMIT:
+            options += [(str(row.pk), field.label_from_instance(row)) for row in rows]
+        else:
+            final_attrs.update(self._source(iterator.queryset.model))
+            chosen = self.selected
+            if value and (chosen is None or str(chosen.pk) != value):
+                chosen = next((row for row in rows if str(row.pk) == value), None)
+                if chosen is None and value.isdigit():
+                    chosen = iterator.queryset.filter(pk=value).first()
+            if chosen is not None:
+                options.append((str(chosen.pk), field.label_from_instance(chosen)))
+        body = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((v, " selected" if v == value else "", label) for v, label in options),
+        )
+        return format_html("<select{}>{}</select>", flatatt(final_attrs), body)
 
 
 class LimitedIterator(ModelChoiceIterator):
@@ -56,7 +138,17 @@ class LimitedIterator(ModelChoiceIterator):
 
 
 class LimitedModelChoiceField(filters.fields.ModelChoiceField):
+    """A model choice whose dropdown is a ``ScopedChoiceWidget`` and whose choices, when
+    iterated, stop after ``CHOICE_LIMIT`` rows."""
+
     iterator = LimitedIterator
+    widget = ScopedChoiceWidget
+
+    def to_python(self, value):
+        chosen = super().to_python(value)
+        if isinstance(self.widget, ScopedChoiceWidget):
+            self.widget.selected = chosen
+        return chosen
 
 
 class LimitedModelChoiceFilter(filters.ModelChoiceFilter):
@@ -140,7 +232,7 @@ class SearchFilter(filters.CharFilter):
 
 class StationFilterSet(NarrowingMixin, filters.FilterSet):
     q = SearchFilter(fields=("name", "code"), label=_("名称或编号"))
-    district = filters.ModelChoiceFilter(
+    district = LimitedModelChoiceFilter(
         queryset=district_choices, label=_("区"), empty_label=_("全部区")
     )
     subdistrict = LimitedModelChoiceFilter(
@@ -251,7 +343,7 @@ class ContractFilterSet(NarrowingMixin, filters.FilterSet):
     institution = LimitedModelChoiceFilter(
         queryset=institution_choices, label=_("承接机构"), empty_label=_("全部机构")
     )
-    district = filters.ModelChoiceFilter(
+    district = LimitedModelChoiceFilter(
         queryset=district_choices,
         label=_("区"),
         field_name="station__district",

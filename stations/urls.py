@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stations.views import contracts, geography, imports, institutions, stations
+from stations.views import choices, contracts, geography, imports, institutions, stations
 
 app_name = "stations"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     # Stations
     path("", stations.StationListView.as_view(), name="station_list"),
     path("map-data/", stations.StationMapDataView.as_view(), name="station_map_data"),
+    path("choices/<slug:source>/", choices.ChoiceSearchView.as_view(), name="choice_search"),
     path("new/", stations.StationCreateView.as_view(), name="station_create"),
     path("<int:pk>/", stations.StationDetailView.as_view(), name="station_detail"),
     path("<int:pk>/tabs/<slug:key>/", stations.StationTabView.as_view(), name="station_tab"),

@@ -33,7 +33,13 @@ from portal.imports import (
 from portal.scoping import ADD, stations_for
 from stations.selectors import operators_on
 from talent import crypto, rules
-from talent.choices import CertificateLevel, EducationLevel, EmploymentType, Position
+from talent.choices import (
+    LEVEL_RANK,
+    CertificateLevel,
+    EducationLevel,
+    EmploymentType,
+    Position,
+)
 from talent.models import Certificate, Employment, SocialWorker
 from talent.services import FIRST_EXAM_YEAR, person_summary_refresh
 
@@ -354,6 +360,13 @@ def _write(plan, result: RosterResult, person_certs, today: date) -> None:
                     changed = True
             if changed:
                 changed_people[person.pk] = person
+    # New people's highest certificate is known from the file: no refresh pass needed.
+    for _number, rec, digest, _station, _inst, person, _same in plan:
+        level = rec.get("level")
+        if person is None and level:
+            p = new_people[digest]
+            if LEVEL_RANK[level] > LEVEL_RANK.get(p.highest_level, 0):
+                p.highest_level = level
     SocialWorker.objects.bulk_create(list(new_people.values()), batch_size=1000)
     if not all(p.pk for p in new_people.values()):  # backends without RETURNING
         ids = dict(
@@ -402,7 +415,8 @@ def _write(plan, result: RosterResult, person_certs, today: date) -> None:
                     year_passed=rec["year_passed"],
                 )
             )
-            touched_people.add(person.pk)
+            if digest not in new_people:
+                touched_people.add(person.pk)
     Employment.objects.bulk_create(new_jobs, batch_size=1000)
     if changed_jobs:
         Employment.objects.bulk_update(

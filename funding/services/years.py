@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -36,6 +36,11 @@ ZERO = Decimal("0.00")
 # many days after the year ends, whichever comes first (stated default).
 FINALISE_GRACE_DAYS = 90
 CATEGORY_FIELDS = [c.value for c in BudgetCategory]
+# Django's bulk_update writes one CASE per column with a WHEN per row: its SQL grows with the
+# square of the batch and building it costs seconds of Python per thousand rows (2,124 rows
+# took 47 s at province scale). ``_update_rows`` sends one plain UPDATE per row instead, all
+# in one executemany round of the driver.
+UPDATE_CHUNK = 2000
 REFRESH_FIELDS = (
     [
         "district_id",
@@ -158,7 +163,7 @@ def funding_years_refresh(*, service_year: int, contract_ids=None) -> int:
         fy.refreshed_at = now
     with transaction.atomic():
         FundingYear.objects.bulk_create(to_create, batch_size=2000)
-        FundingYear.objects.bulk_update(to_update, REFRESH_FIELDS, batch_size=2000)
+        _update_rows(to_update, REFRESH_FIELDS)
     return len(to_create) + len(to_update)
 
 
@@ -166,6 +171,30 @@ def _personnel():
     from funding.choices import PERSONNEL_CATEGORIES
 
     return PERSONNEL_CATEGORIES
+
+
+def _update_rows(rows: list[FundingYear], attnames: list[str]) -> None:
+    """``UPDATE funding_fundingyear SET ... WHERE id = %s`` for each row (executemany)."""
+    if not rows:
+        return
+    fields = [FundingYear._meta.get_field(a.removesuffix("_id")) for a in attnames]
+    quote = connection.ops.quote_name
+    # Identifiers come from the model's own metadata, quoted; every value is a parameter.
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608
+        quote(FundingYear._meta.db_table),
+        ", ".join(f"{quote(f.column)} = %s" for f in fields),
+        quote(FundingYear._meta.pk.column),
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), UPDATE_CHUNK):
+            cursor.executemany(
+                sql,
+                [
+                    [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields]
+                    + [row.pk]
+                    for row in rows[start : start + UPDATE_CHUNK]
+                ],
+            )
 
 
 def funding_year_refresh(*, contract) -> FundingYear | None:

@@ -312,3 +312,51 @@ def test_checklists_round_trip_through_excel(world, checklist):
     assert new.version == 2 and new.items.get().default_severity == "major"
     with pytest.raises(PermissionDenied):
         services.checklist_new_version(actor=world.district_a_officer, template=checklist)
+
+
+def test_a_campaign_schedules_its_stations_and_institutions_and_shows_progress(world, today):
+    from inspections.models import ChecklistTemplate
+    from inspections.selectors import campaign_progress
+
+    checklist = ChecklistTemplate.objects.get(code="campaign-2019")
+    with pytest.raises(ValidationError):
+        services.campaign_create(
+            actor=world.city_officer,
+            name="空",
+            theme="finance",
+            starts_on=today,
+            ends_on=today,
+            checklist=checklist,
+        )
+    campaign = services.campaign_create(
+        actor=world.city_officer,
+        name="财务管理专项督查",
+        theme="finance",
+        starts_on=today,
+        ends_on=today + dt.timedelta(days=60),
+        checklist=checklist,
+        stations=[world.station_b1],
+        institutions=[world.institution_a],
+    )
+    assert services.campaign_schedule(actor=world.city_officer, campaign=campaign) == 2
+    assert services.campaign_schedule(actor=world.city_officer, campaign=campaign) == 0
+    visit = campaign.inspections.get(station=world.station_a1)
+    services.inspection_start(actor=None, visit=visit)
+    services.inspection_answers_save(
+        actor=None,
+        visit=visit,
+        answers=[services.AnswerInput(i.pk, "pass") for i in checklist.items.all()],
+    )
+    services.finding_add(
+        actor=None, visit=visit, item=checklist.items.get(code="F01"), description="票据不全"
+    )
+    services.inspection_sign_off(actor=None, visit=visit, representative_name="王")
+    progress = campaign_progress(world.city_officer, campaign)
+    assert progress["visits"]["visited"] == 1 and progress["visits"]["total"] == 2
+    assert progress["findings"] == 1 and progress["orders"]["total"] == 1
+    with pytest.raises(ValidationError):
+        services.inspection_reschedule(
+            actor=world.city_officer,
+            visit=campaign.inspections.get(station=world.station_b1),
+            scheduled_on=today - dt.timedelta(days=1),
+        )

@@ -18,20 +18,35 @@ def _run(args, **extra_env):
                           capture_output=True, text=True, timeout=120)
 
 
+def _production_env():
+    from cryptography.fernet import Fernet
+
+    return {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "portal.example.org",
+        "DEBUG": "0",
+        "PORTAL_FIELD_KEYS": Fernet.generate_key().decode(),
+        "PORTAL_HASH_KEY": secrets.token_urlsafe(32),
+    }
+
+
 def test_check_deploy_prints_no_warnings_with_production_settings():
-    result = _run(["check", "--deploy"], SECRET_KEY=secrets.token_urlsafe(50),
-                  ALLOWED_HOSTS="portal.example.org", DEBUG="0",
-                  PORTAL_FIELD_KEYS="S7fCQurNrDMDh0fUe3kccQ18X5M_TbYkB9tovyAqIVo=",
-                  PORTAL_HASH_KEY=secrets.token_urlsafe(32))
+    result = _run(["check", "--deploy"], **_production_env())
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout + result.stderr
     assert "WARNINGS" not in result.stdout + result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    result = _run(["check"], SECRET_KEY="", DEBUG="0")
+    result = _run(["check"], **(_production_env() | {"SECRET_KEY": ""}))
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_personal_data_keys():
+    result = _run(["check"], **(_production_env() | {"PORTAL_FIELD_KEYS": ""}))
+    assert result.returncode != 0
+    assert "PORTAL_FIELD_KEYS and PORTAL_HASH_KEY must be set" in result.stderr
 
 
 def test_time_zone_and_language_defaults():

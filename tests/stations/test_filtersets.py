@@ -63,6 +63,42 @@ def test_large_dropdowns_render_a_bounded_number_of_options(world, monkeypatch):
     assert codes == ["TH-93"]
 
 
+def test_a_dropdown_within_the_limit_renders_every_option_in_one_query(
+    world, django_assert_num_queries
+):
+    fs, _codes = stations(world.city_officer, district=str(world.district_b.pk))
+    with django_assert_num_queries(1):
+        html = str(fs.form["district"])
+    assert html.count("<option") == 3  # all districts and the empty choice
+    assert f'<option value="{world.district_b.pk}" selected>' in html
+    assert "data-autocomplete" not in html
+
+
+def test_a_dropdown_over_the_limit_renders_only_the_choice_and_a_search_source(
+    world, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr(filtersets, "CHOICE_LIMIT", 1)
+    fs, codes = stations(world.city_officer, subdistrict=str(world.subdistrict_b1.pk))
+    assert codes == ["HZ-001"]  # the filter itself is unchanged
+    with django_assert_num_queries(1):  # the chosen row comes from the field's own cleaning
+        html = str(fs.form["subdistrict"])
+    assert html.count("<option") == 2
+    assert f'<option value="{world.subdistrict_b1.pk}" selected>{world.subdistrict_b1.name}' in html
+    assert 'data-autocomplete="/stations/choices/subdistrict/"' in html
+    assert 'data-narrow-by="district"' in html
+    fs, _codes = stations(world.city_officer)
+    html = str(fs.form["subdistrict"])
+    assert html.count("<option") == 1
+
+
+def test_a_dropdown_option_escapes_the_name(world):
+    Institution.objects.filter(pk=world.institution_a.pk).update(name="<b>A&B</b>")
+    fs, _codes = stations(world.city_officer)
+    html = str(fs.form["institution"])
+    assert "&lt;b&gt;A&amp;B&lt;/b&gt;" in html
+    assert "<b>" not in html
+
+
 def test_an_out_of_scope_choice_is_ignored_on_the_page(world):
     fs, codes = stations(world.district_a_officer, district=str(world.district_b.pk))
     assert "district" in fs.errors

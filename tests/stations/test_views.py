@@ -199,6 +199,30 @@ def test_the_filter_dropdowns_offer_only_what_the_user_may_see(world, login):
     assert set(form.fields["institution"].queryset) == {world.institution_b}
 
 
+def test_the_dropdown_search_suggests_only_what_the_user_may_see(world, login):
+    def texts(client, source, **params):
+        url = reverse("stations:choice_search", args=[source])
+        response = client.get(url, params)
+        assert response.status_code == 200
+        return [row["text"] for row in response.json()["results"]]
+
+    officer = login(world.district_a_officer)
+    assert texts(officer, "subdistrict", q="街") == ["五山街道 · 天河区", "员村街道 · 天河区"]
+    assert texts(officer, "district") == ["天河区 · 440106"]
+    assert texts(officer, "station", q="赤岗") == []
+    city = login(world.city_officer)
+    assert texts(city, "station", q="社工", district=world.district_b.pk) == [
+        "赤岗街社工服务站 · HZ-001"
+    ]
+    assert texts(city, "district", q="440105") == ["海珠区 · 440105"]
+    assert city.get(reverse("stations:choice_search", args=["users"])).status_code == 404
+
+
+def test_the_dropdown_search_is_for_signed_in_users(client, world):
+    response = client.get(reverse("stations:choice_search", args=["district"]))
+    assert response.status_code == 302
+
+
 def test_the_station_list_runs_the_same_queries_for_3_or_30_stations(world, login):
     client = login(world.city_admin)
     url = reverse("stations:station_list")

@@ -114,12 +114,12 @@ class Command(BaseCommand):
     def _board(self, user, url: str, runs: int) -> str:
         client = Client()
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        client.get(url)  # warm up
+        client.get(url, secure=True)  # warm up
         times, queries = [], 0
         for _ in range(runs):
             with CaptureQueriesContext(connection) as ctx:
                 t0 = time.perf_counter()
-                response = client.get(url)
+                response = client.get(url, secure=True)
                 times.append((time.perf_counter() - t0) * 1000)
             queries = len(ctx.captured_queries)
             assert response.status_code == 200, (url, response.status_code)
