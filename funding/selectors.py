@@ -11,6 +11,7 @@ far below 2^53, so even SQLite's floats hold it exactly.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import (
@@ -357,3 +358,23 @@ def station_funding(user, station, *, service_year: int) -> dict:
         "reports": reports,
         "pending_reports": sum(1 for r in reports if r.status == ReportStatus.SUBMITTED),
     }
+
+
+def stations_projected_under_floor(*, station_ids, on: date) -> set[int]:
+    """Stations whose comprehensive project is planned, projected or final under the floor.
+
+    A risk signal for the quarterly inspection draw (inspections.selectors): one query over
+    the service year of ``on``, using the same SQL verdicts as the compliance board.
+    """
+    qs = with_floor_checks(
+        FundingYear.objects.filter(
+            station_id__in=list(station_ids), service_year=on.year, is_comprehensive=True
+        )
+    ).filter(
+        status__in=[
+            ComplianceStatus.FAILED,
+            ComplianceStatus.PROJECTED_UNDER,
+            ComplianceStatus.PLANNED_UNDER,
+        ]
+    )
+    return set(qs.values_list("station_id", flat=True))

@@ -8,6 +8,8 @@ import django_filters as filters
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from portal.forms.base import FilterForm
 from portal.scoping import VIEW
@@ -23,6 +25,11 @@ def _scoped(model):
     return queryset
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class IdChoiceFilter(filters.ModelChoiceFilter):
+    """A choice of a scoped row by id, filtered by a method (schema: an integer)."""
+
+
 REGISTRATION_STATES = (
     ("valid", _("有效")),
     ("expiring", _("90天内到期")),
@@ -33,12 +40,8 @@ REGISTRATION_STATES = (
 
 class WorkerFilterSet(filters.FilterSet):
     q = filters.CharFilter(method="search", label=_("姓名"))
-    district = filters.ModelChoiceFilter(
-        queryset=_scoped(District), method="in_district", label=_("区")
-    )
-    station = filters.ModelChoiceFilter(
-        queryset=_scoped(Station), method="at_station", label=_("社工站")
-    )
+    district = IdChoiceFilter(queryset=_scoped(District), method="in_district", label=_("区"))
+    station = IdChoiceFilter(queryset=_scoped(Station), method="at_station", label=_("社工站"))
     position = filters.ChoiceFilter(choices=Position.choices, method="in_position", label=_("岗位"))
     level = filters.ChoiceFilter(
         field_name="highest_level", choices=CertificateLevel.choices, label=_("最高证书等级")

@@ -54,8 +54,10 @@ class ContractListView(FilteredListView):
             _("服务年度"),
             _("开始日期"),
             _("结束日期"),
+            _("原定结束日期"),
             _("年度项目经费（元）"),
             _("状态"),
+            _("终止原因"),
             _("签订日期"),
             _("备注"),
         ]
@@ -73,8 +75,10 @@ class ContractListView(FilteredListView):
                 c.service_year,
                 c.starts_on,
                 c.ends_on,
+                c.planned_ends_on,
                 c.annual_fee,
                 c.get_status_display(),
+                c.termination_reason,
                 c.signed_on,
                 c.note,
             ]

@@ -8,6 +8,7 @@ from django.views.generic import DetailView, ListView
 
 from portal.scoping import VIEW
 from portal.views.mixins import ScopedMixin
+from stations.choices import SubdistrictKind
 from stations.models import Community, District, Station, Subdistrict
 
 
@@ -26,6 +27,8 @@ def _count(queryset, group_field: str):
 class DistrictListView(ScopedMixin, ListView):
     model = District
     template_name = "stations/district_list.html"
+    # Guangzhou has 11 districts; nation-scale data has thousands, and each row counts.
+    paginate_by = 100
 
     def get_queryset(self):
         user = self.request.user
@@ -34,6 +37,9 @@ class DistrictListView(ScopedMixin, ListView):
             .get_queryset()
             .annotate(
                 subdistrict_count=_count(Subdistrict.objects.all(), "district"),
+                special_count=_count(
+                    Subdistrict.objects.filter(kind=SubdistrictKind.SPECIAL), "district"
+                ),
                 community_count=_count(Community.objects.all(), "subdistrict__district"),
                 station_count=_count(Station.objects.restrict(user, VIEW), "district"),
             )

@@ -200,3 +200,20 @@ def test_social_resources_total_by_station_district_and_city(world):
     mine = social_resource_totals(world.station_a1_manager, service_year=2026, by="station")
     assert [r["station__code"] for r in mine] == ["TH-001"]
     assert SocialResource.objects.restrict(world.evaluator, "view").count() == 0
+
+
+
+def test_the_inspection_draw_signal_lists_stations_projected_under_the_floor(
+    world, approved_budget
+):
+    """``stations_projected_under_floor`` feeds the quarterly draw's risk weight."""
+    from funding.selectors import stations_projected_under_floor
+
+    ids = [world.station_a1.pk, world.station_a2.pk, world.station_b1.pk]
+    on = date(2026, 6, 1)
+    assert stations_projected_under_floor(station_ids=ids, on=on) == set()
+    report(world, 1, "80000.00")  # 40% run rate at A1
+    report(world, 1, "140000.00", contract=world.contract_b1)  # on track at B1
+    services.funding_years_refresh(service_year=2026)
+    assert stations_projected_under_floor(station_ids=ids, on=on) == {world.station_a1.pk}
+    assert stations_projected_under_floor(station_ids=ids, on=date(2025, 6, 1)) == set()
