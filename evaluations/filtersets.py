@@ -1,5 +1,9 @@
 """FilterSets of the evaluations lists, shared by the pages and the API. Choices are narrowed
-to what the requesting user may see."""
+to what the requesting user may see.
+
+The district dropdown is the stations app's ``LimitedModelChoiceFilter``: at most
+``CHOICE_LIMIT`` options are rendered, and beyond that (nation scale has thousands of
+districts) only the chosen one, with a search box backed by ``stations:choice_search``."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from evaluations.choices import EvaluationStatus, Grade
 from evaluations.models import Cycle, Evaluation
 from portal.scoping import VIEW
-from stations.models import District
+from stations.filtersets import LimitedModelChoiceFilter, district_choices
 
 
 def _user(request):
@@ -22,12 +26,13 @@ def _cycles(request):
 
 
 def _districts(request):
-    return District.objects.restrict(_user(request), VIEW)
+    """Districts with a station the user may see (the search box's source too)."""
+    return district_choices(request)
 
 
 class EvaluationFilterSet(filters.FilterSet):
-    cycle = filters.ModelChoiceFilter(queryset=_cycles, label=_("评估周期"))
-    district = filters.ModelChoiceFilter(
+    cycle = LimitedModelChoiceFilter(queryset=_cycles, label=_("评估周期"))
+    district = LimitedModelChoiceFilter(
         field_name="station__district", queryset=_districts, label=_("区")
     )
     status = filters.ChoiceFilter(choices=EvaluationStatus.choices, label=_("状态"))

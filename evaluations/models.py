@@ -399,6 +399,20 @@ class Evaluation(ScopedModel):
         indexes = [
             models.Index(fields=["cycle", "status"], name="evaluations_eval_cycle_status"),
             models.Index(fields=["station", "cycle"], name="evaluations_eval_station"),
+            # Board, list and results read a cycle's rows from this index alone (index-only
+            # scans): the rows themselves are wide (the breakdown JSON).
+            models.Index(
+                fields=["cycle", "station"],
+                include=["id", "status", "total", "grade"],
+                name="evaluations_eval_cycle_cover",
+            ),
+            # The results table: a cycle's results by total, best first, a page at a time.
+            models.Index(
+                fields=["cycle", "-total"],
+                include=["id", "station"],
+                condition=Q(total__isnull=False),
+                name="evaluations_eval_cycle_total",
+            ),
         ]
 
     def __str__(self) -> str:

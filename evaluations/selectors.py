@@ -196,28 +196,48 @@ BOARD_DISTRICTS = 60
 CHART_DISTRICTS = 30
 
 
+def _district_names(ids) -> dict[int, dict]:
+    from stations.models import District
+
+    return {
+        d["pk"]: d for d in District.objects.filter(pk__in=list(ids)).values("pk", "code", "name")
+    }
+
+
 def cycle_board(user, cycle: Cycle, today: date | None = None) -> dict:
-    """Progress per district and status, late counts: one aggregate query."""
+    """Progress per district and status, late counts: one aggregate query, one for names.
+
+    The aggregate groups by the district id alone (a hash over an index-only scan of the
+    cycle's rows); the names are read for the districts shown. The totals cover every
+    district in scope; the table shows at most ``BOARD_DISTRICTS`` rows (the most late first)
+    so that a nation-scale board (thousands of districts) renders as fast as a city's.
+    ``district_count`` tells the page how many there are; the evaluation list's district
+    filter reaches the others.
+    """
     today = today or timezone.localdate()
     late = late_q(cycle, today)
     aggregates = {s: Count("pk", filter=Q(status=s)) for s in STATUS_ORDER}
     rows = list(
         evaluations_in_scope(user, cycle)
         .order_by()
-        .values("station__district_id", "station__district__code", "station__district__name")
+        .values("station__district_id")
         .annotate(total=Count("pk"), late=Count("pk", filter=late), **aggregates)
-        .order_by("station__district__code")
     )
     totals = dict.fromkeys(STATUS_ORDER, 0) | {"total": 0, "late": 0}
-    districts = []
     for r in rows:
         for k in totals:
             totals[k] += r[k]
-        districts.append(
+    district_count = len(rows)
+    if district_count > BOARD_DISTRICTS:
+        rows.sort(key=lambda r: (-r["late"], r["station__district_id"]))
+        rows = rows[:BOARD_DISTRICTS]
+    names = _district_names(r["station__district_id"] for r in rows)
+    districts = sorted(
+        (
             {
                 "id": r["station__district_id"],
-                "code": r["station__district__code"],
-                "name": r["station__district__name"],
+                "code": names[r["station__district_id"]]["code"],
+                "name": names[r["station__district_id"]]["name"],
                 "total": r["total"],
                 "late": r["late"],
                 "statuses": [r[s] for s in STATUS_ORDER],
@@ -225,45 +245,54 @@ def cycle_board(user, cycle: Cycle, today: date | None = None) -> dict:
                 if r["total"]
                 else 0,
             }
-        )
+            for r in rows
+        ),
+        key=lambda d: d["code"],
+    )
     return {
         "cycle": cycle,
         "today": today,
         "districts": districts,
+        "district_count": district_count,
         "totals": totals,
         "statuses": [(s, EvaluationStatus(s).label, totals[s]) for s in STATUS_ORDER],
     }
 
 
-def evaluation_list(user, cycle: Cycle | None = None, today: date | None = None):
-    """Rows of a list: station, district, institution, cycle; ``is_late`` annotated per cycle
-    dates in SQL (a CASE over the joined cycle), never per row in Python."""
-    from django.db.models import BooleanField, Case, F, Value, When
+def late_case(today: date):
+    """``True`` for an evaluation behind its own cycle's dates (a CASE over the joined cycle),
+    so lists across cycles flag lateness in SQL, never per row in Python."""
+    from django.db.models import BooleanField, Case, Value, When
 
+    return Case(
+        When(
+            Q(status=EvaluationStatus.NOT_STARTED) & Q(cycle__self_due_on__lt=today),
+            then=Value(True),
+        ),
+        When(
+            Q(status__in=[EvaluationStatus.NOT_STARTED, EvaluationStatus.SUBMITTED])
+            & Q(cycle__scoring_due_on__lt=today),
+            then=Value(True),
+        ),
+        When(
+            Q(status=EvaluationStatus.IN_APPEAL) & Q(cycle__appeal_due_on__lt=today),
+            then=Value(True),
+        ),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
+EVALUATION_LIST_ORDER = ("-cycle__service_year", "-cycle__phase", "station__code")
+
+
+def evaluation_list(user, cycle: Cycle | None = None, today: date | None = None):
+    """Rows of a list: station, district, institution, cycle, and ``is_late``."""
     today = today or timezone.localdate()
     qs = evaluations_in_scope(user, cycle).select_related(
         "station", "station__district", "station__subdistrict", "institution", "cycle"
     )
-    return qs.annotate(
-        is_late=Case(
-            When(
-                Q(status=EvaluationStatus.NOT_STARTED) & Q(cycle__self_due_on__lt=today),
-                then=Value(True),
-            ),
-            When(
-                Q(status__in=[EvaluationStatus.NOT_STARTED, EvaluationStatus.SUBMITTED])
-                & Q(cycle__scoring_due_on__lt=today),
-                then=Value(True),
-            ),
-            When(
-                Q(status=EvaluationStatus.IN_APPEAL) & Q(cycle__appeal_due_on__lt=today),
-                then=Value(True),
-            ),
-            default=Value(False),
-            output_field=BooleanField(),
-        ),
-        district_code=F("station__district__code"),
-    )
+    return qs.annotate(is_late=late_case(today))
 
 
 def results_table(user, cycle: Cycle):
@@ -284,23 +313,58 @@ def results_table(user, cycle: Cycle):
     )
 
 
+def results_rows(user, cycle: Cycle):
+    """The results table a page at a time: the same rows and order as ``results_table``
+    without the window (which ranks every row of the cycle before the first page can be
+    cut). Ranks for the page come from ``with_district_rank``."""
+    return (
+        evaluations_in_scope(user, cycle)
+        .filter(total__isnull=False)
+        .order_by("-total", "station__code")
+    )
+
+
+def with_district_rank(qs, cycle: Cycle):
+    """Annotate ``district_rank``: 1 + how many of the cycle's results in the evaluation's
+    district are higher (the same as SQL ``RANK()``). Evaluated per row returned, so apply it
+    to a page's rows only; each row reads its district's few peers by index."""
+    from django.db.models import IntegerField
+    from django.db.models.functions import Coalesce
+
+    above = (
+        Evaluation.objects.filter(
+            cycle_id=cycle.pk,
+            total__isnull=False,
+            station__district_id=OuterRef("station__district_id"),
+            total__gt=OuterRef("total"),
+        )
+        .order_by()
+        .values("cycle_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return qs.annotate(district_rank=Coalesce(Subquery(above, output_field=IntegerField()), 0) + 1)
+
+
 def grade_distribution(user, cycle: Cycle) -> dict:
-    """Per district: how many of each grade (one query), for the chart."""
+    """Per district: how many of each grade (one aggregate query by district id, one for the
+    names of the districts charted: at most ``CHART_DISTRICTS``, the most results first)."""
     grades = [g.value for g in Grade]
     rows = list(
         evaluations_in_scope(user, cycle)
         .filter(total__isnull=False)
         .order_by()
-        .values("station__district_id", "station__district__code", "station__district__name")
+        .values("station__district_id")
         .annotate(**{g: Count("pk", filter=Q(grade=g)) for g in grades})
-        .order_by("station__district__code")
     )
     if len(rows) > CHART_DISTRICTS:
-        rows = sorted(rows, key=lambda r: -sum(r[g] for g in grades))[:CHART_DISTRICTS]
-        rows.sort(key=lambda r: r["station__district__code"])
+        rows.sort(key=lambda r: (-sum(r[g] for g in grades), r["station__district_id"]))
+        rows = rows[:CHART_DISTRICTS]
+    names = _district_names(r["station__district_id"] for r in rows)
+    rows.sort(key=lambda r: names[r["station__district_id"]]["code"])
     return {
         "district_ids": [r["station__district_id"] for r in rows],
-        "districts": [r["station__district__name"] for r in rows],
+        "districts": [names[r["station__district_id"]]["name"] for r in rows],
         "grades": [
             {"key": g, "label": str(Grade(g).label), "counts": [r[g] for r in rows]} for g in grades
         ],

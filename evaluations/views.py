@@ -9,12 +9,15 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_protect
@@ -62,6 +65,44 @@ from stations.models import Station
 PAGE_SIZE = 50
 SURVEY_RATE_LIMIT = 20  # answers/attempts per address per 10 minutes
 SURVEY_RATE_WINDOW = 600
+
+
+# An unfiltered city-wide list counts from the planner's statistics from this many rows on.
+ESTIMATE_FROM = 10_000
+
+
+class IdPaginator(Paginator):
+    """Counts and cuts the page on the ids alone (an index-only scan: evaluation rows are wide),
+    then loads the page's rows with ``load(ids)``: what a page costs stays the same whatever
+    the number of rows. ``count`` may be given (an estimate), else it is counted."""
+
+    def __init__(self, queryset, per_page, *, load, count: int | None = None, **kwargs):
+        super().__init__(queryset.values_list("pk", flat=True), per_page, **kwargs)
+        self._load = load
+        self._count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._count if self._count is not None else super().count
+
+    def _get_page(self, object_list, number, paginator):
+        ids = list(object_list)
+        rows = {row.pk: row for row in self._load(ids)} if ids else {}
+        return super()._get_page([rows[i] for i in ids if i in rows], number, paginator)
+
+
+def _estimated_evaluation_count() -> int:
+    """All evaluations: the planner's row estimate when it is large, else an exact count,
+    in one query either way (the CASE runs the count only when it is needed)."""
+    table = Evaluation._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT CASE WHEN c.reltuples >= %s THEN c.reltuples::bigint "  # noqa: S608
+            f'ELSE (SELECT COUNT(*) FROM "{table}") END '
+            "FROM pg_class c WHERE c.oid = %s::regclass",
+            [ESTIMATE_FROM, table],
+        )
+        return int(cursor.fetchone()[0])
 
 
 def _errors(error: ValidationError) -> str:
@@ -255,14 +296,25 @@ class EvaluationListView(ScopedMixin, ListView):
     paginate_by = PAGE_SIZE
 
     def get_queryset(self):
-        qs = selectors.evaluation_list(self.request.user)
+        """The filtered, ordered evaluations without joins or columns the filters don't need:
+        the page is counted and cut on this, and its rows are then loaded in full."""
+        user = self.request.user
+        today = timezone.localdate()
         self.filterset = EvaluationFilterSet(
-            self.request.GET or None, queryset=qs, request=self.request
+            self.request.GET or None,
+            queryset=selectors.evaluations_in_scope(user),
+            request=self.request,
         )
         qs = self.filterset.qs
         if self.request.GET.get("late") == "1":
-            qs = qs.filter(is_late=True)
-        return qs.order_by("-cycle__service_year", "-cycle__phase", "station__code")
+            qs = qs.alias(is_late=selectors.late_case(today)).filter(is_late=True)
+        self.rows = selectors.evaluation_list(user, today=today)
+        cleaned = getattr(self.filterset.form, "cleaned_data", None) or {}
+        if cleaned.get("cycle"):
+            # One cycle: the same order, which the planner can then read off the stations'
+            # code index and stop after a page, instead of sorting the whole cycle.
+            return qs.order_by("station__code")
+        return qs.order_by(*selectors.EVALUATION_LIST_ORDER)
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("format") == "xlsx":
@@ -270,7 +322,12 @@ class EvaluationListView(ScopedMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def export(self):
-        qs = self.get_queryset()
+        chosen = self.get_queryset().values("pk")
+        qs = (
+            self.rows.filter(pk__in=chosen)
+            .defer("breakdown")
+            .order_by(*selectors.EVALUATION_LIST_ORDER)
+        )
         audit.record(
             AuditAction.EXPORT, object_type="evaluations.evaluation", message=_("导出评估列表")
         )
@@ -304,9 +361,28 @@ class EvaluationListView(ScopedMixin, ListView):
             rows,
         )
 
+    def _is_unfiltered_citywide(self) -> bool:
+        params = set(self.request.GET) - {"page"}
+        scope = selectors.evaluations_in_scope(self.request.user)
+        return not params and not scope.query.where and connection.vendor == "postgresql"
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        self.count_is_estimate = False
+        count = None
+        if self._is_unfiltered_citywide():
+            count = _estimated_evaluation_count()
+            self.count_is_estimate = count >= ESTIMATE_FROM
+        rows = self.rows.defer("breakdown")
+
+        def load(ids):
+            return rows.filter(pk__in=ids).order_by()
+
+        return IdPaginator(queryset, per_page, load=load, count=count, **kwargs)
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["filter"] = self.filterset
+        ctx["count_is_estimate"] = getattr(self, "count_is_estimate", False)
         return ctx
 
 
@@ -599,11 +675,14 @@ class ResultsView(ScopedMixin, TemplateView):
         )
 
     def get_context_data(self, **kwargs):
-        from django.core.paginator import Paginator
-
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        paginator = Paginator(selectors.results_table(user, self.cycle), PAGE_SIZE)
+        rows = selectors.results_rows(user, self.cycle)
+        full = selectors.with_district_rank(
+            rows.select_related("station", "station__district", "institution").defer("breakdown"),
+            self.cycle,
+        )
+        paginator = IdPaginator(rows, PAGE_SIZE, load=lambda ids: full.filter(pk__in=ids))
         page = paginator.get_page(self.request.GET.get("page"))
         chart = selectors.grade_distribution(user, self.cycle)
         ctx.update(

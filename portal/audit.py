@@ -77,7 +77,7 @@ def _resolve(instance: models.Model, path: str | None) -> int | None:
                 return getattr(obj, part, None)
             try:
                 field = obj._meta.get_field(part)
-            except Exception:  # noqa: BLE001 - not a field: a property or plain attribute
+            except Exception:
                 return getattr(obj, part, None)
             return getattr(obj, field.attname) if field.is_relation else getattr(obj, part)
         obj = getattr(obj, part, None)
@@ -98,7 +98,7 @@ def anchors(instance: models.Model) -> dict[str, int | None]:
             "district_id": _resolve(instance, scope.district),
             "institution_id": _resolve(instance, scope.institution),
         }
-    except Exception:  # noqa: BLE001 - an audit row must never break the write it records
+    except Exception:
         return {}
 
 
@@ -138,7 +138,9 @@ def record(
         user_agent=ctx.user_agent[:300],
         request_id=ctx.request_id,
     )
-    for key, value in ((anchors(instance) if instance is not None else {}) | (extra_anchors or {})).items():
+    for key, value in (
+        (anchors(instance) if instance is not None else {}) | (extra_anchors or {})
+    ).items():
         setattr(row, key, value)
     row.save()
     return row
@@ -152,11 +154,16 @@ def record_bulk(action: str, instances: Iterable[models.Model], *, message: str 
     rows = []
     for instance in instances:
         row = AuditEvent(
-            actor_id=ctx.user_id, actor_name=ctx.user_name[:150], action=action,
-            object_type=_label(instance), object_id=str(instance.pk)[:64],
+            actor_id=ctx.user_id,
+            actor_name=ctx.user_name[:150],
+            action=action,
+            object_type=_label(instance),
+            object_id=str(instance.pk)[:64],
             object_repr=str(instance)[:200],
             changes=snapshot(instance) if action == AuditAction.CREATE else {},
-            message=message[:500], ip_address=ctx.ip_address, user_agent=ctx.user_agent[:300],
+            message=message[:500],
+            ip_address=ctx.ip_address,
+            user_agent=ctx.user_agent[:300],
             request_id=ctx.request_id,
         )
         for key, value in anchors(instance).items():
@@ -175,10 +182,15 @@ def history(instance: models.Model):
 
 # --- signal receivers ---------------------------------------------------------------------
 
+
 def _audited(sender) -> bool:
     meta = getattr(sender, "_meta", None)
-    return bool(meta) and meta.app_label in AUDITED_APPS and meta.label_lower not in NOT_AUDITED \
+    return (
+        bool(meta)
+        and meta.app_label in AUDITED_APPS
+        and meta.label_lower not in NOT_AUDITED
         and not meta.auto_created
+    )
 
 
 def _pre_save(sender, instance, raw=False, **kwargs):
@@ -215,8 +227,7 @@ def _m2m_changed(sender, instance, action, pk_set, model, reverse=False, **kwarg
         (f.name for f in instance._meta.many_to_many if f.remote_field.through is sender), "m2m"
     )
     verb = {"post_add": "added", "post_remove": "removed", "post_clear": "cleared"}[action]
-    record(AuditAction.UPDATE, instance=instance,
-           changes={field: {verb: sorted(pk_set or [])}})
+    record(AuditAction.UPDATE, instance=instance, changes={field: {verb: sorted(pk_set or [])}})
 
 
 def connect_model_signals() -> None:

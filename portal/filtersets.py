@@ -12,6 +12,8 @@ from django.apps import apps
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from portal.audit import AUDITED_APPS
 from portal.choices import AuditAction, AuditOutcome, Role
@@ -41,10 +43,15 @@ def anchored_in_district(district) -> Q:
 YES_NO = ((True, _("是")), (False, _("否")))
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class DistrictIdFilter(filters.ModelChoiceFilter):
+    """A district chosen by id; filtered by a method, so the schema is told its type."""
+
+
 class UserFilterSet(filters.FilterSet):
     q = filters.CharFilter(method="search", label=_("搜索"), help_text=_("用户名或姓名"))
     role = filters.ChoiceFilter(choices=Role.choices, method="with_role", label=_("角色"))
-    district = filters.ModelChoiceFilter(queryset=_districts, method="in_district", label=_("区"))
+    district = DistrictIdFilter(queryset=_districts, method="in_district", label=_("区"))
     is_active = filters.TypedChoiceFilter(
         choices=YES_NO,
         coerce=lambda v: v in (True, "True", "true", "1"),
@@ -98,7 +105,7 @@ def _scoped(model):
 class RoleAssignmentFilterSet(filters.FilterSet):
     user = filters.ModelChoiceFilter(queryset=_scoped(User), label=_("用户"))
     role = filters.ChoiceFilter(choices=Role.choices, label=_("角色"))
-    district = filters.ModelChoiceFilter(queryset=_districts, method="in_district", label=_("区"))
+    district = DistrictIdFilter(queryset=_districts, method="in_district", label=_("区"))
     subdistrict = filters.ModelChoiceFilter(queryset=_scoped(Subdistrict), label=_("镇街"))
     institution = filters.ModelChoiceFilter(queryset=_scoped(Institution), label=_("承接机构"))
     station = filters.ModelChoiceFilter(queryset=_scoped(Station), label=_("社工站"))

@@ -93,7 +93,9 @@ def assignment_condition(
     if role == Role.INSTITUTION_ADMIN:
         cond = _NOTHING
         if scope.station:
-            cond |= Q(**{f"{scope.station}__in": _institution_stations(assignment.institution_id, on)})
+            cond |= Q(
+                **{f"{scope.station}__in": _institution_stations(assignment.institution_id, on)}
+            )
         if scope.institution:
             cond |= Q(**{scope.institution: assignment.institution_id})
         return cond

@@ -17,7 +17,9 @@ class PolicyMissing(LookupError):
 def policy_in_force(on: date | None = None) -> PolicyVersion:
     """The policy version in force on ``on`` (today by default): the latest effective by then."""
     on = on or timezone.localdate()
-    version = PolicyVersion.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
+    version = (
+        PolicyVersion.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
+    )
     if version is None:
         raise PolicyMissing(_(NO_POLICY) % {"on": on.isoformat()})
     return version

@@ -53,8 +53,9 @@ PORTAL_HASH_KEY = os.environ.get("PORTAL_HASH_KEY") or (
     "dev-only-id-number-hash-key" if _DEV_PERSONAL_DATA else ""
 )
 if not PORTAL_FIELD_KEYS or not PORTAL_HASH_KEY:
-    raise RuntimeError("PORTAL_FIELD_KEYS and PORTAL_HASH_KEY must be set when DEBUG is off "
-                       "(see README).")
+    raise RuntimeError(
+        "PORTAL_FIELD_KEYS and PORTAL_HASH_KEY must be set when DEBUG is off (see README)."
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -285,6 +286,23 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"survey": "30/minute", "anon": "60/minute"},
     "COERCE_DECIMAL_TO_STRING": True,
 }
+
+
+def _enum_names() -> dict[str, str]:
+    """One schema name per TextChoices class in ``<app>/choices.py`` (``StationsStatusEnum``),
+    so equal field names in different apps ("status", "kind") never collide in the schema."""
+    import re
+
+    names = {}
+    for path in sorted(BASE_DIR.glob("*/choices.py")):
+        app = path.parent.name
+        for cls in re.findall(
+            r"^class (\w+)\(models\.(?:Text|Integer)Choices\)", path.read_text(), re.MULTILINE
+        ):
+            names[f"{app.capitalize()}{cls}Enum"] = f"{app}.choices.{cls}"
+    return names
+
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "广州市社工服务站管理平台 API",
     "DESCRIPTION": "Guangzhou social-work station portal. Every resource is scoped to the caller.",
@@ -296,6 +314,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": _enum_names(),
 }
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
 

@@ -69,12 +69,13 @@ class ScopedChoiceWidget(forms.Select):
     comes from the field's own cleaning (``selected``), so a filtered list costs no extra query.
     """
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs=None, source: str | None = None, narrows: bool = False):
         super().__init__(attrs)
         self.selected = None
+        self.source = (source, narrows) if source else None
 
     def _source(self, model):
-        source = AUTOCOMPLETE_SOURCES.get(model)
+        source = self.source or AUTOCOMPLETE_SOURCES.get(model)
         if source is None:
             return {}
         key, narrows = source

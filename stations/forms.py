@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.choices import Role
 from portal.scoping import ADD, VIEW, Scope, assignment_condition, roles_allowed, stations_for
+from stations.filtersets import ScopedChoiceWidget
 from stations.models import (
     Community,
     Contract,
@@ -127,6 +128,7 @@ class StationForm(BootstrapMixin, forms.ModelForm):
                 pk=self.instance.subdistrict_id
             )
         field = self.fields["subdistrict"]
+        field.widget = ScopedChoiceWidget(source="any-subdistrict")
         field.queryset = subdistricts.order_by("code").select_related("district")
         field.label_from_instance = lambda s: f"{s.district.name} · {s.name}"
         field.error_messages["invalid_choice"] = OUT_OF_REACH_SUBDISTRICT
@@ -213,15 +215,20 @@ class ContractForm(BootstrapMixin, forms.ModelForm):
             del self.fields["station"]
         else:
             station = self.fields["station"]
+            station.widget = ScopedChoiceWidget(source="station")
             station.queryset = stations.order_by("code")
             station.label_from_instance = lambda s: f"{s.code} {s.name}"
             station.error_messages["invalid_choice"] = OUT_OF_REACH_STATION
         self.fields["code"].required = False
         self.fields["code"].help_text = _("留空则自动编号（HT-服务年度-站点编号）。")
+        self.fields["institution"].widget = ScopedChoiceWidget(source="any-institution")
         self.fields["institution"].queryset = Institution.objects.restrict(user, VIEW)
         self.fields["institution"].error_messages["invalid_choice"] = INVALID_CHOICE
         purchaser = self.fields["purchaser"]
-        purchaser.queryset = subdistricts_for(user, Contract, action).order_by("code")
+        purchaser.widget = ScopedChoiceWidget(source="any-subdistrict")
+        purchaser.queryset = (
+            subdistricts_for(user, Contract, action).order_by("code").select_related("district")
+        )
         if self.instance.pk:
             purchaser.queryset = purchaser.queryset | Subdistrict.objects.filter(
                 pk=self.instance.purchaser_id

@@ -5,6 +5,7 @@ full-time rule), so the admin does not add them; it shows ID numbers masked only
 """
 
 from django.contrib import admin
+from django.utils import timezone
 
 from portal.admin import ScopedAdmin
 from talent.models import (
@@ -18,10 +19,50 @@ from talent.models import (
     TrainingProgramme,
     TrainingSession,
 )
+from talent.services import person_summary_refresh, station_staffing_refresh, stations_of_people
+
+
+class StaffingKeptMixin:
+    """Edits in the admin keep the per-person figures and the stations' staffing summary in
+    step, as the services do (the board would otherwise count the changed stations live only
+    from the next day's nightly refresh)."""
+
+    def _people(self, objs) -> set[int]:
+        return {o.pk if isinstance(o, SocialWorker) else o.person_id for o in objs}
+
+    def _stations(self, objs) -> set[int]:
+        stations = stations_of_people(self._people(objs), timezone.localdate())
+        return set(stations) | {o.station_id for o in objs if isinstance(o, Employment)}
+
+    def _after(self, objs, stations: set[int]) -> None:
+        people = list(
+            SocialWorker.objects.filter(pk__in=self._people(objs)).values_list("pk", flat=True)
+        )
+        if people:
+            person_summary_refresh(person_ids=people)
+        station_staffing_refresh(station_ids=stations)
+
+    def save_model(self, request, obj, form, change):
+        before = set()
+        if change and isinstance(obj, Employment):
+            before = set(Employment.objects.filter(pk=obj.pk).values_list("station_id", flat=True))
+        super().save_model(request, obj, form, change)
+        self._after([obj], before | self._stations([obj]))
+
+    def delete_model(self, request, obj):
+        stations = self._stations([obj])
+        super().delete_model(request, obj)
+        self._after([obj], stations)
+
+    def delete_queryset(self, request, queryset):
+        objs = list(queryset)
+        stations = self._stations(objs)
+        super().delete_queryset(request, queryset)
+        self._after(objs, stations)
 
 
 @admin.register(SocialWorker)
-class SocialWorkerAdmin(ScopedAdmin):
+class SocialWorkerAdmin(StaffingKeptMixin, ScopedAdmin):
     list_display = ["name", "id_number_masked", "highest_level", "registration_expires_on"]
     search_fields = ["name"]
     exclude = ["id_number_cipher", "id_number_hash"]
@@ -40,7 +81,7 @@ class SocialWorkerAdmin(ScopedAdmin):
 
 
 @admin.register(Employment)
-class EmploymentAdmin(ScopedAdmin):
+class EmploymentAdmin(StaffingKeptMixin, ScopedAdmin):
     list_display = [
         "person",
         "station",
@@ -57,6 +98,8 @@ class EmploymentAdmin(ScopedAdmin):
         return False
 
 
+KEEPS_FIGURES = {Certificate, Registration, CERecord}
+
 for model, fields in (
     (Certificate, ["person", "level", "number", "year_passed"]),
     (Registration, ["person", "certificate", "starts_on", "expires_on"]),
@@ -70,7 +113,7 @@ for model, fields in (
         model,
         type(
             f"{model.__name__}Admin",
-            (ScopedAdmin,),
+            (StaffingKeptMixin, ScopedAdmin) if model in KEEPS_FIGURES else (ScopedAdmin,),
             {
                 "list_display": fields,
                 "raw_id_fields": [

@@ -38,7 +38,7 @@ from talent.models import (
     TrainingProgramme,
     TrainingSession,
 )
-from talent.services import person_summary_refresh
+from talent.services import person_summary_refresh, station_staffing_refresh
 
 STATIONS_PER_CHUNK = 400
 SURNAMES = (
@@ -403,7 +403,8 @@ def _programmes(ctx, rng, today: date, sample: list[tuple[int, int]]) -> None:
             Attendance.objects.bulk_create(attendance, batch_size=2000)
             Enrolment.objects.bulk_update(enrolments, ["status", "completed_on", "exam_passed"])
             CERecord.objects.bulk_create(credits, batch_size=2000)
-    person_summary_refresh(person_ids=touched, today=today)
+    person_summary_refresh(person_ids=touched, today=today, stations=False)
+    station_staffing_refresh(today=today)
 
 
 register_demo_step("talent", talent, order=120)

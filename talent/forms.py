@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.forms.base import BootstrapFormMixin
 from portal.scoping import ADD, VIEW, stations_for
+from stations.filtersets import LimitedModelChoiceField
+from stations.models import District
 from talent.choices import (
     CertificateLevel,
     EducationLevel,
@@ -209,3 +211,20 @@ class RosterUploadForm(UserForm):
 
 class RegistrationRenewForm(UserForm):
     pass
+
+
+class BoardFilterForm(UserForm):
+    """The staffing board's district filter: a dropdown of the districts in scope, written in
+    one pass (``ScopedChoiceWidget``); beyond ``CHOICE_LIMIT`` districts (nation scale) a
+    search box instead of thousands of options."""
+
+    district = LimitedModelChoiceField(
+        queryset=District.objects.none(), required=False, label=_("区"), empty_label=_("全部")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = District.objects.restrict(self.user, VIEW).order_by(
+            "code"
+        )
+        self.fields["district"].widget.attrs["id"] = "board-district"

@@ -560,3 +560,69 @@ class Honour(PersonPartMixin, ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.year} {self.title}"
+
+
+class StaffingSummary(models.Model):
+    """人员配置汇总: one station's staffing counts as of ``computed_on``, read by the board.
+
+    Written only by ``talent.services.station_staffing_refresh`` (every write that changes a
+    station's staff or its people's certificates, registration or hours, and nightly for every
+    station). A row counts only for the day it was computed and the renewal window it was
+    computed with (``window_end``); the board works out any other station live from the
+    employments, so a stale or missing row never shows a wrong figure, only a slower one.
+    """
+
+    station = models.OneToOneField(
+        "stations.Station",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="talent_staffing",
+        verbose_name=_("社工站"),
+    )
+    computed_on = models.DateField(_("统计日期"), null=True)
+    window_end = models.DateField(_("续期窗口截止"), null=True)
+    headcount = models.PositiveIntegerField(default=0)
+    part_time = models.PositiveIntegerField(default=0)
+    certified = models.PositiveIntegerField(default=0)
+    assistant = models.PositiveIntegerField(default=0)
+    intermediate = models.PositiveIntegerField(default=0)
+    senior = models.PositiveIntegerField(default=0)
+    heads = models.PositiveIntegerField(default=0)
+    deputies = models.PositiveIntegerField(default=0)
+    year_start = models.PositiveIntegerField(default=0)
+    leavers = models.PositiveIntegerField(default=0)
+    lapsed = models.PositiveIntegerField(default=0)
+    ce_short = models.PositiveIntegerField(default=0)
+    expiring_90 = models.PositiveIntegerField(default=0)
+    expiring_30 = models.PositiveIntegerField(default=0)
+    expiring_7 = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("人员配置汇总")
+        verbose_name_plural = _("人员配置汇总")
+        indexes = [
+            models.Index(fields=["computed_on", "window_end"], name="talent_staffing_fresh_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.station_id} @ {self.computed_on}"
+
+
+# The counts of StaffingSummary, in the order the board's SQL reads them.
+STAFFING_FIGURES = (
+    "headcount",
+    "part_time",
+    "certified",
+    "assistant",
+    "intermediate",
+    "senior",
+    "heads",
+    "deputies",
+    "year_start",
+    "leavers",
+    "lapsed",
+    "ce_short",
+    "expiring_90",
+    "expiring_30",
+    "expiring_7",
+)

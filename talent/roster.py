@@ -41,7 +41,7 @@ from talent.choices import (
     Position,
 )
 from talent.models import Certificate, Employment, SocialWorker
-from talent.services import FIRST_EXAM_YEAR, person_summary_refresh
+from talent.services import FIRST_EXAM_YEAR, person_summary_refresh, station_staffing_refresh
 
 COLUMNS = [
     Column("name", "姓名", text(40), required=True, example="李敏"),
@@ -425,6 +425,10 @@ def _write(plan, result: RosterResult, person_certs, today: date) -> None:
     Certificate.objects.bulk_create(new_certs, batch_size=1000)
     if touched_people:
         person_summary_refresh(person_ids=touched_people, today=today)
+    # The board's summary serves today's figures: refreshed for today whatever ``today`` is.
+    station_staffing_refresh(
+        station_ids={job.station_id for job in new_jobs} | {job.station_id for job in changed_jobs}
+    )
 
     anchors = {}
     for job in new_jobs:

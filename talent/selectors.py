@@ -8,7 +8,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from portal.scoping import VIEW
@@ -19,16 +20,20 @@ from stations.selectors import operators_on
 from talent import rules
 from talent.choices import CertificateLevel, EmploymentType, Position, ProgrammeKind
 from talent.models import (
+    STAFFING_FIGURES,
     CERecord,
     Employment,
     Enrolment,
     Honour,
     Registration,
     SocialWorker,
+    StaffingSummary,
     TrainingProgramme,
 )
 
 EXPIRY_HORIZONS = (90, 30, 7)
+# Rows of the staffing board on a page.
+BOARD_PAGE = 50
 
 
 def current_q(on: date, prefix: str = "") -> Q:
@@ -189,45 +194,31 @@ class StationStaffing:
         return found
 
     @cached_property
+    def share_key(self) -> float:
+        """The certificate share for ordering: exact (a correctly rounded float of
+        certified * 100 / headcount, the same value the board's SQL computes), -1 without
+        staff."""
+        return self.certified * 100 / self.headcount if self.headcount else -1.0
+
+    @cached_property
     def sort_key(self):
         # Worst first: most problems, then most vacancies, then the lowest certificate share.
-        share = self.certified_percent if self.certified_percent is not None else Decimal(-1)
-        return (-len(self.problems), -self.vacancies, share, self.code)
+        return (-len(self.problems), -self.vacancies, self.share_key, self.code)
 
 
 def board_stations(user, on: date):
     return Station.objects.restrict(user, VIEW)
 
 
-def staffing_board(
-    user, *, on: date | None = None, district_id: int | None = None, stations=None
-) -> list[StationStaffing]:
-    """Every station ``user`` may see with its staffing figures, worst first.
+def staffing_window_end(on: date, policy) -> date:
+    """Registrations expiring by this day count towards continuing-education shortfalls."""
+    return rules.add_months(on, policy.registration_renewal_window_months)
 
-    Three queries at any scale: the policy, the stations, and one aggregate over the
-    employments that overlap this year, grouped by station. ``fill_operators`` names the
-    operators of the rows a page shows (one more query). Per-person
-    figures (highest certificate, current registration, CE hours) are read from the person
-    row the services keep up to date.
-    """
-    on = on or timezone.localdate()
-    policy = policy_in_force(on)
-    stations = stations if stations is not None else board_stations(user, on)
-    if district_id:
-        stations = stations.filter(district_id=district_id)
-    station_rows = list(
-        stations.order_by().values(
-            "pk",
-            "code",
-            "name",
-            "district__name",
-            "subdistrict__name",
-            "management_mode",
-            "head_name",
-        )
-    )
+
+def staffing_aggregates(on: date, window_end: date) -> dict:
+    """The counts of one station's employments that overlap ``on``'s year, by name (the
+    columns of ``StaffingSummary``), for ``Employment.values("station_id").annotate()``."""
     year_start = date(on.year, 1, 1)
-    window_end = rules.add_months(on, policy.registration_renewal_window_months)
     full = Q(employment_type=EmploymentType.FULL_TIME)
     now = current_q(on)
     certified = Q(person__highest_level__gt="")
@@ -271,47 +262,237 @@ def staffing_board(
                 person__registration_expires_on__lte=on + timedelta(days=days),
             ),
         )
-    figures = {
-        row["station_id"]: row
-        for row in Employment.objects.filter(station__in=stations.values("pk"))
+    return {name: aggregates[name] for name in STAFFING_FIGURES}
+
+
+def live_staffing(stations, *, on: date, window_end: date):
+    """``station_id`` and the ``STAFFING_FIGURES`` of ``stations`` (a queryset of stations),
+    counted from the employments: one row per station with an employment this year."""
+    return (
+        Employment.objects.filter(station__in=stations.values("pk"))
         .filter(starts_on__lte=on)
-        .exclude(ends_on__lt=year_start)
+        .exclude(ends_on__lt=date(on.year, 1, 1))
         .order_by()
         .values("station_id")
-        .annotate(**aggregates)
-    }
-    board = []
-    for s in station_rows:
-        f = figures.get(s["pk"], {})
-        pilot_head = s["management_mode"] == ManagementMode.PILOT_2019 and bool(s["head_name"])
-        board.append(
-            StationStaffing(
-                station_id=s["pk"],
-                code=s["code"],
-                name=s["name"],
-                district=s["district__name"],
-                subdistrict=s["subdistrict__name"],
-                operator="",
-                headcount=f.get("headcount", 0),
-                part_time=f.get("part_time", 0),
-                standard=policy.staff_per_station,
-                certified=f.get("certified", 0),
-                assistant=f.get("assistant", 0),
-                intermediate=f.get("intermediate", 0),
-                senior=f.get("senior", 0),
-                # Pilot stations (2019): the town's social-affairs director heads the station.
-                head_in_post=bool(f.get("heads")) or pilot_head,
-                deputy_in_post=bool(f.get("deputies")),
-                leavers=f.get("leavers", 0),
-                headcount_year_start=f.get("year_start", 0),
-                lapsed=f.get("lapsed", 0),
-                expiring={d: f.get(f"expiring_{d}", 0) for d in EXPIRY_HORIZONS},
-                ce_shortfalls=f.get("ce_short", 0),
-                min_certified_percent=policy.certificate_holder_min_percent,
-            )
+        .annotate(**staffing_aggregates(on, window_end))
+    )
+
+
+def _sql(queryset) -> tuple[str, tuple]:
+    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    return sql, tuple(params)
+
+
+class StaffingBoard:
+    """The staffing board of every station in ``stations`` on a day, worst first.
+
+    Reads the per-station counts from ``StaffingSummary`` where a row was computed for this
+    day and renewal window, and counts any other station live from the employments, in the
+    same SQL statement: the figures are those of ``live_staffing`` either way. The order
+    (problems, vacancies, certificate share, code) and the totals are worked out in SQL, so a
+    page reads only its own rows: ``totals()`` is one query, each slice one query, at any
+    scale. ``len()``/``count()`` come from the totals; iterating reads every row (exports).
+    ``live=True`` ignores the summary (the reference the tests compare it with).
+    """
+
+    def __init__(self, stations, *, on: date, policy, live: bool = False):
+        self.stations = stations
+        self.on = on
+        self.policy = policy
+        self.live = live
+        self.window_end = staffing_window_end(on, policy)
+        self._totals = None
+
+    # --- SQL ---------------------------------------------------------------------------
+
+    def _base_sql(self) -> tuple[str, tuple]:
+        """Every station in scope with its figures (COALESCEd), and its problem count,
+        vacancies and share as ordering columns."""
+        stations = self.stations.order_by().values(
+            sid=F("pk"),
+            scode=F("code"),
+            sname=F("name"),
+            sdistrict=F("district__name"),
+            ssubdistrict=F("subdistrict__name"),
+            smode=F("management_mode"),
+            shead=F("head_name"),
         )
-    board.sort(key=lambda row: row.sort_key)
-    return board
+        if self.live:
+            figures = live_staffing(self.stations, on=self.on, window_end=self.window_end)
+        else:
+            fresh = StaffingSummary.objects.filter(
+                station__in=self.stations.values("pk"),
+                computed_on=self.on,
+                window_end=self.window_end,
+            )
+            stale = self.stations.filter(
+                ~Exists(fresh.filter(station_id=OuterRef("pk")).values("pk"))
+            )
+            figures = (
+                fresh.order_by()
+                .values_list("station_id", *STAFFING_FIGURES)
+                .union(live_staffing(stale, on=self.on, window_end=self.window_end), all=True)
+            )
+        stations_sql, stations_params = _sql(stations)
+        figures_sql, figures_params = _sql(figures)
+        standard = int(self.policy.staff_per_station)
+        percent = Decimal(self.policy.certificate_holder_min_percent)
+        scale = 10 ** max(0, -percent.as_tuple().exponent)
+        percent_scaled = int(percent * scale)
+        columns = ", ".join(f"COALESCE(f.{name}, 0) AS {name}" for name in STAFFING_FIGURES)
+        real = "double precision" if connection.vendor == "postgresql" else "REAL"
+        sql = f"""
+            SELECT b.*,
+              (CASE WHEN b.headcount < %s THEN 1 ELSE 0 END
+               + CASE WHEN b.headcount > 0 AND b.certified * {100 * scale} >= b.headcount * %s
+                 THEN 0 ELSE 1 END
+               + CASE WHEN b.heads > 0 OR (b.smode = %s AND b.shead <> '') THEN 0 ELSE 1 END
+               + CASE WHEN b.deputies > 0 THEN 0 ELSE 1 END
+               + CASE WHEN b.lapsed > 0 THEN 1 ELSE 0 END
+               + CASE WHEN b.expiring_30 > 0 THEN 1 ELSE 0 END
+               + CASE WHEN b.ce_short > 0 THEN 1 ELSE 0 END) AS problems,
+              CASE WHEN b.headcount < %s THEN %s - b.headcount ELSE 0 END AS vacancies,
+              CASE WHEN b.headcount > 0 THEN CAST(b.certified AS {real}) * 100 / b.headcount
+                ELSE -1 END AS share
+            FROM (SELECT s.*, {columns} FROM ({stations_sql}) s
+                  LEFT JOIN ({figures_sql}) f ON f.station_id = s.sid) b
+        """  # noqa: S608 - compiled querysets and names from this module; values are parameters
+        params = (
+            standard,
+            percent_scaled,
+            str(ManagementMode.PILOT_2019),
+            standard,
+            standard,
+            *stations_params,
+            *figures_params,
+        )
+        return sql, params
+
+    def _fetch(self, sql: str, params) -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def totals(self) -> dict:
+        if self._totals is None:
+            base, params = self._base_sql()
+            sql = f"""
+                SELECT COUNT(*),
+                  COALESCE(SUM(CASE WHEN t.vacancies > 0 THEN 1 ELSE 0 END), 0),
+                  COALESCE(SUM(t.headcount), 0), COALESCE(SUM(t.vacancies), 0),
+                  COALESCE(SUM(t.certified), 0), COALESCE(SUM(t.expiring_30), 0),
+                  COALESCE(SUM(t.lapsed), 0), COALESCE(SUM(t.ce_short), 0)
+                FROM ({base}) t
+            """  # noqa: S608 - the SQL of _base_sql; values are parameters
+            (row,) = self._fetch(sql, params)
+            keys = (
+                "stations",
+                "below_standard",
+                "headcount",
+                "vacancies",
+                "certified",
+                "expiring_30",
+                "lapsed",
+                "ce_shortfalls",
+            )
+            self._totals = {k: int(v) for k, v in zip(keys, row, strict=True)}
+        return self._totals
+
+    def count(self) -> int:
+        return self.totals()["stations"]
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def rows(self, offset: int = 0, limit: int | None = None) -> list[StationStaffing]:
+        base, params = self._base_sql()
+        code = 'o.scode COLLATE "C"' if connection.vendor == "postgresql" else "o.scode"
+        order = f"o.problems DESC, o.vacancies DESC, o.share, {code}"
+        sql = f"SELECT * FROM ({base}) o ORDER BY {order}"  # noqa: S608 - see _base_sql
+        if limit is not None:
+            sql += " LIMIT %s OFFSET %s"
+            params = (*params, int(limit), int(offset))
+        elif offset:
+            raise ValueError("an offset needs a limit")
+        return [self._row(r) for r in self._fetch(sql, params)]
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            if key.step not in (None, 1):
+                raise ValueError("no step")
+            start = key.start or 0
+            if key.stop is None:
+                return self.rows()[start:]
+            return self.rows(start, max(0, key.stop - start))
+        rows = self.rows(key, 1)
+        if not rows:
+            raise IndexError(key)
+        return rows[0]
+
+    def __iter__(self):
+        return iter(self.rows())
+
+    def _row(self, r) -> StationStaffing:
+        sid, code, name, district, subdistrict, mode, head, *counts = r[: 7 + len(STAFFING_FIGURES)]
+        f = dict(zip(STAFFING_FIGURES, (int(c) for c in counts), strict=True))
+        # Pilot stations (2019): the town's social-affairs director heads the station.
+        pilot_head = mode == ManagementMode.PILOT_2019 and bool(head)
+        return StationStaffing(
+            station_id=sid,
+            code=code,
+            name=name,
+            district=district,
+            subdistrict=subdistrict,
+            operator="",
+            headcount=f["headcount"],
+            part_time=f["part_time"],
+            standard=self.policy.staff_per_station,
+            certified=f["certified"],
+            assistant=f["assistant"],
+            intermediate=f["intermediate"],
+            senior=f["senior"],
+            head_in_post=bool(f["heads"]) or pilot_head,
+            deputy_in_post=bool(f["deputies"]),
+            leavers=f["leavers"],
+            headcount_year_start=f["year_start"],
+            lapsed=f["lapsed"],
+            expiring={d: f[f"expiring_{d}"] for d in EXPIRY_HORIZONS},
+            ce_shortfalls=f["ce_short"],
+            min_certified_percent=self.policy.certificate_holder_min_percent,
+        )
+
+
+def staffing(
+    user,
+    *,
+    on: date | None = None,
+    district_id: int | None = None,
+    stations=None,
+    live: bool = False,
+) -> StaffingBoard:
+    """The board ``user`` sees (``stations``: a queryset already restricted for them)."""
+    on = on or timezone.localdate()
+    policy = policy_in_force(on)
+    stations = stations if stations is not None else board_stations(user, on)
+    if district_id:
+        stations = stations.filter(district_id=district_id)
+    return StaffingBoard(stations, on=on, policy=policy, live=live)
+
+
+def staffing_board(
+    user,
+    *,
+    on: date | None = None,
+    district_id: int | None = None,
+    stations=None,
+    live: bool = False,
+) -> list[StationStaffing]:
+    """Every station ``user`` may see with its staffing figures, worst first (all rows: for
+    exports, a station's tab and the warnings; pages use ``staffing`` and read a page).
+    Two queries: the policy and the rows."""
+    return staffing(user, on=on, district_id=district_id, stations=stations, live=live).rows()
 
 
 def fill_operators(rows: list[StationStaffing], *, on: date | None = None) -> None:
@@ -325,6 +506,7 @@ def fill_operators(rows: list[StationStaffing], *, on: date | None = None) -> No
 
 
 def board_totals(board: list[StationStaffing]) -> dict:
+    """Totals of a list of rows (``StaffingBoard.totals()`` gives the same in SQL)."""
     return {
         "stations": len(board),
         "below_standard": sum(1 for r in board if r.vacancies),

@@ -39,6 +39,7 @@ from talent.choices import (
     HonourLevel,
 )
 from talent.models import (
+    STAFFING_FIGURES,
     Attendance,
     CERecord,
     Certificate,
@@ -47,6 +48,7 @@ from talent.models import (
     Honour,
     Registration,
     SocialWorker,
+    StaffingSummary,
     TrainingProgramme,
     TrainingSession,
 )
@@ -228,16 +230,21 @@ def export_unmask_audit(*, actor, count: int, reason: str) -> str:
 # --- per-person figures ------------------------------------------------------------------------
 
 
-def person_summary_refresh(*, person_ids: Iterable[int], today: date | None = None) -> int:
+def person_summary_refresh(
+    *, person_ids: Iterable[int], today: date | None = None, stations: bool = True
+) -> int:
     """Recompute highest certificate, current registration and its CE hours for people.
 
     The registration that counts is the latest one started by ``today`` (in force, or lapsed
-    if none is). A fixed number of queries per 2,000 people; idempotent.
+    if none is). A fixed number of queries per 2,000 people; idempotent. The staffing
+    summary of the stations where a changed person works this year is refreshed too (unless
+    ``stations=False``: the nightly task refreshes every station after every person).
     """
     today = today or _today()
     ids = list(person_ids)
     policies = list(PolicyVersion.objects.order_by("effective_from"))
     changed = 0
+    changed_ids: list[int] = []
     for i in range(0, len(ids), 2000):
         chunk = ids[i : i + 2000]
         highest: dict[int, str] = {}
@@ -304,7 +311,85 @@ def person_summary_refresh(*, person_ids: Iterable[int], today: date | None = No
                 ce_required=required,
             )
             changed += len(pks)
+            if stations:
+                changed_ids.extend(pks)
+    if changed_ids:
+        station_staffing_refresh(station_ids=stations_of_people(changed_ids, today), today=today)
     return changed
+
+
+def stations_of_people(person_ids: Iterable[int], today: date) -> list[int]:
+    """Stations whose staffing figures of ``today``'s year count these people."""
+    return list(
+        Employment.objects.filter(person_id__in=list(person_ids), starts_on__lte=today)
+        .exclude(ends_on__lt=date(today.year, 1, 1))
+        .order_by()
+        .values_list("station_id", flat=True)
+        .distinct()
+    )
+
+
+STAFFING_CHUNK = 2000
+
+
+def station_staffing_refresh(
+    *, station_ids: Iterable[int] | None = None, today: date | None = None
+) -> int:
+    """Recompute the staffing summary (``StaffingSummary``) of stations for ``today``: every
+    station when ``station_ids`` is None (the nightly task), else the ones given (the
+    services, after a write that changes their figures, inside the write's transaction).
+
+    The rows are locked before the employments are counted, so two writers at one station
+    take turns and the second counts the first's committed rows. Four queries per 2,000
+    stations; idempotent. Without a policy in force the board counts live and nothing is
+    stored.
+    """
+    from talent.selectors import live_staffing, staffing_window_end
+
+    today = today or _today()
+    try:
+        policy = policy_in_force(today)
+    except PolicyMissing:
+        return 0
+    window_end = staffing_window_end(today, policy)
+    if station_ids is None:
+        ids = list(Station.objects.order_by("pk").values_list("pk", flat=True))
+    else:
+        ids = sorted(set(station_ids))
+    for i in range(0, len(ids), STAFFING_CHUNK):
+        chunk = ids[i : i + STAFFING_CHUNK]
+        with transaction.atomic():
+            StaffingSummary.objects.bulk_create(
+                [StaffingSummary(station_id=pk) for pk in chunk], ignore_conflicts=True
+            )
+            list(
+                StaffingSummary.objects.select_for_update()
+                .filter(station_id__in=chunk)
+                .order_by("station_id")
+                .values_list("pk", flat=True)
+            )
+            figures = {
+                row["station_id"]: row
+                for row in live_staffing(
+                    Station.objects.filter(pk__in=chunk), on=today, window_end=window_end
+                )
+            }
+            StaffingSummary.objects.bulk_create(
+                [
+                    StaffingSummary(
+                        station_id=pk,
+                        computed_on=today,
+                        window_end=window_end,
+                        **{k: figures.get(pk, {}).get(k, 0) for k in STAFFING_FIGURES},
+                    )
+                    for pk in chunk
+                ],
+                update_conflicts=True,
+                unique_fields=["station"],
+                update_fields=["computed_on", "window_end", *STAFFING_FIGURES],
+                batch_size=1000,
+            )
+    return len(ids)
 
 
 def _version_on(policies: list[PolicyVersion], on: date) -> PolicyVersion | None:
@@ -399,6 +484,7 @@ def _save_employment(employment: Employment) -> Employment:
             if _is_exclusion_violation(exc):
                 raise ValidationError({"starts_on": _(FULL_TIME_CLASH_CONCURRENT)}) from exc
             raise
+        station_staffing_refresh(station_ids=[employment.station_id])
     return employment
 
 

@@ -9,10 +9,16 @@ RETRY = {"autoretry_for": (ConnectionError,), "retry_backoff": True, "max_retrie
 
 @shared_task(name="talent.tasks.refresh_person_summaries", **RETRY)
 def refresh_person_summaries() -> int:
+    """Nightly: every person's figures, then every station's staffing summary for the day
+    (until it has run, the board counts the day's figures live: right, only slower)."""
     from talent.models import SocialWorker
-    from talent.services import person_summary_refresh
+    from talent.services import person_summary_refresh, station_staffing_refresh
 
-    return person_summary_refresh(person_ids=SocialWorker.objects.values_list("pk", flat=True))
+    changed = person_summary_refresh(
+        person_ids=SocialWorker.objects.values_list("pk", flat=True), stations=False
+    )
+    station_staffing_refresh()
+    return changed
 
 
 @shared_task(name="talent.tasks.warn_expiring_registrations", **RETRY)

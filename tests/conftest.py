@@ -36,8 +36,81 @@ def _redis_answers() -> bool:
         import redis
 
         return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
-    except Exception:  # noqa: BLE001
+    except Exception:
         return False
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Transactional tests flush every table, seeded reference rows included (project kinds,
+    policy versions, checklists). Restore them afterwards so tests that run next on the same
+    worker find the database as migrations left it."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and not marker.kwargs.get("serialized_rollback")
+        ):
+            item.add_marker(
+                pytest.mark.django_db(
+                    *marker.args, **(marker.kwargs | {"serialized_rollback": True})
+                ),
+                append=False,
+            )
+
+
+_SEEDS: list = []
+
+
+def _seed_operations() -> list:
+    """The RunPython operations of every ``*_seed_*`` data migration, in migration order."""
+    if not _SEEDS:
+        from django.db.migrations.loader import MigrationLoader
+        from django.db.migrations.operations.special import RunPython
+
+        loader = MigrationLoader(None, ignore_no_migrations=True)
+        for key in loader.graph.leaf_nodes():
+            for app_label, name in loader.graph.forwards_plan(key):
+                migration = loader.graph.nodes[(app_label, name)]
+                if "_seed_" in name:
+                    for op in migration.operations:
+                        if isinstance(op, RunPython) and (app_label, name, op) not in _SEEDS:
+                            _SEEDS.append((app_label, name, op))
+    return _SEEDS
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Put back the rows data migrations seed (policy versions, project kinds, checklists,
+    the example framework) when a transactional test on this worker flushed them: Django
+    restores serialized data only at the start of the next serialized test, not after."""
+    names = request.fixturenames
+    marker = request.node.get_closest_marker("django_db")
+    if (
+        "transactional_db" in names
+        or "live_server" in names
+        or (marker is not None and marker.kwargs.get("transaction"))
+    ):
+        return
+    if "db" in names:
+        request.getfixturevalue("db")
+    elif marker is not None:
+        request.getfixturevalue("_django_db_helper")
+    else:
+        return
+    from django.apps import apps as global_apps
+
+    from portal.models import PolicyVersion
+
+    if PolicyVersion.objects.exists():
+        return
+
+    class _Editor:
+        connection = connection
+
+    for _app, _name, op in _seed_operations():
+        op.code(global_apps, _Editor())
 
 
 @pytest.fixture(autouse=True)
@@ -108,18 +181,26 @@ def world(db) -> World:
     ContractFactory(station=station_a2, institution=inst_b)
     contract_b1 = ContractFactory(station=station_b1, institution=inst_b)
     return World(
-        district_a=district_a, district_b=district_b, subdistrict_a1=sub_a1,
-        subdistrict_b1=sub_b1, station_a1=station_a1, station_a2=station_a2,
-        station_b1=station_b1, institution_a=inst_a, institution_b=inst_b,
-        contract_a1=contract_a1, contract_b1=contract_b1,
+        district_a=district_a,
+        district_b=district_b,
+        subdistrict_a1=sub_a1,
+        subdistrict_b1=sub_b1,
+        station_a1=station_a1,
+        station_a2=station_a2,
+        station_b1=station_b1,
+        institution_a=inst_a,
+        institution_b=inst_b,
+        contract_a1=contract_a1,
+        contract_b1=contract_b1,
         city_admin=user_with_role("city_admin", Role.CITY_ADMIN),
         city_officer=user_with_role("city_officer", Role.CITY_OFFICER),
         district_a_officer=user_with_role("district_a", Role.DISTRICT_OFFICER, district=district_a),
         subdistrict_a1_officer=user_with_role(
             "subdistrict_a1", Role.SUBDISTRICT_OFFICER, subdistrict=sub_a1
         ),
-        institution_a_admin=user_with_role("institution_a", Role.INSTITUTION_ADMIN,
-                                           institution=inst_a),
+        institution_a_admin=user_with_role(
+            "institution_a", Role.INSTITUTION_ADMIN, institution=inst_a
+        ),
         station_a1_manager=user_with_role("station_a1", Role.STATION_MANAGER, station=station_a1),
         district_b_officer=user_with_role("district_b", Role.DISTRICT_OFFICER, district=district_b),
         station_b1_manager=user_with_role("station_b1", Role.STATION_MANAGER, station=station_b1),

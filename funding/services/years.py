@@ -278,7 +278,7 @@ def funding_years_finalise_due(*, today: date | None = None) -> int:
             fy.policy_version_id = policy.pk
             fy.floor_percent = policy.personnel_floor_percent
             fy.finalised_at = now
-        FundingYear.objects.bulk_update(
+        _update_rows(
             rows,
             [
                 "final",
@@ -288,7 +288,6 @@ def funding_years_finalise_due(*, today: date | None = None) -> int:
                 "floor_percent",
                 "finalised_at",
             ],
-            batch_size=2000,
         )
         done += len(rows)
     return done

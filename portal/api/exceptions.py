@@ -15,9 +15,13 @@ from portal.errors import Conflict
 
 def exception_handler(exc, context):
     if isinstance(exc, Conflict):
-        return Response({"detail": str(exc.message), "code": "conflict"}, status=status.HTTP_409_CONFLICT)
+        return Response(
+            {"detail": str(exc.message), "code": "conflict"}, status=status.HTTP_409_CONFLICT
+        )
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        detail = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         exc = exceptions.ValidationError(detail)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound(_("未找到。"))

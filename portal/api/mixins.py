@@ -8,7 +8,11 @@ from rest_framework import serializers
 from portal.scoping import ADD, CHANGE, DELETE, VIEW, roles_allowed
 
 ACTION_FOR_METHOD = {
-    "list": VIEW, "retrieve": VIEW, "create": ADD, "update": CHANGE, "partial_update": CHANGE,
+    "list": VIEW,
+    "retrieve": VIEW,
+    "create": ADD,
+    "update": CHANGE,
+    "partial_update": CHANGE,
     "destroy": DELETE,
 }
 
@@ -42,9 +46,12 @@ class ScopedViewSetMixin:
 
     def check_permissions(self, request):
         super().check_permissions(request)
-        if getattr(self, "action", None) == "create" and self.queryset is not None:
-            if not roles_allowed(request.user, self.queryset.model, ADD):
-                raise PermissionDenied
+        if (
+            getattr(self, "action", None) == "create"
+            and self.queryset is not None
+            and not roles_allowed(request.user, self.queryset.model, ADD)
+        ):
+            raise PermissionDenied
 
 
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):

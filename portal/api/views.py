@@ -7,7 +7,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
 
-class RoleAssignmentBriefSerializer(serializers.Serializer):
+class MyRoleAssignmentSerializer(serializers.Serializer):
     role = serializers.CharField()
     role_display = serializers.CharField()
     anchor = serializers.CharField(allow_null=True)
@@ -16,7 +16,7 @@ class RoleAssignmentBriefSerializer(serializers.Serializer):
 class MeSerializer(serializers.Serializer):
     username = serializers.CharField()
     display_name = serializers.CharField()
-    roles = RoleAssignmentBriefSerializer(many=True)
+    roles = MyRoleAssignmentSerializer(many=True)
 
 
 class MeViewSet(viewsets.ViewSet):

@@ -50,8 +50,14 @@ class AuditEvent(ScopedModel):
     # The search page is the city admin's; others read histories of objects they may view.
     scope_actions = {
         "view": frozenset(
-            {Role.CITY_ADMIN, Role.CITY_OFFICER, Role.DISTRICT_OFFICER, Role.SUBDISTRICT_OFFICER,
-             Role.INSTITUTION_ADMIN, Role.STATION_MANAGER}
+            {
+                Role.CITY_ADMIN,
+                Role.CITY_OFFICER,
+                Role.DISTRICT_OFFICER,
+                Role.SUBDISTRICT_OFFICER,
+                Role.INSTITUTION_ADMIN,
+                Role.STATION_MANAGER,
+            }
         ),
         "add": frozenset(),
         "change": frozenset(),
@@ -65,7 +71,9 @@ class AuditEvent(ScopedModel):
         verbose_name_plural = _("审计日志")
         ordering = ["-at", "-id"]
         indexes = [
-            models.Index(fields=["object_type", "object_id", "-at"], name="portal_audit_object_idx"),
+            models.Index(
+                fields=["object_type", "object_id", "-at"], name="portal_audit_object_idx"
+            ),
             models.Index(fields=["action", "-at"], name="portal_audit_action_idx"),
         ]
 
@@ -85,7 +93,9 @@ class Notification(ScopedModel):
     """站内通知: an inbox message for one user."""
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
         verbose_name=_("收件人"),
     )
     kind = models.CharField(_("类别"), max_length=40, default="general")

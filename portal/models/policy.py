@@ -28,96 +28,140 @@ class PolicyVersion(ScopedModel):
 
     # Money: 穗府办规〔2018〕13号 (confirmed).
     standard_annual_fee = models.DecimalField(
-        _("标准社工站年度项目经费（元）"), max_digits=12, decimal_places=2,
-        validators=POSITIVE_MONEY, default=Decimal("2400000.00"),
+        _("标准社工站年度项目经费（元）"),
+        max_digits=12,
+        decimal_places=2,
+        validators=POSITIVE_MONEY,
+        default=Decimal("2400000.00"),
         help_text=_("穗府办规〔2018〕13号：每个社工站项目每年240万元（确定）。"),
     )
     personnel_floor_percent = models.DecimalField(
-        _("人员经费最低占比（%）"), max_digits=5, decimal_places=2, validators=PERCENT,
+        _("人员经费最低占比（%）"),
+        max_digits=5,
+        decimal_places=2,
+        validators=PERCENT,
         default=Decimal("65.00"),
         help_text=_("穗府办规〔2018〕13号：人员支出不低于项目经费的65%（确定）。"),
     )
     talent_training_budget = models.DecimalField(
-        _("人才培养年度预算（元）"), max_digits=12, decimal_places=2,
-        validators=POSITIVE_MONEY, default=Decimal("3000000.00"),
+        _("人才培养年度预算（元）"),
+        max_digits=12,
+        decimal_places=2,
+        validators=POSITIVE_MONEY,
+        default=Decimal("3000000.00"),
         help_text=_("市民政局2020年答复函：每年300万元（确定）。"),
     )
     contract_term_years = models.PositiveSmallIntegerField(
-        _("合同周期（年）"), default=3,
+        _("合同周期（年）"),
+        default=3,
         help_text=_("2023年海珠区招标：3年一周期、一年一签（实践）。"),
     )
 
     # Evaluation grade bands: unknown for Guangzhou; Shenzhen 2021 bands as defaults.
     grade_excellent_min = models.DecimalField(
-        _("优秀最低分"), max_digits=5, decimal_places=2, validators=PERCENT,
-        default=Decimal("90.00"), help_text=_("未知：暂用深圳2021年标准，优秀≥90。"),
+        _("优秀最低分"),
+        max_digits=5,
+        decimal_places=2,
+        validators=PERCENT,
+        default=Decimal("90.00"),
+        help_text=_("未知：暂用深圳2021年标准，优秀≥90。"),
     )
     grade_good_min = models.DecimalField(
-        _("良好最低分"), max_digits=5, decimal_places=2, validators=PERCENT,
-        default=Decimal("80.00"), help_text=_("未知：暂用深圳2021年标准，良好≥80。"),
+        _("良好最低分"),
+        max_digits=5,
+        decimal_places=2,
+        validators=PERCENT,
+        default=Decimal("80.00"),
+        help_text=_("未知：暂用深圳2021年标准，良好≥80。"),
     )
     grade_pass_min = models.DecimalField(
-        _("合格最低分"), max_digits=5, decimal_places=2, validators=PERCENT,
-        default=Decimal("60.00"), help_text=_("未知：暂用深圳2021年标准，合格≥60。"),
+        _("合格最低分"),
+        max_digits=5,
+        decimal_places=2,
+        validators=PERCENT,
+        default=Decimal("60.00"),
+        help_text=_("未知：暂用深圳2021年标准，合格≥60。"),
     )
 
     # People: 民发〔2009〕44号 and 123号 (confirmed); staffing from practice.
     registration_valid_years = models.PositiveSmallIntegerField(
-        _("登记有效期（年）"), default=3, help_text=_("民发〔2009〕44号：有效期3年（确定）。"),
+        _("登记有效期（年）"),
+        default=3,
+        help_text=_("民发〔2009〕44号：有效期3年（确定）。"),
     )
     registration_first_within_years = models.PositiveSmallIntegerField(
-        _("取证后首次登记期限（年）"), default=1,
+        _("取证后首次登记期限（年）"),
+        default=1,
         help_text=_("民发〔2009〕44号：取得证书1年内首次登记（确定）。"),
     )
     registration_renewal_window_months = models.PositiveSmallIntegerField(
-        _("续期办理窗口（月）"), default=3,
+        _("续期办理窗口（月）"),
+        default=3,
         help_text=_("民发〔2009〕44号：有效期满前3个月内办理续期（确定）。"),
     )
     ce_hours_assistant = models.PositiveSmallIntegerField(
-        _("助理社会工作师继续教育学时"), default=72,
+        _("助理社会工作师继续教育学时"),
+        default=72,
         help_text=_("民发〔2009〕123号：每个登记有效期不少于72小时（确定）。"),
     )
     ce_hours_intermediate = models.PositiveSmallIntegerField(
-        _("社会工作师继续教育学时"), default=90,
+        _("社会工作师继续教育学时"),
+        default=90,
         help_text=_("民发〔2009〕123号：每个登记有效期不少于90小时（确定）。"),
     )
     ce_hours_senior = models.PositiveSmallIntegerField(
-        _("高级社会工作师继续教育学时"), default=90,
+        _("高级社会工作师继续教育学时"),
+        default=90,
         help_text=_("民发〔2009〕123号：每个登记有效期不少于90小时（确定）。"),
     )
     staff_per_station = models.PositiveSmallIntegerField(
-        _("每站标准社工人数"), default=20,
+        _("每站标准社工人数"),
+        default=20,
         help_text=_("番禺区2022年答复、海珠区2023年招标：每站20名社工（实践）。"),
     )
     certificate_holder_min_percent = models.DecimalField(
-        _("持证社工最低占比（%）"), max_digits=5, decimal_places=2, validators=PERCENT,
+        _("持证社工最低占比（%）"),
+        max_digits=5,
+        decimal_places=2,
+        validators=PERCENT,
         default=Decimal("60.00"),
         help_text=_("未知：无公开标准，暂设60%，请按招标文件调整。"),
     )
 
     # Services: reply letter (confirmed).
     community_days_per_week = models.PositiveSmallIntegerField(
-        _("一社区一社工每周驻点天数"), default=3,
+        _("一社区一社工每周驻点天数"),
+        default=3,
         help_text=_("市民政局2020年答复函：每周在社区定点服务3天以上（确定）。"),
     )
 
     # Inspection: rectification deadlines are unknown; stated defaults by severity.
     rectification_days_minor = models.PositiveSmallIntegerField(
-        _("一般问题整改期限（天）"), default=30, help_text=_("未知：暂设30天。"),
+        _("一般问题整改期限（天）"),
+        default=30,
+        help_text=_("未知：暂设30天。"),
     )
     rectification_days_major = models.PositiveSmallIntegerField(
-        _("较重问题整改期限（天）"), default=15, help_text=_("未知：暂设15天。"),
+        _("较重问题整改期限（天）"),
+        default=15,
+        help_text=_("未知：暂设15天。"),
     )
     rectification_days_critical = models.PositiveSmallIntegerField(
-        _("严重问题整改期限（天）"), default=7, help_text=_("未知：暂设7天。"),
+        _("严重问题整改期限（天）"),
+        default=7,
+        help_text=_("未知：暂设7天。"),
     )
 
     # Time bank: 2019 launch rules (practice).
     timebank_redeem_min_hours = models.PositiveSmallIntegerField(
-        _("时间银行起兑时数"), default=100, help_text=_("2019年时间银行规则：满100小时可兑换（实践）。"),
+        _("时间银行起兑时数"),
+        default=100,
+        help_text=_("2019年时间银行规则：满100小时可兑换（实践）。"),
     )
     timebank_credit_cap = models.PositiveIntegerField(
-        _("时间银行积分上限"), default=1500, help_text=_("2019年时间银行规则：上限1500积分（实践）。"),
+        _("时间银行积分上限"),
+        default=1500,
+        help_text=_("2019年时间银行规则：上限1500积分（实践）。"),
     )
 
     created_at = models.DateTimeField(auto_now_add=True)

@@ -25,7 +25,9 @@ class User(AbstractUser, ScopedModel):
     display_name = models.CharField(_("姓名"), max_length=60, blank=True)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
     organisation = models.CharField(
-        _("所在单位"), max_length=120, blank=True,
+        _("所在单位"),
+        max_length=120,
+        blank=True,
         help_text=_("评估机构、督查组成员单位等；其他角色可留空。"),
     )
 
@@ -87,19 +89,31 @@ class RoleAssignment(ScopedModel):
     )
     role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
     district = models.ForeignKey(
-        "stations.District", on_delete=models.PROTECT, null=True, blank=True,
+        "stations.District",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         verbose_name=_("区"),
     )
     subdistrict = models.ForeignKey(
-        "stations.Subdistrict", on_delete=models.PROTECT, null=True, blank=True,
+        "stations.Subdistrict",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         verbose_name=_("镇街"),
     )
     institution = models.ForeignKey(
-        "stations.Institution", on_delete=models.PROTECT, null=True, blank=True,
+        "stations.Institution",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         verbose_name=_("承接机构"),
     )
     station = models.ForeignKey(
-        "stations.Station", on_delete=models.PROTECT, null=True, blank=True,
+        "stations.Station",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         verbose_name=_("社工站"),
     )
     starts_on = models.DateField(_("生效日期"), null=True, blank=True)
@@ -125,23 +139,53 @@ class RoleAssignment(ScopedModel):
             models.CheckConstraint(
                 name="portal_roleassignment_anchor_matches_role",
                 condition=(
-                    Q(role__in=[Role.CITY_ADMIN, Role.CITY_OFFICER, Role.EVALUATOR, Role.INSPECTOR],
-                      district__isnull=True, subdistrict__isnull=True,
-                      institution__isnull=True, station__isnull=True)
-                    | Q(role=Role.DISTRICT_OFFICER, district__isnull=False,
-                        subdistrict__isnull=True, institution__isnull=True, station__isnull=True)
-                    | Q(role=Role.SUBDISTRICT_OFFICER, subdistrict__isnull=False,
-                        district__isnull=True, institution__isnull=True, station__isnull=True)
-                    | Q(role=Role.INSTITUTION_ADMIN, institution__isnull=False,
-                        district__isnull=True, subdistrict__isnull=True, station__isnull=True)
-                    | Q(role=Role.STATION_MANAGER, station__isnull=False,
-                        district__isnull=True, subdistrict__isnull=True, institution__isnull=True)
+                    Q(
+                        role__in=[
+                            Role.CITY_ADMIN,
+                            Role.CITY_OFFICER,
+                            Role.EVALUATOR,
+                            Role.INSPECTOR,
+                        ],
+                        district__isnull=True,
+                        subdistrict__isnull=True,
+                        institution__isnull=True,
+                        station__isnull=True,
+                    )
+                    | Q(
+                        role=Role.DISTRICT_OFFICER,
+                        district__isnull=False,
+                        subdistrict__isnull=True,
+                        institution__isnull=True,
+                        station__isnull=True,
+                    )
+                    | Q(
+                        role=Role.SUBDISTRICT_OFFICER,
+                        subdistrict__isnull=False,
+                        district__isnull=True,
+                        institution__isnull=True,
+                        station__isnull=True,
+                    )
+                    | Q(
+                        role=Role.INSTITUTION_ADMIN,
+                        institution__isnull=False,
+                        district__isnull=True,
+                        subdistrict__isnull=True,
+                        station__isnull=True,
+                    )
+                    | Q(
+                        role=Role.STATION_MANAGER,
+                        station__isnull=False,
+                        district__isnull=True,
+                        subdistrict__isnull=True,
+                        institution__isnull=True,
+                    )
                 ),
                 violation_error_message=_("角色与其适用范围不匹配。"),
             ),
             models.CheckConstraint(
                 name="portal_roleassignment_dates_ordered",
-                condition=Q(starts_on__isnull=True) | Q(ends_on__isnull=True)
+                condition=Q(starts_on__isnull=True)
+                | Q(ends_on__isnull=True)
                 | Q(ends_on__gte=models.F("starts_on")),
                 violation_error_message=_("截止日期不能早于生效日期。"),
             ),

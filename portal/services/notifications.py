@@ -11,19 +11,31 @@ from portal.models import Notification, User
 
 
 def notification_post(
-    *, recipients: Iterable[User], title: str, body: str = "", url: str = "",
-    kind: str = "general", dedupe_key: str = "",
+    *,
+    recipients: Iterable[User],
+    title: str,
+    body: str = "",
+    url: str = "",
+    kind: str = "general",
+    dedupe_key: str = "",
 ) -> list[Notification]:
     """Post one inbox message to each recipient; with a ``dedupe_key`` never twice."""
     created = []
     for user in recipients:
-        if dedupe_key and Notification.objects.filter(recipient=user, dedupe_key=dedupe_key).exists():
+        if (
+            dedupe_key
+            and Notification.objects.filter(recipient=user, dedupe_key=dedupe_key).exists()
+        ):
             continue
         try:
             with transaction.atomic():
                 created.append(
                     Notification.objects.create(
-                        recipient=user, title=title[:200], body=body, url=url[:300], kind=kind,
+                        recipient=user,
+                        title=title[:200],
+                        body=body,
+                        url=url[:300],
+                        kind=kind,
                         dedupe_key=dedupe_key,
                     )
                 )

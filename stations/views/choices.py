@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.views import View
 
+from portal.scoping import VIEW
 from portal.views.mixins import ScopedMixin
 from stations.filtersets import (
     district_choices,
@@ -15,7 +16,7 @@ from stations.filtersets import (
     station_choices,
     subdistrict_choices,
 )
-from stations.models import Station
+from stations.models import Institution, Station, Subdistrict
 
 SUGGESTIONS = 20
 MAX_QUERY = 50
@@ -45,6 +46,24 @@ SOURCES = {
         _place_match,
         True,
         lambda s: f"{s.name} · {s.code}",
+    ),
+}
+
+
+# Form dropdowns offer every row in view scope, not only those with stations or contracts;
+# the form's own queryset (what the user may act on) still decides what is accepted.
+SOURCES |= {
+    "any-subdistrict": (
+        lambda request: Subdistrict.objects.restrict(request.user, VIEW).select_related("district"),
+        _place_match,
+        False,
+        SOURCES["subdistrict"][3],
+    ),
+    "any-institution": (
+        lambda request: Institution.objects.restrict(request.user, VIEW),
+        SOURCES["institution"][1],
+        False,
+        SOURCES["institution"][3],
     ),
 }
 

@@ -244,16 +244,17 @@ class StaffingBoardViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
     @extend_schema(responses=s.StationStaffingSerializer(many=True))
     def list(self, request):
         district = request.query_params.get("district", "")
-        board = selectors.staffing_board(
+        board = selectors.staffing(
             request.user,
             stations=self.get_queryset(),
             district_id=int(district) if district.isdigit() else None,
         )
         page = Paginator(board, 200).get_page(request.query_params.get("page"))
-        selectors.fill_operators(page.object_list)
+        rows = list(page.object_list)
+        selectors.fill_operators(rows)
         return Response(
             {
-                "count": len(board),
-                "results": s.StationStaffingSerializer(page.object_list, many=True).data,
+                "count": board.count(),
+                "results": s.StationStaffingSerializer(rows, many=True).data,
             }
         )

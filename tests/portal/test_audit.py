@@ -35,8 +35,9 @@ def test_creating_changing_and_deleting_a_row_writes_one_event_each(world):
 
     pk = station.pk
     station.delete()
-    deleted = AuditEvent.objects.get(object_type="stations.station", object_id=str(pk),
-                                     action=AuditAction.DELETE)
+    deleted = AuditEvent.objects.get(
+        object_type="stations.station", object_id=str(pk), action=AuditAction.DELETE
+    )
     assert deleted.object_repr == "改名后的站"
 
 
@@ -105,8 +106,9 @@ def test_pruning_removes_only_events_older_than_the_retention_period(world):
 
 @pytest.mark.postgres
 def test_postgresql_refuses_to_prune_young_events_even_when_asked(world, settings):
-    young = AuditEvent.objects.create(action=AuditAction.ACTION,
-                                      at=timezone.now() - dt.timedelta(days=100))
+    young = AuditEvent.objects.create(
+        action=AuditAction.ACTION, at=timezone.now() - dt.timedelta(days=100)
+    )
     settings.AUDIT_RETENTION_DAYS = 30  # a misconfiguration the settings module also refuses
     with pytest.raises(DatabaseError):
         audit_events_prune()

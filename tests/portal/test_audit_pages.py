@@ -39,7 +39,8 @@ def test_the_log_is_newest_first(world, login):
     now = timezone.now()
     old = event(at=now - timedelta(days=3), message="old")
     new = event(at=now - timedelta(days=1), message="new")
-    rows = listed(login(world.city_admin).get(reverse("manage:audit_list")))
+    # Only login rows: the fixtures' own create rows would push these onto a later page.
+    rows = listed(login(world.city_admin).get(reverse("manage:audit_list"), {"action": "login"}))
     assert rows.index(new) < rows.index(old)
     assert rows == sorted(rows, key=lambda e: (e.at, e.id), reverse=True)
 

@@ -36,23 +36,45 @@ def test_the_audit_pruning_job_is_scheduled():
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_on_redis_prunes_old_audit_rows_in_postgresql():
-    old = AuditEvent.objects.create(action=AuditAction.ACTION, message="old",
-                                    at=timezone.now() - dt.timedelta(days=200))
+    old = AuditEvent.objects.create(
+        action=AuditAction.ACTION, message="old", at=timezone.now() - dt.timedelta(days=200)
+    )
     recent = AuditEvent.objects.create(action=AuditAction.ACTION, message="recent")
 
     queue = f"test-{uuid.uuid4().hex[:8]}"
     db = connection.settings_dict
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "DATABASE_URL": (
+            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        ),
         "CELERY_BROKER_URL": os.environ["REDIS_URL"],
         "PORTAL_DEV": "1",
     }
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "solo",
-         "--concurrency", "1", "-Q", queue, "--without-mingle", "--without-gossip",
-         "--without-heartbeat", "-l", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "--pool",
+            "solo",
+            "--concurrency",
+            "1",
+            "-Q",
+            queue,
+            "--without-mingle",
+            "--without-gossip",
+            "--without-heartbeat",
+            "-l",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     try:
         sender = app.connection_for_write(os.environ["REDIS_URL"])

@@ -22,13 +22,16 @@ def names(qs):
 def test_city_roles_see_every_station(world):
     for user in (world.city_admin, world.city_officer):
         assert set(Station.objects.restrict(user, "view")) == {
-            world.station_a1, world.station_a2, world.station_b1
+            world.station_a1,
+            world.station_a2,
+            world.station_b1,
         }
 
 
 def test_a_district_officer_sees_the_stations_of_their_district_only(world):
     assert set(Station.objects.restrict(world.district_a_officer)) == {
-        world.station_a1, world.station_a2
+        world.station_a1,
+        world.station_a2,
     }
     assert set(Station.objects.restrict(world.district_b_officer)) == {world.station_b1}
 
@@ -87,15 +90,19 @@ def test_anonymous_and_inactive_users_see_nothing(world):
 def test_an_assignment_outside_its_dates_grants_nothing(world):
     user = UserFactory(username="former_officer")
     RoleAssignment.objects.create(
-        user=user, role=Role.DISTRICT_OFFICER, district=world.district_a,
-        starts_on=dt.date(2020, 1, 1), ends_on=dt.date(2020, 12, 31),
+        user=user,
+        role=Role.DISTRICT_OFFICER,
+        district=world.district_a,
+        starts_on=dt.date(2020, 1, 1),
+        ends_on=dt.date(2020, 12, 31),
     )
     assert not Station.objects.restrict(user).exists()
 
 
 def test_actions_are_limited_by_role(world):
     assert set(Station.objects.restrict(world.district_a_officer, "change")) == {
-        world.station_a1, world.station_a2
+        world.station_a1,
+        world.station_a2,
     }
     assert not Station.objects.restrict(world.station_a1_manager, "change").exists()
     assert not Station.objects.restrict(world.district_a_officer, "delete").exists()
@@ -121,7 +128,8 @@ def test_ensure_may_add_checks_the_station_reach_of_the_adding_role(world):
 
 def test_stations_for_gives_form_choices_for_a_model_and_action(world):
     assert set(stations_for(world.district_a_officer, Contract, "add")) == {
-        world.station_a1, world.station_a2
+        world.station_a1,
+        world.station_a2,
     }
     assert not stations_for(world.station_a1_manager, Contract, "add").exists()
 
@@ -136,7 +144,8 @@ def test_public_reference_data_is_visible_to_every_role_but_editable_by_the_city
 def test_a_user_with_two_roles_sees_the_union(world):
     assign(world.station_b1_manager, Role.SUBDISTRICT_OFFICER, subdistrict=world.subdistrict_a1)
     assert set(Station.objects.restrict(world.station_b1_manager)) == {
-        world.station_b1, world.station_a1
+        world.station_b1,
+        world.station_a1,
     }
 
 
@@ -154,8 +163,9 @@ def test_an_inbox_is_private_even_to_the_city_admin(world):
 def test_audit_rows_are_scoped_like_the_objects_they_record(world):
     world.station_a1.phone = "020-12345678"
     world.station_a1.save()
-    event = AuditEvent.objects.filter(object_type="stations.station",
-                                      object_id=str(world.station_a1.pk), action="update").get()
+    event = AuditEvent.objects.filter(
+        object_type="stations.station", object_id=str(world.station_a1.pk), action="update"
+    ).get()
     assert event.district_id == world.district_a.pk
     assert AuditEvent.objects.restrict(world.district_a_officer).filter(pk=event.pk).exists()
     assert not AuditEvent.objects.restrict(world.district_b_officer).filter(pk=event.pk).exists()

@@ -14,8 +14,14 @@ ROOT = Path(__file__).resolve().parents[2]
 def _run(args, **extra_env):
     env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "PORTAL_DEV"}}
     env.update(extra_env)
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def _production_env():
@@ -61,14 +67,36 @@ def test_the_demo_defaults_need_no_server(tmp_path):
         "from django.conf import settings;"
         "print(settings.DATABASES['default']['ENGINE']);print(settings.CELERY_BROKER_URL)"
     )
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"}}
-    env.update(PORTAL_DEV="1", DEBUG="1", PORTAL_VAR_DIR=str(tmp_path),
-               DJANGO_SETTINGS_MODULE="portal.settings")
-    out = subprocess.run([sys.executable, "-c", "import django;django.setup();" + code],
-                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"}
+    }
+    env.update(
+        PORTAL_DEV="1",
+        DEBUG="1",
+        PORTAL_VAR_DIR=str(tmp_path),
+        DJANGO_SETTINGS_MODULE="portal.settings",
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", "import django;django.setup();" + code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode == 0, out.stderr
     engine, broker = out.stdout.split()
     assert engine.endswith("sqlite3")
     assert broker == "filesystem://"
     assert (tmp_path / "celery-broker" / "out").is_dir()
+
+
+def test_the_openapi_schema_validates_without_a_single_warning(tmp_path):
+    out = tmp_path / "schema.yaml"
+    result = _run(
+        ["spectacular", "--validate", "--fail-on-warn", "--file", str(out)], PORTAL_DEV="1"
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "/api/v1/stations/" in out.read_text()

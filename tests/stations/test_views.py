@@ -542,6 +542,39 @@ def test_a_contract_is_terminated_early_with_a_reason(world, login):
     assert login(world.station_a1_manager).get(url).status_code == 403
 
 
+def test_an_early_end_shows_the_planned_end_and_the_reason_on_contract_and_station(world, login):
+    planned = world.contract_a1.ends_on
+    client = login(world.city_admin)
+    client.post(
+        reverse("stations:contract_terminate", args=[world.contract_a1.pk]),
+        {"terminated_on": f"{THIS_YEAR}-06-30", "reason": "机构申请退出"},
+    )
+    for page in (
+        client.get(reverse("stations:contract_detail", args=[world.contract_a1.pk])),
+        login(world.station_a1_manager).get(
+            reverse("stations:station_detail", args=[world.station_a1.pk])
+        ),
+    ):
+        html = page.content.decode()
+        assert "机构申请退出" in html
+        assert planned.strftime("%Y-%m-%d") in html
+        assert f"{THIS_YEAR}-06-30" in html
+
+
+def test_the_contract_form_searches_long_lists_and_accepts_any_station_in_reach(
+    world, login, monkeypatch
+):
+    from stations import filtersets
+
+    monkeypatch.setattr(filtersets, "CHOICE_LIMIT", 1)
+    client = login(world.district_a_officer)
+    page = client.get(reverse("stations:contract_create")).content.decode()
+    assert 'data-autocomplete="/stations/choices/station/"' in page
+    assert 'data-autocomplete="/stations/choices/any-subdistrict/"' in page
+    assert "js/stations_autocomplete" in page
+    assert world.station_a2.name not in page  # only the chosen option is rendered
+
+
 # --- outposts -------------------------------------------------------------------------------
 
 
@@ -589,6 +622,19 @@ def test_every_signed_in_user_browses_the_geography(world, login):
     assert "赤岗街社工服务站" not in page.content.decode()  # the station is out of scope
 
 
+def test_a_town_level_unit_that_is_neither_street_nor_town_is_shown_as_such(world, login):
+    farm = SubdistrictFactory(
+        district=world.district_b, code="440105400", name="某某林场", kind="special"
+    )
+    client = login(world.city_officer)
+    districts = client.get(reverse("stations:district_list"))
+    assert "（含其他 1 个）" in districts.content.decode()
+    page = client.get(reverse("stations:district_detail", args=[world.district_b.pk]))
+    assert "其他（林场、水库等）" in page.content.decode()
+    page = client.get(reverse("stations:subdistrict_detail", args=[farm.pk])).content.decode()
+    assert "不是街道或镇" in page
+
+
 def test_anonymous_visitors_are_sent_to_sign_in(client, world):
     for name, args in [
         ("station_list", []),
@@ -601,3 +647,28 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, world):
 
 
 __all__ = ["InstitutionFactory", "SubdistrictFactory"]
+
+
+# --- admin ----------------------------------------------------------------------------------
+
+
+def test_the_admin_shows_stations_read_only_through_the_portal_scoped_admin(world, login):
+    from django.contrib import admin as django_admin
+
+    from portal.admin import ScopedAdmin
+
+    for model in (Station, Institution, Contract):
+        assert isinstance(django_admin.site._registry[model], ScopedAdmin)
+    world.city_admin.is_staff = True
+    world.city_admin.save(update_fields=["is_staff"])
+    client = login(world.city_admin)
+    changelist = client.get(reverse("admin:stations_station_changelist"))
+    assert changelist.status_code == 200
+    assert world.station_b1.code in changelist.content.decode()
+    assert client.get(reverse("admin:stations_station_add")).status_code == 403
+    change = client.post(
+        reverse("admin:stations_station_change", args=[world.station_a1.pk]), {"name": "x"}
+    )
+    assert change.status_code == 403
+    world.station_a1.refresh_from_db()
+    assert world.station_a1.name == "五山街社工服务站"

@@ -1,9 +1,19 @@
 """``manage.py talent_bench``: roster import of 20,000 rows, and the staffing board's server
 time and query count at city, province (and, with ``--scales ...,nation``, nation) scale.
 
-Not a test: it prints figures for the notes. Everything it creates lives inside one
-transaction that is rolled back at the end, so it can run against a development database.
-Run it on PostgreSQL (``DATABASE_URL``) for meaningful figures.
+Not a test: it prints figures for the notes. On PostgreSQL it works in its own database,
+``portal_talentbench`` (created and migrated beside the configured one): each scale's
+synthetic stations, people and employments are loaded there, the nightly staffing refresh is
+run and timed, then the board is measured as the selector (``staffing``: totals and the first
+page) and as the whole page (``GET /talent/board/`` through the test client: view, template,
+middleware), for a city officer and a district officer, with the query count of each. The
+board is also timed with the summary ignored (``live``: what every read cost before).
+
+``--keep`` keeps the database (and its loaded scales); ``--reuse`` measures the scales
+already loaded in a kept database again (migrating it first) and loads only missing ones;
+``--drop`` drops it and exits. The roster import always runs inside a transaction that is
+rolled back. Elsewhere (SQLite) everything runs inside a rolled-back transaction in the
+configured database.
 """
 
 from __future__ import annotations
@@ -16,9 +26,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import openpyxl
+from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.choices import Role
@@ -28,11 +42,15 @@ from stations.models import Contract, District, Institution, ProjectKind, Statio
 from stations.rules import credit_code_for_index
 from talent import roster, rules
 from talent.choices import CertificateLevel, EmploymentType, Position
-from talent.models import Employment, SocialWorker
-from talent.selectors import staffing_board
+from talent.models import Employment, SocialWorker, StaffingSummary
+from talent.selectors import BOARD_PAGE, fill_operators, staffing
+from talent.services import station_staffing_refresh
 
-SCALES = {"city": (201, 20), "province": (2000, 20), "nation": (40000, 20)}
+# stations, staff per station, districts in the filter (the bench district holds every
+# station; the others are empty, as many as a city, a province and the nation have)
+SCALES = {"city": (201, 20, 11), "province": (2000, 20, 120), "nation": (40000, 20, 2850)}
 BATCH = 5000
+DB_NAME = "portal_talentbench"
 
 
 class _Rollback(Exception):
@@ -47,13 +65,46 @@ class Command(BaseCommand):
         parser.add_argument("--scales", default="city,province")
         parser.add_argument("--runs", type=int, default=5)
         parser.add_argument("--skip-import", action="store_true")
+        parser.add_argument("--keep", action="store_true", help="保留基准库 portal_talentbench")
+        parser.add_argument(
+            "--reuse", action="store_true", help="复用保留的基准库中已载入的规模，只重新测量"
+        )
+        parser.add_argument("--drop", action="store_true", help="删除基准库后退出")
 
-    def handle(self, *args, rows, scales, runs, skip_import, **options):
-        self.stdout.write(f"database: {connection.vendor}")
-        if not skip_import:
-            self._in_rollback(lambda: self._import(rows))
-        for scale in [s.strip() for s in scales.split(",") if s.strip()]:
-            self._in_rollback(lambda scale=scale: self._board(scale, runs))
+    def handle(self, *args, rows, scales, runs, skip_import, keep, reuse, drop, **options):
+        scales = [s.strip() for s in scales.split(",") if s.strip()]
+        if connection.vendor != "postgresql":
+            self.stdout.write(f"database: {connection.vendor} (rolled back, no --keep/--reuse)")
+            if not skip_import:
+                self._in_rollback(lambda: self._import(rows))
+            for scale in scales:
+                self._in_rollback(lambda scale=scale: self._board(scale, runs, load=True))
+            return
+        original = connection.settings_dict["NAME"]
+        if drop:
+            self._drop(DB_NAME)
+            self.stdout.write(f"dropped {DB_NAME}")
+            return
+        try:
+            if not (reuse and self._exists(DB_NAME)):
+                self._drop(DB_NAME)
+                with connection._nodb_cursor() as cursor:
+                    cursor.execute(f'CREATE DATABASE "{DB_NAME}"')
+            self._switch(DB_NAME)
+            t0 = time.perf_counter()
+            call_command("migrate", verbosity=0, interactive=False)
+            self.stdout.write(
+                f"database: postgresql {DB_NAME} (migrated in {time.perf_counter() - t0:.1f} s)"
+            )
+            if not skip_import:
+                self._in_rollback(lambda: self._import(rows))
+            for scale in scales:
+                loaded = Station.objects.filter(code__startswith=self._prefix(scale)).exists()
+                self._board(scale, runs, load=not loaded)
+        finally:
+            self._switch(original)
+            if not keep:
+                self._drop(DB_NAME)
 
     def _in_rollback(self, fn):
         try:
@@ -63,13 +114,38 @@ class Command(BaseCommand):
         except _Rollback:
             pass
 
+    def _exists(self, name) -> bool:
+        with connection._nodb_cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            return cursor.fetchone() is not None
+
+    def _drop(self, name):
+        connections.close_all()
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+    def _switch(self, name):
+        connections.close_all()
+        settings.DATABASES["default"]["NAME"] = name
+        connection.settings_dict["NAME"] = name
+
+    @staticmethod
+    def _tag(scale: str) -> str:
+        return scale[:3].upper()
+
+    def _prefix(self, scale: str) -> str:
+        return f"BENCH-{self._tag(scale)}-"
+
     # --- synthetic spine -----------------------------------------------------------------
 
-    def _spine(self, n_stations: int, tag: str):
+    def _spine(self, n_stations: int, tag: str, n_districts: int = 1):
         today = timezone.localdate()
         taken = set(District.objects.values_list("code", flat=True))
-        code = next(f"{c:06d}" for c in range(989999, 900000, -1) if f"{c:06d}" not in taken)
-        district = District.objects.create(code=code, name=f"基准区{tag}")
+        free = (f"{c:06d}" for c in range(989999, 100000, -1) if f"{c:06d}" not in taken)
+        district = District.objects.create(code=next(free), name=f"基准区{tag}")
+        District.objects.bulk_create(
+            [District(code=next(free), name=f"基准区{tag}{i}") for i in range(1, n_districts)]
+        )
         subs = Subdistrict.objects.bulk_create(
             [
                 Subdistrict(
@@ -182,11 +258,17 @@ class Command(BaseCommand):
 
     # --- staffing board -------------------------------------------------------------------
 
-    def _board(self, scale: str, runs: int):
-        n_stations, per_station = SCALES[scale]
+    def _board(self, scale: str, runs: int, load: bool):
+        n_stations, per_station, n_districts = SCALES[scale]
         today = timezone.localdate()
+        if load:
+            self._load(scale, n_stations, per_station, n_districts, today)
+        district = District.objects.get(name=f"基准区{self._tag(scale)}")
+        self._measure(scale, district, runs, today)
+
+    def _load(self, scale, n_stations, per_station, n_districts, today):
         t0 = time.perf_counter()
-        district, stations, operators = self._spine(n_stations, scale[:3].upper())
+        district, stations, operators = self._spine(n_stations, self._tag(scale), n_districts)
         levels = [
             CertificateLevel.ASSISTANT,
             CertificateLevel.INTERMEDIATE,
@@ -242,33 +324,70 @@ class Command(BaseCommand):
                     j += 1
             Employment.objects.bulk_create(jobs, batch_size=BATCH)
         load = time.perf_counter() - t0
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "ANALYZE talent_employment; ANALYZE talent_socialworker; "
-                    "ANALYZE stations_station; ANALYZE stations_contract;"
-                )
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("ANALYZE")
         user = User.objects.create(username=f"bench-{scale}", is_active=True)
         RoleAssignment.objects.create(user=user, role=Role.CITY_OFFICER)
         district_user = User.objects.create(username=f"bench-{scale}-d", is_active=True)
         RoleAssignment.objects.create(
             user=district_user, role=Role.DISTRICT_OFFICER, district=district
         )
-        workers = SocialWorker.objects.count()
         self.stdout.write(
-            f"board at {scale} scale: {n_stations} stations, {workers} workers "
-            f"in the database (loaded in {load:.1f} s)"
+            f"loaded {scale} scale: {n_stations} stations in 1 of {n_districts} districts "
+            f"in {load:.1f} s"
         )
-        for label, who in (("city officer", user), ("district officer", district_user)):
-            timings, queries = [], 0
-            for _ in range(runs):
-                who.forget_assignments()
-                with CaptureQueriesContext(connection) as ctx:
-                    t = time.perf_counter()
-                    board = staffing_board(who, on=today)
-                    timings.append((time.perf_counter() - t) * 1000)
-                queries = len(ctx.captured_queries)
-            self.stdout.write(
-                f"  {label}: {len(board)} stations, median "
-                f"{statistics.median(timings):.0f} ms, {queries} queries"
+
+    def _measure(self, scale: str, district, runs: int, today):
+        user = User.objects.get(username=f"bench-{scale}")
+        district_user = User.objects.get(username=f"bench-{scale}-d")
+        # The nightly task's station refresh (the services keep it in step after that).
+        t0 = time.perf_counter()
+        refreshed = station_staffing_refresh(
+            station_ids=Station.objects.filter(code__startswith=self._prefix(scale)).values_list(
+                "pk", flat=True
             )
+        )
+        refresh = time.perf_counter() - t0
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE talent_staffingsummary")
+        workers = SocialWorker.objects.count()
+        stations_total = Station.objects.count()
+        self.stdout.write(
+            f"board at {scale} scale: {stations_total} stations, {workers} workers, "
+            f"{District.objects.count()} districts in the database; nightly staffing refresh "
+            f"of {refreshed} stations: {refresh:.1f} s"
+        )
+        url = reverse("talent:board")
+        for label, who in (("city officer", user), ("district officer", district_user)):
+            results = {}
+            for mode in ("selector", "selector live", "page"):
+                timings, queries, note = [], 0, ""
+                client = None
+                if mode == "page":
+                    client = Client(raise_request_exception=True)
+                    client.force_login(who, backend="django.contrib.auth.backends.ModelBackend")
+                    client.get(url, secure=True)
+                for _ in range(runs if mode != "selector live" else max(1, min(runs, 2))):
+                    who.forget_assignments()
+                    with CaptureQueriesContext(connection) as ctx:
+                        t = time.perf_counter()
+                        if mode == "page":
+                            response = client.get(url, secure=True)
+                            note = f"HTTP {response.status_code}, {len(response.content)} bytes"
+                        else:
+                            board = staffing(who, on=today, live=mode == "selector live")
+                            totals = board.totals()
+                            rows = board[0:BOARD_PAGE]
+                            fill_operators(rows, on=today)
+                            note = f"{totals['stations']} stations, {len(rows)} rows shown"
+                        timings.append((time.perf_counter() - t) * 1000)
+                    queries = len(ctx.captured_queries)
+                results[mode] = (statistics.median(timings), queries, note)
+            for mode, (ms, queries, note) in results.items():
+                self.stdout.write(
+                    f"  {label:<17} {mode:<14} {ms:8.0f} ms {queries:3d} queries  {note}"
+                )
+        fresh = StaffingSummary.objects.filter(computed_on=today).count()
+        self.stdout.write(f"  ({fresh} fresh summary rows)")
