@@ -10,11 +10,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from funding import expressions
 from funding.choices import (
     OPEN_BUDGET_STATUSES,
     AttachmentKind,
     BudgetCategory,
     BudgetStatus,
+    ComplianceStatus,
     PeriodKind,
     ReportStatus,
     ResourceKind,
@@ -488,6 +490,27 @@ class FundingYear(ScopedModel):
     final_passed = models.BooleanField(_("年度是否达标"), null=True, blank=True)
     finalised_at = models.DateTimeField(_("确定时间"), null=True, blank=True)
     refreshed_at = models.DateTimeField(_("更新时间"), null=True, blank=True)
+    # The board's verdict, computed by the database from this row on every write (the SQL
+    # twin of funding.rules, funding/expressions.py): sorted and filtered through indexes.
+    status = models.GeneratedField(
+        expression=expressions.compliance_status(),
+        output_field=models.CharField(
+            _("合规状态"), max_length=20, choices=ComplianceStatus.choices
+        ),
+        db_persist=True,
+    )
+    status_rank = models.GeneratedField(
+        expression=expressions.compliance_rank(),
+        output_field=models.IntegerField(_("状态排序")),
+        db_persist=True,
+    )
+    projected_share = models.GeneratedField(
+        expression=expressions.projected_share(),
+        output_field=models.DecimalField(
+            _("预计年末占比（%）"), max_digits=20, decimal_places=4, null=True
+        ),
+        db_persist=True,
+    )
 
     scope = Scope(
         station="station",
@@ -513,6 +536,15 @@ class FundingYear(ScopedModel):
             models.Index(fields=["service_year", "district"], name="funding_year_district_idx"),
             models.Index(fields=["service_year", "institution"], name="funding_year_inst_idx"),
             models.Index(fields=["station", "service_year"], name="funding_year_station_idx"),
+            # The board: worst first within a year (and the status filter, by rank).
+            models.Index(
+                fields=["service_year", "is_comprehensive", "status_rank", "projected_share"],
+                name="funding_year_board_idx",
+            ),
+            # The API: a year's rows worst first, then by station.
+            models.Index(
+                fields=["service_year", "status_rank", "station"], name="funding_year_api_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,11 +1,9 @@
 """Reads of the funding app. Every list runs a fixed number of queries whatever its length.
 
-``with_floor_checks`` is the SQL twin of ``funding.rules.personnel_floor_check``: the same
-division-free comparison ``personnel * 12 * 100 >= fee * floor * months`` evaluated by the
-database. Money and percentages are first turned into whole fen and basis points
-(``ROUND(x * 100)``) because SQLite keeps decimals as binary floats; on PostgreSQL the
-arithmetic is exact numeric either way. The largest product (about 3e8 fen x 12 x 10^4) stays
-far below 2^53, so even SQLite's floats hold it exactly.
+``with_floor_checks`` and ``FundingYear``'s generated ``status`` columns are the SQL twin of
+``funding.rules.personnel_floor_check``: the same division-free comparison
+``personnel * 12 * 100 >= fee * floor * months`` evaluated by the database
+(``funding.expressions``, where the exact arithmetic is explained).
 """
 
 from __future__ import annotations
@@ -18,18 +16,13 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
-    DecimalField,
-    ExpressionWrapper,
     F,
-    IntegerField,
     Q,
     QuerySet,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Round
-from django.db.models.lookups import GreaterThanOrEqual
 
 from funding.choices import (
     COMPLIANCE_RANK,
@@ -39,77 +32,35 @@ from funding.choices import (
     ReportStatus,
     ResourceKind,
 )
+from funding.expressions import meets_floor
 from funding.models import Budget, FundingYear, SocialResource, SpendingReport
 from portal.scoping import VIEW
 
-SHARE = DecimalField(max_digits=9, decimal_places=4)
 CENT = Decimal("0.01")
 
 
-def _hundredths(field: str):
-    """A money or percent column as a whole number of hundredths (fen, basis points)."""
-    return Round(F(field) * Value(100))
-
-
-def _meets_floor(personnel: str, months):
-    """``personnel * 12 * 100 >= fee * floor * months`` in the database, exactly.
-
-    In hundredths both sides gain a factor 100 x 100 except the personnel side's own 100:
-    ``fen(personnel) * 12 * 100 * 100 >= fen(fee) * bp(floor) * months``.
-    """
-    return GreaterThanOrEqual(
-        _hundredths(personnel) * Value(12 * 100 * 100),
-        _hundredths("fee") * _hundredths("floor_percent") * months,
-    )
-
-
 def with_floor_checks(qs: QuerySet) -> QuerySet:
-    """Annotate a FundingYear queryset with the floor verdicts and the board status.
+    """Annotate a FundingYear queryset with the floor verdicts (the SQL twin of the rule).
 
     ``planned_ok`` (budget), ``projected_ok`` (run rate of the months reported), ``final_ok``
-    (the whole year's actual), ``status`` and ``status_rank`` (worst first), and the shares
-    for sorting (display values come from ``funding.rules`` on the row's own figures).
+    (the whole year's actual). The board ``status``, ``status_rank`` (worst first) and
+    ``projected_share`` are the model's generated columns, built from the same expressions
+    (``funding.expressions``); display values come from ``funding.rules`` on the row's own
+    figures.
     """
-    qs = qs.annotate(
+    return qs.annotate(
         planned_ok=Case(
             When(planned_personnel__isnull=True, then=Value(None)),
-            default=_meets_floor("planned_personnel", Value(12)),
+            default=meets_floor("planned_personnel", Value(12)),
             output_field=BooleanField(null=True),
         ),
         projected_ok=Case(
             When(months_reported=0, then=Value(None)),
-            default=_meets_floor("actual_personnel", F("months_reported")),
+            default=meets_floor("actual_personnel", F("months_reported")),
             output_field=BooleanField(null=True),
         ),
-        final_ok=_meets_floor("actual_personnel", Value(12)),
+        final_ok=meets_floor("actual_personnel", Value(12)),
     )
-    # (condition, status) in order of precedence; status and rank share the conditions so
-    # the rank is not computed from a nested copy of the status expression.
-    verdicts = [
-        (Q(final=True, final_ok=True), ComplianceStatus.PASSED),
-        (Q(final=True), ComplianceStatus.FAILED),
-        (Q(months_reported__gt=0, projected_ok=True), ComplianceStatus.ON_TRACK),
-        (Q(months_reported__gt=0), ComplianceStatus.PROJECTED_UNDER),
-        (Q(planned_ok=False), ComplianceStatus.PLANNED_UNDER),
-    ]
-    status = Case(
-        *[When(cond, then=Value(value.value)) for cond, value in verdicts],
-        default=Value(ComplianceStatus.NO_DATA.value),
-    )
-    rank = Case(
-        *[When(cond, then=Value(COMPLIANCE_RANK[value])) for cond, value in verdicts],
-        default=Value(COMPLIANCE_RANK[ComplianceStatus.NO_DATA]),
-        output_field=IntegerField(),
-    )
-    projected_share = Case(
-        When(months_reported=0, then=Value(None)),
-        default=ExpressionWrapper(
-            F("actual_personnel") * Value(Decimal("1200")) / (F("fee") * F("months_reported")),
-            output_field=SHARE,
-        ),
-        output_field=SHARE,
-    )
-    return qs.annotate(status=status, status_rank=rank, projected_share=projected_share)
 
 
 def funding_year_board(
@@ -136,7 +87,9 @@ def funding_year_board(
         qs = qs.filter(institution=institution)
     qs = with_floor_checks(qs)
     if status:
-        qs = qs.filter(status=status)
+        # The same rows as ``status=status`` (one rank per status), through the board index.
+        ranks = {s.value: r for s, r in COMPLIANCE_RANK.items()}
+        qs = qs.filter(status_rank=ranks[status]) if status in ranks else qs.none()
     return qs.select_related("station", "district", "institution", "contract__kind").order_by(
         "status_rank", F("projected_share").asc(nulls_last=True), "station__code"
     )

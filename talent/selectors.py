@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from functools import cached_property
 
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -15,7 +16,7 @@ from django.utils import timezone
 from portal.scoping import VIEW
 from portal.selectors import policy_in_force
 from stations.choices import ManagementMode
-from stations.models import Station
+from stations.models import District, Station, Subdistrict
 from stations.selectors import operators_on
 from talent import rules
 from talent.choices import CertificateLevel, EmploymentType, Position, ProgrammeKind
@@ -34,6 +35,16 @@ from talent.models import (
 EXPIRY_HORIZONS = (90, 30, 7)
 # Rows of the staffing board on a page.
 BOARD_PAGE = 50
+TOTAL_KEYS = (
+    "stations",
+    "below_standard",
+    "headcount",
+    "vacancies",
+    "certified",
+    "expiring_30",
+    "lapsed",
+    "ce_shortfalls",
+)
 
 
 def current_q(on: date, prefix: str = "") -> Q:
@@ -302,6 +313,7 @@ class StaffingBoard:
         self.live = live
         self.window_end = staffing_window_end(on, policy)
         self._totals = None
+        self._pages: dict[tuple[int, int], list[StationStaffing]] = {}
 
     # --- SQL ---------------------------------------------------------------------------
 
@@ -312,19 +324,16 @@ class StaffingBoard:
             sid=F("pk"),
             scode=F("code"),
             sname=F("name"),
-            sdistrict=F("district__name"),
-            ssubdistrict=F("subdistrict__name"),
+            sdistrict_id=F("district_id"),
+            ssubdistrict_id=F("subdistrict_id"),
             smode=F("management_mode"),
             shead=F("head_name"),
         )
         if self.live:
             figures = live_staffing(self.stations, on=self.on, window_end=self.window_end)
         else:
-            fresh = StaffingSummary.objects.filter(
-                station__in=self.stations.values("pk"),
-                computed_on=self.on,
-                window_end=self.window_end,
-            )
+            # Not narrowed to the scope here: the LEFT JOIN from the stations in scope is.
+            fresh = StaffingSummary.objects.filter(computed_on=self.on, window_end=self.window_end)
             stale = self.stations.filter(
                 ~Exists(fresh.filter(station_id=OuterRef("pk")).values("pk"))
             )
@@ -387,17 +396,7 @@ class StaffingBoard:
                 FROM ({base}) t
             """  # noqa: S608 - the SQL of _base_sql; values are parameters
             (row,) = self._fetch(sql, params)
-            keys = (
-                "stations",
-                "below_standard",
-                "headcount",
-                "vacancies",
-                "certified",
-                "expiring_30",
-                "lapsed",
-                "ce_shortfalls",
-            )
-            self._totals = {k: int(v) for k, v in zip(keys, row, strict=True)}
+            self._totals = {k: int(v) for k, v in zip(TOTAL_KEYS, row, strict=True)}
         return self._totals
 
     def count(self) -> int:
@@ -407,16 +406,60 @@ class StaffingBoard:
         return self.count()
 
     def rows(self, offset: int = 0, limit: int | None = None) -> list[StationStaffing]:
+        """Rows worst first (all, or ``limit`` from ``offset``), in one query. A page's query
+        also carries the totals (window aggregates over every station in scope), so a page
+        costs one query, ``totals()`` included, when its rows are read first (``page``)."""
+        if limit is not None and (offset, limit) in self._pages:
+            return self._pages[(offset, limit)]
         base, params = self._base_sql()
         code = 'o.scode COLLATE "C"' if connection.vendor == "postgresql" else "o.scode"
         order = f"o.problems DESC, o.vacancies DESC, o.share, {code}"
-        sql = f"SELECT * FROM ({base}) o ORDER BY {order}"  # noqa: S608 - see _base_sql
+        windows = ""
         if limit is not None:
-            sql += " LIMIT %s OFFSET %s"
+            windows = (
+                ", COUNT(*) OVER () AS t_stations,"
+                " SUM(CASE WHEN o.vacancies > 0 THEN 1 ELSE 0 END) OVER () AS t_below,"
+                " SUM(o.headcount) OVER () AS t_headcount, SUM(o.vacancies) OVER () AS t_vac,"
+                " SUM(o.certified) OVER () AS t_certified,"
+                " SUM(o.expiring_30) OVER () AS t_exp30, SUM(o.lapsed) OVER () AS t_lapsed,"
+                " SUM(o.ce_short) OVER () AS t_ce"
+            )
+        inner = f"SELECT o.*{windows} FROM ({base}) o ORDER BY {order}"  # noqa: S608 - see _base_sql
+        if limit is not None:
+            inner += " LIMIT %s OFFSET %s"
             params = (*params, int(limit), int(offset))
         elif offset:
             raise ValueError("an offset needs a limit")
-        return [self._row(r) for r in self._fetch(sql, params)]
+        # District and subdistrict names for the rows read only (after the LIMIT).
+        sql = f"""
+            SELECT o.*, d.name, sd.name FROM ({inner}) o
+            INNER JOIN {District._meta.db_table} d ON d.id = o.sdistrict_id
+            INNER JOIN {Subdistrict._meta.db_table} sd ON sd.id = o.ssubdistrict_id
+            ORDER BY {order}
+        """  # noqa: S608 - the SQL of _base_sql and table names; values are parameters
+        fetched = self._fetch(sql, params)
+        width = 7 + len(STAFFING_FIGURES) + 3
+        if limit is not None and fetched and self._totals is None:
+            self._totals = {
+                k: int(v or 0)
+                for k, v in zip(
+                    TOTAL_KEYS, fetched[0][width : width + len(TOTAL_KEYS)], strict=True
+                )
+            }
+        rows = [self._row(r[: 7 + len(STAFFING_FIGURES)], r[-2], r[-1]) for r in fetched]
+        if limit is not None:
+            self._pages[(offset, limit)] = rows
+        return rows
+
+    def page(self, number, per_page: int = BOARD_PAGE) -> Page:
+        """The page ``number`` (clamped as ``Paginator.get_page`` does): its rows and the
+        totals in one query (two when ``number`` lies beyond the last page)."""
+        try:
+            number = max(1, int(number))
+        except (TypeError, ValueError):
+            number = 1
+        self.rows((number - 1) * per_page, per_page)
+        return Paginator(self, per_page).get_page(number)
 
     def __getitem__(self, key):
         if isinstance(key, slice):
@@ -434,8 +477,8 @@ class StaffingBoard:
     def __iter__(self):
         return iter(self.rows())
 
-    def _row(self, r) -> StationStaffing:
-        sid, code, name, district, subdistrict, mode, head, *counts = r[: 7 + len(STAFFING_FIGURES)]
+    def _row(self, r, district: str, subdistrict: str) -> StationStaffing:
+        sid, code, name, _district_id, _subdistrict_id, mode, head, *counts = r
         f = dict(zip(STAFFING_FIGURES, (int(c) for c in counts), strict=True))
         # Pilot stations (2019): the town's social-affairs director heads the station.
         pilot_head = mode == ManagementMode.PILOT_2019 and bool(head)

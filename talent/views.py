@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -557,7 +556,7 @@ class BoardView(RoleRequiredMixin, TemplateView):
         district = filter_form.cleaned_data.get("district") if filter_form.is_valid() else None
         # Totals in one query, the page's rows in another: the whole board never reaches Python.
         board = selectors.staffing(self.request.user, district_id=district.pk if district else None)
-        page = Paginator(board, BOARD_PAGE).get_page(self.request.GET.get("page"))
+        page = board.page(self.request.GET.get("page"), BOARD_PAGE)
         rows = list(page.object_list)
         selectors.fill_operators(rows)
         context.update(

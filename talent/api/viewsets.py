@@ -3,7 +3,6 @@ check scope and policy again. ID numbers are masked; ``unmask`` is an audited ac
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -249,7 +248,7 @@ class StaffingBoardViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
             stations=self.get_queryset(),
             district_id=int(district) if district.isdigit() else None,
         )
-        page = Paginator(board, 200).get_page(request.query_params.get("page"))
+        page = board.page(request.query_params.get("page"), 200)
         rows = list(page.object_list)
         selectors.fill_operators(rows)
         return Response(

@@ -51,6 +51,8 @@ from talent.services import station_staffing_refresh
 SCALES = {"city": (201, 20, 11), "province": (2000, 20, 120), "nation": (40000, 20, 2850)}
 BATCH = 5000
 DB_NAME = "portal_talentbench"
+# Institutions of each load get their own credit codes (the scales share a database).
+CODE_BASE = {"IMP": 900_000, "CIT": 950_000, "PRO": 960_000, "NAT": 980_000}
 
 
 class _Rollback(Exception):
@@ -160,7 +162,8 @@ class Command(BaseCommand):
         insts = Institution.objects.bulk_create(
             [
                 Institution(
-                    name=f"基准社工机构{tag}{i}", credit_code=credit_code_for_index(900_000 + i)
+                    name=f"基准社工机构{tag}{i}",
+                    credit_code=credit_code_for_index(CODE_BASE[tag] + i),
                 )
                 for i in range(max(1, n_stations // 3))
             ]
@@ -378,8 +381,8 @@ class Command(BaseCommand):
                             note = f"HTTP {response.status_code}, {len(response.content)} bytes"
                         else:
                             board = staffing(who, on=today, live=mode == "selector live")
+                            rows = list(board.page(1, BOARD_PAGE).object_list)
                             totals = board.totals()
-                            rows = board[0:BOARD_PAGE]
                             fill_operators(rows, on=today)
                             note = f"{totals['stations']} stations, {len(rows)} rows shown"
                         timings.append((time.perf_counter() - t) * 1000)
