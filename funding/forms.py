@@ -243,9 +243,14 @@ class BoardForm(StyledMixin, forms.Form):
 
     def __init__(self, *args, request=None, with_institution=True, with_status=True, **kwargs):
         super().__init__(*args, **kwargs)
+        # Unbound, the year select would show its first option (next year) while the board
+        # shows this year.
+        self.fields["year"].initial = timezone.localdate().year
         self.fields["district"].queryset = district_choices(request)
+        self.fields["district"].empty_label = _("全部区")
         if with_institution:
             self.fields["institution"].queryset = institution_choices(request)
+            self.fields["institution"].empty_label = _("全部机构")
         else:
             del self.fields["institution"]
         if not with_status:

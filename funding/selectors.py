@@ -35,6 +35,7 @@ from funding.choices import (
 from funding.expressions import meets_floor
 from funding.models import Budget, FundingYear, SocialResource, SpendingReport
 from portal.scoping import VIEW
+from stations.models import District
 
 CENT = Decimal("0.01")
 
@@ -170,8 +171,27 @@ def _sums(prefix: str) -> dict:
     return {f"{prefix}_{c}": Sum(f"{prefix}_{c}") for c in CATEGORIES}
 
 
-def spending_overview(user, *, service_year: int, district=None, project: str = "all") -> dict:
-    """City-wide spending: by district and category for a year, and by year (two queries)."""
+DISTRICTS_PER_PAGE = 50
+
+
+def spending_overview(
+    user,
+    *,
+    service_year: int,
+    district=None,
+    project: str = "all",
+    page: int | str | None = None,
+    per_page: int | None = DISTRICTS_PER_PAGE,
+) -> dict:
+    """City-wide spending: by district and category for a year, and by year (three queries).
+
+    The district table is paginated (``per_page`` districts by code; ``None`` for all, as the
+    Excel export wants): a province or the whole country has thousands of districts, and the
+    page sums only the districts it shows. The year's totals are the by-year row of that year
+    (the same rows summed), so they cover every district whatever the page.
+    """
+    from django.core.paginator import Paginator
+
     qs = FundingYear.objects.restrict(user, VIEW)
     if project == "comprehensive":
         qs = qs.filter(is_comprehensive=True)
@@ -185,8 +205,17 @@ def spending_overview(user, *, service_year: int, district=None, project: str = 
         **_sums("planned"),
         **_sums("actual"),
     }
+    year_qs = qs.filter(service_year=service_year)
+    district_ids = list(
+        District.objects.restrict(user, VIEW)
+        .filter(pk__in=year_qs.order_by().values("district_id"))
+        .order_by("code")
+        .values_list("pk", flat=True)
+    )
+    paginator = Paginator(district_ids, per_page or max(len(district_ids), 1))
+    page_obj = paginator.get_page(page)
     by_district = list(
-        qs.filter(service_year=service_year)
+        year_qs.filter(district_id__in=list(page_obj.object_list))
         .order_by()
         .values("district_id", "district__code", "district__name")
         .annotate(**aggregates)
@@ -204,13 +233,22 @@ def spending_overview(user, *, service_year: int, district=None, project: str = 
         row["actual_personnel"] = sum(
             (row[f"actual_{c}"] or Decimal("0")) for c in PERSONNEL_CATEGORIES
         )
-    totals = {"fee": sum((r["fee"] or Decimal("0")) for r in by_district)}
+    year_row = next((r for r in by_year if r["service_year"] == service_year), {})
+    totals = {"fee": year_row.get("fee") or Decimal("0")}
     for c in CATEGORIES:
-        totals[f"actual_{c}"] = sum((r[f"actual_{c}"] or Decimal("0")) for r in by_district)
-        totals[f"planned_{c}"] = sum((r[f"planned_{c}"] or Decimal("0")) for r in by_district)
-    totals["actual_total"] = sum(r["actual_total"] for r in by_district)
-    totals["planned_total"] = sum(r["planned_total"] for r in by_district)
-    return {"by_district": by_district, "by_year": by_year, "totals": totals}
+        totals[f"actual_{c}"] = year_row.get(f"actual_{c}") or Decimal("0")
+        totals[f"planned_{c}"] = year_row.get(f"planned_{c}") or Decimal("0")
+    totals["actual_total"] = year_row.get("actual_total") or Decimal("0")
+    totals["planned_total"] = year_row.get("planned_total") or Decimal("0")
+    totals["stations"] = year_row.get("stations") or 0
+    return {
+        "by_district": by_district,
+        "by_year": by_year,
+        "totals": totals,
+        "page_obj": page_obj,
+        "paginator": paginator,
+        "is_paginated": paginator.num_pages > 1,
+    }
 
 
 def overview_chart_data(overview: dict) -> dict:

@@ -285,6 +285,8 @@ class OverviewView(RoleRequiredMixin, TemplateView):
             service_year=params["service_year"],
             district=params["district"],
             project=request.GET.get("project") or "all",
+            page=request.GET.get("page"),
+            per_page=None if request.GET.get("format") == "xlsx" else selectors.DISTRICTS_PER_PAGE,
         )
         if request.GET.get("format") == "xlsx":
             return self.export()
@@ -311,6 +313,9 @@ class OverviewView(RoleRequiredMixin, TemplateView):
             form=self.form,
             params=self.params,
             overview=ov,
+            page_obj=ov["page_obj"],
+            paginator=ov["paginator"],
+            is_paginated=ov["is_paginated"],
             category_labels=[CATEGORY_LABELS[c] for c in CATEGORY_ORDER],
             district_rows=[
                 {

@@ -175,6 +175,45 @@ def test_the_spending_overview_sums_by_district_and_category(world, approved_bud
     assert [r["district__code"] for r in district_a["by_district"]] == ["440106"]
 
 
+def test_the_spending_overview_pages_districts_and_totals_cover_them_all(world, approved_budget):
+    report(world, 1, "140000.00")
+    report(world, 1, "120000.00", contract=world.contract_b1)
+    services.funding_years_refresh(service_year=2026)
+    first = spending_overview(world.city_officer, service_year=2026, per_page=1)
+    second = spending_overview(world.city_officer, service_year=2026, per_page=1, page=2)
+    assert first["is_paginated"] and first["paginator"].count == 2
+    assert [r["district__code"] for r in first["by_district"]] == ["440105"]
+    assert [r["district__code"] for r in second["by_district"]] == ["440106"]
+    assert first["totals"] == second["totals"]
+    assert first["totals"]["actual_total"] == Decimal("320000.00")
+    everything = spending_overview(world.city_officer, service_year=2026, per_page=None)
+    assert len(everything["by_district"]) == 2 and not everything["is_paginated"]
+
+
+def test_the_stored_board_status_follows_every_write_of_the_row(world):
+    """The generated ``status`` columns are recomputed by the database on each save."""
+    policy = policy_for_service_year(2026)
+    fy = FundingYear.objects.create(
+        contract=world.contract_a1,
+        station=world.station_a1,
+        district=world.district_a,
+        institution=world.institution_a,
+        service_year=2026,
+        fee=Decimal("2400000.00"),
+        policy_version=policy,
+        floor_percent=Decimal("65.00"),
+    )
+    assert (fy.status, fy.status_rank, fy.projected_share) == ("no_data", 3, None)
+    fy.actual_personnel, fy.months_reported = Decimal("129999.99"), 1
+    fy.save()
+    fy.refresh_from_db()
+    assert (fy.status, fy.status_rank) == ("projected_under", 1)
+    FundingYear.objects.filter(pk=fy.pk).update(actual_personnel=Decimal("130000.00"))
+    fy.refresh_from_db()
+    assert (fy.status, fy.status_rank) == ("on_track", 4)
+    assert fy.projected_share == Decimal("65.0000")
+
+
 def test_social_resources_total_by_station_district_and_city(world):
     for station, kind, amount, hours in [
         (world.station_a1, "charity_donation", "1000.00", None),
@@ -200,7 +239,6 @@ def test_social_resources_total_by_station_district_and_city(world):
     mine = social_resource_totals(world.station_a1_manager, service_year=2026, by="station")
     assert [r["station__code"] for r in mine] == ["TH-001"]
     assert SocialResource.objects.restrict(world.evaluator, "view").count() == 0
-
 
 
 def test_the_inspection_draw_signal_lists_stations_projected_under_the_floor(

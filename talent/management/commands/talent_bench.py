@@ -1,19 +1,20 @@
 """``manage.py talent_bench``: roster import of 20,000 rows, and the staffing board's server
 time and query count at city, province (and, with ``--scales ...,nation``, nation) scale.
 
-Not a test: it prints figures for the notes. On PostgreSQL it works in its own database,
-``portal_talentbench`` (created and migrated beside the configured one): each scale's
-synthetic stations, people and employments are loaded there, the nightly staffing refresh is
-run and timed, then the board is measured as the selector (``staffing``: totals and the first
-page) and as the whole page (``GET /talent/board/`` through the test client: view, template,
-middleware), for a city officer and a district officer, with the query count of each. The
-board is also timed with the summary ignored (``live``: what every read cost before).
+Not a test: it prints figures for the notes. On PostgreSQL each scale works in its own
+database, ``portal_talentbench_<scale>`` (created and migrated beside the configured one):
+the scale's synthetic stations, people and employments are loaded there, the nightly
+staffing refresh is run and timed, then the board is measured as the selector (``staffing``:
+the first page with its totals) and as the whole page (``GET /talent/board/`` through the
+test client: view, template, middleware), for a city officer and a district officer, with
+the query count of each. The board is also timed with the summary ignored (``live``: what
+every read cost before the summary).
 
-``--keep`` keeps the database (and its loaded scales); ``--reuse`` measures the scales
-already loaded in a kept database again (migrating it first) and loads only missing ones;
-``--drop`` drops it and exits. The roster import always runs inside a transaction that is
-rolled back. Elsewhere (SQLite) everything runs inside a rolled-back transaction in the
-configured database.
+``--keep`` keeps the databases; ``--reuse`` measures a kept scale's database again (after
+migrating it) instead of loading it anew; ``--drop`` drops every kept one and exits. The
+roster import runs in the first scale's database inside a transaction that is rolled back.
+Elsewhere (SQLite) everything runs inside a rolled-back transaction in the configured
+database.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ from talent.services import station_staffing_refresh
 SCALES = {"city": (201, 20, 11), "province": (2000, 20, 120), "nation": (40000, 20, 2850)}
 BATCH = 5000
 DB_NAME = "portal_talentbench"
-# Institutions of each load get their own credit codes (the scales share a database).
+# Institutions of each load get their own credit codes (the import shares a database).
 CODE_BASE = {"IMP": 900_000, "CIT": 950_000, "PRO": 960_000, "NAT": 980_000}
 
 
@@ -84,29 +85,37 @@ class Command(BaseCommand):
             return
         original = connection.settings_dict["NAME"]
         if drop:
-            self._drop(DB_NAME)
-            self.stdout.write(f"dropped {DB_NAME}")
+            for scale in SCALES:
+                self._drop(f"{DB_NAME}_{scale}")
+            self.stdout.write(f"dropped {DB_NAME}_*")
             return
         try:
-            if not (reuse and self._exists(DB_NAME)):
-                self._drop(DB_NAME)
-                with connection._nodb_cursor() as cursor:
-                    cursor.execute(f'CREATE DATABASE "{DB_NAME}"')
-            self._switch(DB_NAME)
-            t0 = time.perf_counter()
-            call_command("migrate", verbosity=0, interactive=False)
-            self.stdout.write(
-                f"database: postgresql {DB_NAME} (migrated in {time.perf_counter() - t0:.1f} s)"
-            )
-            if not skip_import:
-                self._in_rollback(lambda: self._import(rows))
-            for scale in scales:
+            for n, scale in enumerate(scales):
+                name = f"{DB_NAME}_{scale}"
+                reused = reuse and self._exists(name)
+                if not reused:
+                    self._drop(name)
+                    with connection._nodb_cursor() as cursor:
+                        cursor.execute(f'CREATE DATABASE "{name}"')
+                self._switch(name)
+                t0 = time.perf_counter()
+                call_command("migrate", verbosity=0, interactive=False)
+                self.stdout.write(
+                    f"database: postgresql {name} ({'reused, ' if reused else ''}"
+                    f"migrated in {time.perf_counter() - t0:.1f} s)"
+                )
+                if n == 0 and not skip_import:
+                    self._in_rollback(lambda: self._import(rows))
                 loaded = Station.objects.filter(code__startswith=self._prefix(scale)).exists()
                 self._board(scale, runs, load=not loaded)
+                self._switch(original)
+                if not keep:
+                    self._drop(name)
         finally:
             self._switch(original)
             if not keep:
-                self._drop(DB_NAME)
+                for scale in scales:
+                    self._drop(f"{DB_NAME}_{scale}")
 
     def _in_rollback(self, fn):
         try:
