@@ -47,21 +47,19 @@ COUNTED_REPORT_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
 
 
 class PeriodKind(models.TextChoices):
-    """报告周期. Monthly is the default: no policy text fixes the period (RULES.md lists none),
-    so the portal keeps monthly and allows quarterly where a district asks for it."""
+    """报告周期. The policy version of the service year says which one applies
+    (``PolicyVersion.spending_report_period``; no published text fixes it, monthly is seeded)."""
 
     MONTHLY = "monthly", _("月度")
     QUARTERLY = "quarterly", _("季度")
 
 
-DEFAULT_PERIOD_KIND = PeriodKind.MONTHLY
 MONTHS_IN_PERIOD = {PeriodKind.MONTHLY: 1, PeriodKind.QUARTERLY: 3}
 PERIODS_IN_YEAR = {PeriodKind.MONTHLY: 12, PeriodKind.QUARTERLY: 4}
-
-# Unknown in policy (no published deadline): a report is due this many days after its period
-# ends and escalated to the district this many days later. Stated defaults, not policy.
-REPORT_DUE_DAYS = 15
-REPORT_ESCALATE_DAYS = 15
+# Which period a service year reports by, when a report is due and when a late one is
+# escalated, and the grace before a year is final are policy data
+# (``PolicyVersion.spending_report_period``, ``spending_report_due_days``,
+# ``spending_report_escalate_days``, ``funding_finalise_grace_days``).
 
 
 class ComplianceStatus(models.TextChoices):

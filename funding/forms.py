@@ -13,7 +13,6 @@ from funding.choices import (
     AttachmentKind,
     BudgetCategory,
     ComplianceStatus,
-    PeriodKind,
 )
 from funding.models import Budget, SocialResource, SpendingReport
 from portal.scoping import ADD, VIEW, stations_for
@@ -27,6 +26,9 @@ PROJECT_CHOICES = [
     ("all", _("全部项目")),
 ]
 YEARS_BACK = 8
+PERIOD_HELP = _(
+    "按该服务年度政策参数规定的报告周期填报：月度报告填月份（1-12），季度报告填季度（1-4）。"
+)
 
 
 def year_choices():
@@ -141,10 +143,14 @@ class BudgetForm(StyledMixin, LinesMixin, forms.Form):
 class ReportForm(StyledMixin, LinesMixin, forms.Form):
     amounts_required = False
     contract = forms.ModelChoiceField(queryset=Contract.objects.none(), label=_("服务合同"))
-    period_kind = forms.ChoiceField(
-        choices=PeriodKind.choices, initial=PeriodKind.MONTHLY, label=_("报告周期")
+    # Monthly or quarterly is not the user's choice: the policy of the service year says
+    # (``PolicyVersion.spending_report_period``), and the service applies it.
+    period = forms.IntegerField(
+        min_value=1,
+        max_value=12,
+        label=_("期次（月份或季度）"),
+        help_text=PERIOD_HELP,
     )
-    period = forms.IntegerField(min_value=1, max_value=12, label=_("期次（月份或季度）"))
     note = forms.CharField(
         label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -161,7 +167,7 @@ class ReportForm(StyledMixin, LinesMixin, forms.Form):
             del self.fields["version"]
             lines = None
         else:
-            for name in ("contract", "period_kind", "period"):
+            for name in ("contract", "period"):
                 del self.fields[name]
             self.fields["version"].initial = report.version
             self.fields["note"].initial = report.note
@@ -203,9 +209,8 @@ class AttachmentForm(StyledMixin, forms.Form):
 
 
 class ImportForm(StyledMixin, forms.Form):
-    contract = forms.ModelChoiceField(queryset=Contract.objects.none(), label=_("服务合同"))
-    period_kind = forms.ChoiceField(
-        choices=PeriodKind.choices, initial=PeriodKind.MONTHLY, label=_("报告周期")
+    contract = forms.ModelChoiceField(
+        queryset=Contract.objects.none(), label=_("服务合同"), help_text=PERIOD_HELP
     )
     file = forms.FileField(label=_("Excel 文件（.xlsx）"))
 
@@ -279,5 +284,8 @@ class TotalsForm(StyledMixin, forms.Form):
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Unbound, the select would show next year while the page totals this year.
+        self.fields["year"].initial = timezone.localdate().year
         self.fields["district"].queryset = district_choices(request)
+        self.fields["district"].empty_label = _("全部区")
         self.style()

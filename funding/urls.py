@@ -29,6 +29,11 @@ urlpatterns = [
     path(
         "attachments/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment_download"
     ),
+    path(
+        "attachments/<int:pk>/delete/",
+        views.AttachmentDeleteView.as_view(),
+        name="attachment_delete",
+    ),
     path("resources/", views.ResourceListView.as_view(), name="resource_list"),
     path("resources/new/", views.ResourceCreateView.as_view(), name="resource_create"),
     path("resources/totals/", views.ResourceTotalsView.as_view(), name="resource_totals"),

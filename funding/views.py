@@ -634,7 +634,6 @@ class ReportCreateView(ScopedMixin, FormView):
                 actor=self.request.user,
                 contract=data["contract"],
                 period=data["period"],
-                period_kind=data["period_kind"],
                 lines=form.lines(),
                 note=data["note"],
             )
@@ -789,6 +788,33 @@ class AttachmentUploadView(ScopedMixin, DetailView):
         return redirect("funding:report_detail", pk=report.pk)
 
 
+class AttachmentDeleteView(ScopedMixin, DetailView):
+    """Remove a receipt uploaded by mistake, while the report is not confirmed (POST only).
+
+    Out of scope answers 404, in scope without the right to change the report 403, a
+    confirmed report 409 (the service says so)."""
+
+    model = SpendingAttachment
+    scope_action = "change"
+    http_method_names = ["post"]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("report")
+
+    def post(self, request, *args, **kwargs):
+        attachment = self.get_object()
+        report = attachment.report
+        name = attachment.original_name
+        try:
+            services.attachment_delete(actor=request.user, attachment=attachment)
+        except Conflict as error:
+            messages.error(request, error.message)
+            context = {"status": 409, "title": _("无法删除"), "message": error.message}
+            return render(request, "errors/error.html", context, status=409)
+        messages.success(request, _("附件「%(name)s」已删除。") % {"name": name})
+        return redirect("funding:report_detail", pk=report.pk)
+
+
 class AttachmentDownloadView(ScopedMixin, DetailView):
     """Receipts are served through the scoped path, never from a public media URL."""
 
@@ -833,7 +859,6 @@ class ImportView(ScopedMixin, FormView):
             actor=self.request.user,
             contract=data["contract"],
             fileobj=data["file"],
-            period_kind=data["period_kind"],
         )
         if not result.ok:
             return self.render_to_response(

@@ -64,7 +64,7 @@ def inspections(ctx: DemoContext) -> None:
     if QuarterPlan.objects.exists():
         ctx.log("  inspections: plans exist already, step skipped")
         return
-    policy = policy_in_force(today)
+    policy = _PolicyByDay()
     for year, quarter in _previous_quarters(today, PAST_QUARTERS):
         with transaction.atomic():
             plan = services.plan_draw(
@@ -91,6 +91,19 @@ def inspections(ctx: DemoContext) -> None:
     _campaign(ctx, rng, policy, today, inspector)
 
 
+class _PolicyByDay:
+    """The policy version in force on a day, as an order opened that day is judged by it
+    (looked up once per distinct day)."""
+
+    def __init__(self):
+        self._cache: dict[dt.date, object] = {}
+
+    def __call__(self, day: dt.date):
+        if day not in self._cache:
+            self._cache[day] = policy_in_force(day)
+        return self._cache[day]
+
+
 def _teams(visits, inspector) -> None:
     if inspector is None:
         return
@@ -106,7 +119,9 @@ def _teams(visits, inspector) -> None:
     )
 
 
-def _record_past(rng, visits, checklist: ChecklistTemplate, policy, today: dt.date) -> None:
+def _record_past(
+    rng, visits, checklist: ChecklistTemplate, policy: _PolicyByDay, today: dt.date
+) -> None:
     items = list(checklist.items.all())
     now = timezone.now()
     answers, findings = [], []
@@ -148,7 +163,8 @@ def _record_past(rng, visits, checklist: ChecklistTemplate, policy, today: dt.da
     for finding in findings:
         visit = visit_by_id[finding.inspection_id]
         opened = finding.found_on
-        due = rules.due_date(opened, policy.rectification_days_for(finding.severity))
+        version = policy(opened)
+        due = rules.due_date(opened, version.rectification_days_for(finding.severity))
         roll = rng.random()
         if due >= today:
             status = OrderStatus.OPEN if roll < 0.5 else OrderStatus.ANSWERED
@@ -173,7 +189,7 @@ def _record_past(rng, visits, checklist: ChecklistTemplate, policy, today: dt.da
                 description=finding.description,
                 opened_on=opened,
                 due_on=due,
-                policy_version=policy,
+                policy_version=version,
                 status=status,
                 closed_at=now if status == OrderStatus.CLOSED else None,
             )

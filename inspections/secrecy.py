@@ -1,7 +1,8 @@
 """Unannounced visits stay secret until they start (DESIGN.md section 3).
 
-A visit is *secret* while it is unannounced and has not started: its day has not come and no
-inspector has marked it started (a cancelled one that never started stays secret for good).
+A visit is *secret* while it is unannounced and no inspector has marked it started: the day
+before, and on the day itself until the team arrives and presses "start" (a visit that never
+started, cancelled or missed, stays secret for good).
 A visit of a quarter plan that the city has not confirmed yet is secret too: the draft may
 still change. Only city roles and the inspectors assigned to the visit see secret visits; for
 everyone else every model hanging off a visit drops them in ``restrict`` (its
@@ -11,37 +12,31 @@ the API and notifications built on ``restrict`` cannot reveal one.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db.models import Q
-from django.utils import timezone
 
 from portal.choices import CITY_ROLES, Role
 
 
-def secret_q(today: dt.date, prefix: str = "") -> Q:
-    """Visits (reached through ``prefix``) that are secret on ``today``."""
-    from inspections.choices import PlanStatus, VisitMode, VisitStatus
+def secret_q(prefix: str = "") -> Q:
+    """Visits (reached through ``prefix``) that are secret: unannounced and not started, or
+    in a plan the city has not confirmed yet. The date plays no part: on the day itself the
+    station must not learn of the visit before the inspectors arrive."""
+    from inspections.choices import PlanStatus, VisitMode
 
     p = prefix
     unannounced_not_started = Q(
         **{f"{p}mode": VisitMode.UNANNOUNCED, f"{p}started_at__isnull": True}
-    ) & (Q(**{f"{p}scheduled_on__gt": today}) | Q(**{f"{p}status": VisitStatus.CANCELLED}))
+    )
     return unannounced_not_started | Q(**{f"{p}plan__status": PlanStatus.DRAFT})
 
 
-def is_secret(visit, today: dt.date | None = None) -> bool:
+def is_secret(visit) -> bool:
     """The same rule as ``secret_q`` on one loaded visit."""
-    from inspections.choices import PlanStatus, VisitMode, VisitStatus
+    from inspections.choices import PlanStatus, VisitMode
 
-    today = today or timezone.localdate()
     if visit.plan_id and visit.plan.status == PlanStatus.DRAFT:
         return True
-    return (
-        visit.mode == VisitMode.UNANNOUNCED
-        and visit.started_at is None
-        and (visit.scheduled_on > today or visit.status == VisitStatus.CANCELLED)
-    )
+    return visit.mode == VisitMode.UNANNOUNCED and visit.started_at is None
 
 
 def sees_all_visits(user, assignments) -> bool:
@@ -58,7 +53,7 @@ def hide_secret_visits(qs, path: str, *, user, assignments):
     from inspections.models import Inspection, InspectionTeamMember
 
     roles = {a.role for a in assignments}
-    secret = Inspection._base_manager.filter(secret_q(timezone.localdate()))
+    secret = Inspection._base_manager.filter(secret_q())
     if Role.INSPECTOR in roles:
         mine = InspectionTeamMember._base_manager.filter(user=user).values("inspection_id")
         secret = secret.exclude(pk__in=mine)

@@ -40,9 +40,11 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=1, minute=35),
     },
     # Talent: per-person figures first (CE hours, current registration), then the warnings.
+    # Just after midnight: the staffing board reads a station's summary only if it is dated
+    # today, so until this finishes the board counts live (correct but slow at scale).
     "talent.refresh_person_summaries": {
         "task": "talent.tasks.refresh_person_summaries",
-        "schedule": crontab(hour=2, minute=10),
+        "schedule": crontab(hour=0, minute=5),
     },
     "talent.warn_expiring_registrations": {
         "task": "talent.tasks.warn_expiring_registrations",

@@ -121,7 +121,9 @@ class SpendingReportSerializer(serializers.ModelSerializer):
 class SpendingReportWriteSerializer(serializers.Serializer):
     contract = ScopedPrimaryKeyRelatedField(queryset=Contract.objects.all(), required=False)
     period_kind = serializers.ChoiceField(
-        choices=PeriodKind.choices, required=False, default=PeriodKind.MONTHLY
+        choices=PeriodKind.choices,
+        required=False,
+        help_text="月度或季度，须与该服务年度的政策参数一致；不填则按政策规定。",
     )
     period = serializers.IntegerField(min_value=1, max_value=12, required=False)
     version = serializers.IntegerField(required=False)

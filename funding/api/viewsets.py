@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -19,7 +20,13 @@ from funding.filtersets import (
     ReportFilterSet,
     SocialResourceFilterSet,
 )
-from funding.models import Budget, FundingYear, SocialResource, SpendingReport
+from funding.models import (
+    Budget,
+    FundingYear,
+    SocialResource,
+    SpendingAttachment,
+    SpendingReport,
+)
 from portal.api.mixins import ScopedViewSetMixin
 
 
@@ -120,7 +127,7 @@ class SpendingReportViewSet(
     filterset_class = ReportFilterSet
 
     def scope_action(self):
-        if self.action in ("update", "submit", "attachments"):
+        if self.action in ("update", "submit", "attachments", "attachment_delete"):
             return "change"
         if self.action in ("approve", "return_"):
             return "approve"
@@ -136,7 +143,7 @@ class SpendingReportViewSet(
             actor=request.user,
             contract=data["contract"],
             period=data["period"],
-            period_kind=data.get("period_kind") or "monthly",
+            period_kind=data.get("period_kind") or None,
             lines=_lines(data),
             note=data.get("note", ""),
         )
@@ -194,6 +201,23 @@ class SpendingReportViewSet(
             actor=request.user, report=report, upload=data["file"], kind=data["kind"]
         )
         return Response(s.AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(
+        detail=True,
+        methods=["delete"],
+        url_path=r"attachments/(?P<attachment_id>[0-9]+)",
+        url_name="attachment-delete",
+    )
+    def attachment_delete(self, request, pk=None, attachment_id=None):
+        """Remove an attachment of a report not yet confirmed (409 once confirmed)."""
+        report = self.get_object()
+        attachment = get_object_or_404(
+            SpendingAttachment.objects.restrict(request.user, "view").filter(report=report),
+            pk=attachment_id,
+        )
+        services.attachment_delete(actor=request.user, attachment=attachment)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class FundingYearViewSet(

@@ -15,7 +15,7 @@ from funding.choices import EDITABLE_STATUSES, MONTHS_IN_PERIOD, BudgetCategory,
 from funding.models import SpendingReport
 from funding.rules import money_problem
 from funding.services.common import contract_binding
-from funding.services.reports import _write_lines, check_period
+from funding.services.reports import _write_lines, check_period, policy_period_kind
 from portal import audit
 from portal.choices import AuditAction
 from portal.imports import (
@@ -66,10 +66,10 @@ class SpendingImport:
         return not self.errors
 
 
-def spending_import(
-    *, actor, contract, fileobj, period_kind: str = PeriodKind.MONTHLY
-) -> SpendingImport:
+def spending_import(*, actor, contract, fileobj, period_kind: str | None = None) -> SpendingImport:
     """Import spending lines for a contract's periods into draft reports.
+
+    Periods are months or quarters as the policy of the service year says.
 
     A period that already has a draft or returned report gets its lines replaced; a period
     submitted or confirmed is locked and refused.
@@ -78,6 +78,7 @@ def spending_import(
     result = SpendingImport()
     try:
         contract_binding(contract)
+        period_kind = policy_period_kind(contract, period_kind)
     except ValidationError as error:
         result.errors.append(RowError(1, "", " ".join(error.messages)))
         return result

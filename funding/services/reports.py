@@ -22,7 +22,13 @@ from funding.choices import (
     ReportStatus,
 )
 from funding.models import APPROVE, SpendingAttachment, SpendingLine, SpendingReport
-from funding.services.common import claim_version, clean_lines, contract_binding, totals
+from funding.services.common import (
+    claim_version,
+    clean_lines,
+    contract_binding,
+    policy_for_year,
+    totals,
+)
 from portal.errors import Conflict
 from portal.scoping import CHANGE, ensure_may, ensure_may_add
 
@@ -31,6 +37,9 @@ REPORT_EXISTS = "%(report)s已存在（%(status)s），请在原报告上修改�
 PERIOD_OUT_OF_RANGE = "期次 %(period)s 无效：%(kind)s报告的期次应为 1 到 %(max)s。"
 PERIOD_IN_FUTURE = "%(start)s 开始的期间尚未到来，不能提前填报支出。"
 PERIOD_OUTSIDE_CONTRACT = "该期间（%(start)s 至 %(end)s）不在合同 %(code)s 的服务期内。"
+PERIOD_KIND_NOT_POLICY = (
+    "%(year)s年度的政策参数（%(policy)s）规定支出报告按%(expected)s填报，不能按%(kind)s填报。"
+)
 PERIOD_KIND_MIXED = "合同 %(code)s 已按%(kind)s报告支出，同一合同不能混用月度和季度报告。"
 NO_LINES = "支出报告至少要填写一个科目的金额。"
 NOT_SUBMITTED = "只有「已提交待审核」的报告才能审核，当前状态为「%(status)s」。"
@@ -90,6 +99,31 @@ def report_label(year: int, kind: str, period: int) -> str:
     return _("%(year)s年%(p)s月支出报告") % {"year": year, "p": period}
 
 
+def policy_period_kind(contract, kind: str | None = None) -> str:
+    """The period kind the policy of the contract's service year prescribes.
+
+    ``kind`` is what the user asked for (``None``/empty: the policy's); asking for another
+    one is refused, naming the policy.
+    """
+    policy = policy_for_year(contract.service_year)
+    expected = policy.spending_report_period
+    if kind and kind != expected:
+        if kind not in PeriodKind.values:
+            raise ValidationError({"period_kind": _("报告周期无效。")})
+        raise ValidationError(
+            {
+                "period_kind": _(PERIOD_KIND_NOT_POLICY)
+                % {
+                    "year": contract.service_year,
+                    "policy": policy.name,
+                    "expected": PeriodKind(expected).label,
+                    "kind": PeriodKind(kind).label,
+                }
+            }
+        )
+    return expected
+
+
 def check_period(contract, kind: str, period: int, today: date | None = None) -> tuple[date, date]:
     """The dates of a period, or a ValidationError saying why it cannot be reported."""
     today = today or timezone.localdate()
@@ -130,12 +164,17 @@ def report_create(
     contract,
     period: int,
     lines: Iterable[Mapping[str, Any]],
-    period_kind: str = PeriodKind.MONTHLY,
+    period_kind: str | None = None,
     note: str = "",
 ) -> SpendingReport:
-    """A draft report for one period of a contract's service year."""
+    """A draft report for one period of a contract's service year.
+
+    Monthly or quarterly as the policy of the service year says (``period_kind`` may be left
+    out; another kind than the policy's is refused).
+    """
     ensure_may_add(actor, SpendingReport, station=contract.station)
     contract_binding(contract)
+    period_kind = policy_period_kind(contract, period_kind)
     start, end = check_period(contract, period_kind, period)
     cleaned = clean_lines(lines)
     if not cleaned:

@@ -15,11 +15,8 @@ from django.utils.translation import gettext as _
 
 from funding.choices import (
     COUNTED_REPORT_STATUSES,
-    DEFAULT_PERIOD_KIND,
     MONTHS_IN_PERIOD,
     PERIODS_IN_YEAR,
-    REPORT_DUE_DAYS,
-    REPORT_ESCALATE_DAYS,
     BudgetCategory,
     BudgetStatus,
     ReportStatus,
@@ -32,9 +29,6 @@ from portal.scoping import ensure_may
 from stations.models import Contract
 
 ZERO = Decimal("0.00")
-# Unknown in policy: a year's result is final once all twelve months are confirmed, or this
-# many days after the year ends, whichever comes first (stated default).
-FINALISE_GRACE_DAYS = 90
 CATEGORY_FIELDS = [c.value for c in BudgetCategory]
 # Django's bulk_update writes one CASE per column with a WHEN per row: its SQL grows with the
 # square of the batch and building it costs seconds of Python per thousand rows (2,124 rows
@@ -258,15 +252,26 @@ def funding_years_finalise_due(*, today: date | None = None) -> int:
         .values_list("contract_id", "m")
     )
     due: dict[int, list[int]] = defaultdict(list)
+    policies: dict[int, object] = {}
     for contract_id, year in pending.values_list("contract_id", "service_year"):
-        grace_over = today >= date(year + 1, 1, 1) + timedelta(days=FINALISE_GRACE_DAYS)
+        if year not in policies:
+            try:
+                policies[year] = policy_for_year(year)
+            except ValidationError:
+                policies[year] = None  # no policy judges that year: nothing to finalise it by
+        if policies[year] is None:
+            continue
+        # The grace before a year is final comes from the policy of that year (stated default
+        # 90 days: ``PolicyVersion.funding_finalise_grace_days``).
+        grace = timedelta(days=policies[year].funding_finalise_grace_days)
+        grace_over = today >= date(year + 1, 1, 1) + grace
         if grace_over or (approved_months.get(contract_id) or 0) >= 12:
             due[year].append(contract_id)
     done = 0
     now = timezone.now()
     for year, contract_ids in due.items():
         funding_years_refresh(service_year=year, contract_ids=contract_ids)
-        policy = policy_for_year(year)
+        policy = policies[year]
         rows = list(FundingYear.objects.filter(contract_id__in=contract_ids, final=False))
         for fy in rows:
             check = personnel_floor_check(
@@ -401,8 +406,10 @@ def projection_warnings_send(*, service_year: int, today: date | None = None) ->
 def late_report_reminders_send(*, today: date | None = None) -> int:
     """Remind the station side of reports past due; escalate to the district when later still.
 
-    A period is due ``REPORT_DUE_DAYS`` after it ends and escalated ``REPORT_ESCALATE_DAYS``
-    after that (stated defaults; no policy text fixes them). Keys make reruns post nothing.
+    The period kind, the days a report is due after its period ends and the days after that
+    before the district is told come from the policy version of the contract's service year
+    (``spending_report_period``, ``spending_report_due_days``,
+    ``spending_report_escalate_days``; stated defaults). Keys make reruns post nothing.
     """
     from funding.services.reports import period_dates, report_label
     from portal.services.notifications import notification_post
@@ -413,7 +420,7 @@ def late_report_reminders_send(*, today: date | None = None) -> int:
         .filter(
             service_year__gte=today.year - 1,
             service_year__lte=today.year,
-            starts_on__lte=today - timedelta(days=REPORT_DUE_DAYS),
+            starts_on__lte=today,
         )
         .select_related("station")
     )
@@ -427,15 +434,24 @@ def late_report_reminders_send(*, today: date | None = None) -> int:
         kinds[cid] = kind
         if status in COUNTED_REPORT_STATUSES:
             reported[cid].add(period)
+    policies = {}
+    for year in {c.service_year for c in contracts}:
+        try:
+            policies[year] = policy_for_year(year)
+        except ValidationError:
+            continue
     late = []
     for contract in contracts:
-        kind = kinds.get(contract.pk, DEFAULT_PERIOD_KIND)
+        policy = policies.get(contract.service_year)
+        if policy is None:
+            continue
+        kind = kinds.get(contract.pk, policy.spending_report_period)
         missing = []
         for period in range(1, PERIODS_IN_YEAR[kind] + 1):
             start, end = period_dates(contract.service_year, kind, period)
             if end < contract.starts_on or start > contract.ends_on:
                 continue
-            due = end + timedelta(days=REPORT_DUE_DAYS)
+            due = end + timedelta(days=policy.spending_report_due_days)
             if due >= today:
                 break
             if period not in reported[contract.pk]:
@@ -470,7 +486,7 @@ def late_report_reminders_send(*, today: date | None = None) -> int:
                 dedupe_key=f"funding:late:{contract.pk}:{kind}:{period}:remind",
             )
         )
-        if days > REPORT_ESCALATE_DAYS:
+        if days > policies[contract.service_year].spending_report_escalate_days:
             posted += len(
                 notification_post(
                     recipients=recipients.get(contract.station_id, []),

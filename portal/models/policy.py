@@ -57,6 +57,35 @@ class PolicyVersion(ScopedModel):
         help_text=_("2023年海珠区招标：3年一周期、一年一签（实践）。"),
     )
 
+    # Spending reports and the year-end result: no published text fixes them; stated defaults.
+    spending_report_period = models.CharField(
+        _("经费支出报告周期"),
+        max_length=10,
+        choices=[("monthly", _("月度")), ("quarterly", _("季度"))],
+        default="monthly",
+        help_text=_("未知：无公开规定，暂按月度报告；区要求按季度报告时改为季度。"),
+    )
+    spending_report_due_days = models.PositiveSmallIntegerField(
+        _("支出报告提交期限（期间结束后天数）"),
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_("未知：暂设报告期间结束后15天内提交，逾期提醒社工站和承接机构。"),
+    )
+    spending_report_escalate_days = models.PositiveSmallIntegerField(
+        _("支出报告逾期升级（逾期后天数）"),
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_("未知：暂设逾期15天后同时告知区民政局。"),
+    )
+    funding_finalise_grace_days = models.PositiveSmallIntegerField(
+        _("年度人员经费占比确定宽限期（天）"),
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(366)],
+        help_text=_(
+            "未知：暂设年度结束后90天内（或12个月报告全部确认时）确定当年人员经费占比。"
+        ),
+    )
+
     # Evaluation grade bands: unknown for Guangzhou; Shenzhen 2021 bands as defaults.
     grade_excellent_min = models.DecimalField(
         _("优秀最低分"),

@@ -19,28 +19,51 @@ def notification_post(
     kind: str = "general",
     dedupe_key: str = "",
 ) -> list[Notification]:
-    """Post one inbox message to each recipient; with a ``dedupe_key`` never twice."""
-    created = []
-    for user in recipients:
-        if (
-            dedupe_key
-            and Notification.objects.filter(recipient=user, dedupe_key=dedupe_key).exists()
-        ):
-            continue
-        try:
-            with transaction.atomic():
-                created.append(
-                    Notification.objects.create(
-                        recipient=user,
-                        title=title[:200],
-                        body=body,
-                        url=url[:300],
-                        kind=kind,
-                        dedupe_key=dedupe_key,
-                    )
-                )
-        except IntegrityError:
-            continue  # a concurrent run posted the same message first
+    """Post one inbox message to each recipient; with a ``dedupe_key`` never twice.
+
+    One query to skip recipients who already have the message and one insert for the rest,
+    however many recipients (periodic warnings reach thousands at province scale). When
+    e-mail is configured, sending is queued after the transaction commits.
+    """
+    users = list({user.pk: user for user in recipients}.values())
+    if dedupe_key and users:
+        done = set(
+            Notification.objects.filter(recipient__in=users, dedupe_key=dedupe_key).values_list(
+                "recipient_id", flat=True
+            )
+        )
+        users = [user for user in users if user.pk not in done]
+    if not users:
+        return []
+    rows = [
+        Notification(
+            recipient=user,
+            title=title[:200],
+            body=body,
+            url=url[:300],
+            kind=kind,
+            dedupe_key=dedupe_key,
+        )
+        for user in users
+    ]
+    try:
+        with transaction.atomic():
+            created = Notification.objects.bulk_create(rows)
+    except IntegrityError:
+        # A concurrent run posted the same message to some of them first: go one by one.
+        created = []
+        for row in rows:
+            try:
+                with transaction.atomic():
+                    row.pk = None
+                    row.save()
+                    created.append(row)
+            except IntegrityError:
+                continue
+    if created and settings.EMAIL_HOST:
+        from portal.tasks import send_notification_emails
+
+        transaction.on_commit(send_notification_emails.delay)
     return created
 
 

@@ -331,3 +331,35 @@ def test_social_resources_record_money_or_hours_by_kind(world):
             received_on=date(2026, 3, 2),
             amount=Decimal("10.00"),
         )
+
+
+def test_reports_are_monthly_or_quarterly_as_the_policy_of_the_year_says(world):
+    from portal.models import PolicyVersion
+
+    PolicyVersion.objects.filter(effective_from__year=2018).update(
+        spending_report_period="quarterly"
+    )
+    quarter = services.report_create(
+        actor=world.station_a1_manager,
+        contract=world.contract_a1,
+        period=1,
+        lines=[{"category": "salaries", "amount": "420000.00"}],
+    )
+    assert quarter.period_kind == "quarterly" and quarter.months == 3
+    assert (quarter.period_start.isoformat(), quarter.period_end.isoformat()) == (
+        f"{quarter.service_year}-01-01",
+        f"{quarter.service_year}-03-31",
+    )
+    with pytest.raises(ValidationError) as error:
+        services.report_create(
+            actor=world.station_a1_manager,
+            contract=world.contract_a1,
+            period=2,
+            period_kind="monthly",
+            lines=[{"category": "salaries", "amount": "140000.00"}],
+        )
+    assert "规定支出报告按季度填报，不能按月度填报" in str(error.value)
+    assert SpendingReport.objects.filter(contract=world.contract_a1).count() == 1
+    # Three months count towards the projection.
+    services.report_submit(actor=world.station_a1_manager, report=quarter, version=quarter.version)
+    assert FundingYear.objects.get(contract=world.contract_a1).months_reported == 3

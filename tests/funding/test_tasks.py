@@ -72,3 +72,37 @@ def test_past_years_are_finalised_with_the_policy_that_judged_them(world):
     assert fy.final and fy.final_passed is False and str(fy.final_share) == "60.00"
     assert fy.policy_version.effective_from.year == 2018
     assert tasks.finalise_years() == 0
+
+
+def _policy_2018(**values):
+    from portal.models import PolicyVersion
+
+    PolicyVersion.objects.filter(effective_from=date(2018, 1, 1)).update(**values)
+
+
+def test_the_report_deadline_and_the_escalation_come_from_the_policy(world):
+    report(world, 1, "140000.00")
+    _policy_2018(spending_report_due_days=30, spending_report_escalate_days=5)
+    late = Notification.objects.filter(kind="funding_late_report", title__contains="五山街")
+    # February is due 03-30 under this policy: on 03-20 nothing is late yet.
+    services.late_report_reminders_send(today=date(2026, 3, 20))
+    assert not late.exists()
+    # On 04-06 it is 7 days late: reminded, and past the 5 days the policy gives, escalated.
+    services.late_report_reminders_send(today=date(2026, 4, 6))
+    assert late.filter(recipient__username="station_a1").exists()
+    assert late.filter(recipient__username="district_a", title__contains="升级").exists()
+
+
+def test_the_grace_before_a_year_is_final_comes_from_the_policy(world):
+    from tests.factories import ContractFactory
+
+    old = ContractFactory(
+        station=world.station_b1, institution=world.institution_b, service_year=2025
+    )
+    report(world, 1, "150000.00", contract=old, status="approved")
+    services.funding_years_refresh(service_year=2025)
+    _policy_2018(funding_finalise_grace_days=120)
+    # 2026-04-15 is 104 days after the year: within a 120-day grace, not yet final.
+    assert services.funding_years_finalise_due(today=date(2026, 4, 15)) == 0
+    assert services.funding_years_finalise_due(today=date(2026, 5, 1)) == 1
+    assert FundingYear.objects.get(contract=old).final

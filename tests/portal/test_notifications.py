@@ -183,3 +183,39 @@ def test_the_api_list_runs_a_fixed_number_of_queries(world, login, django_assert
     with django_assert_max_num_queries(10):
         response = client.get("/api/v1/notifications/")
     assert response.json()["count"] == 30
+
+
+def test_posting_to_many_recipients_takes_a_fixed_number_of_queries(
+    world, django_assert_max_num_queries
+):
+    from tests.factories import UserFactory
+
+    people = [UserFactory(username=f"reader{i}") for i in range(30)]
+    with django_assert_max_num_queries(4):
+        posted = notification_post(recipients=people, title="季度督查计划已确认", dedupe_key="k1")
+    assert len(posted) == 30
+    with django_assert_max_num_queries(2):
+        assert (
+            notification_post(recipients=people, title="季度督查计划已确认", dedupe_key="k1") == []
+        )
+
+
+def test_e_mail_is_queued_after_the_commit_when_configured(
+    world, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_HOST = "smtp.example.org"
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        notification_post(recipients=[world.district_a_officer], title="整改期限将到")
+    assert len(callbacks) == 1
+    assert [m.subject for m in mailoutbox] == ["整改期限将到"]
+    assert mailoutbox[0].to == [world.district_a_officer.email]
+
+
+def test_no_e_mail_is_queued_without_a_mail_server(
+    world, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_HOST = ""
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        notification_post(recipients=[world.district_a_officer], title="整改期限将到")
+    assert callbacks == []
+    assert mailoutbox == []
