@@ -109,22 +109,6 @@ class ReminderStage(models.TextChoices):
     APPEAL = "appeal", _("申诉答复")
 
 
-# The satisfaction survey: a short questionnaire per group, answered 1 (very unsatisfied) to 5.
-# No question asks for personal data. Placeholder wording until the bureau supplies its own.
-SURVEY_QUESTIONS = {
-    RespondentGroup.COMMUNITY: [
-        ("q1", _("社工站与本村（居）委会的沟通配合")),
-        ("q2", _("社工站服务对本社区需求的回应")),
-        ("q3", _("社工站组织的社区活动质量")),
-        ("q4", _("社工站对困难群众的关注和帮扶")),
-        ("q5", _("总体满意度")),
-    ],
-    RespondentGroup.USERS: [
-        ("q1", _("社工的服务态度")),
-        ("q2", _("服务内容对您的帮助")),
-        ("q3", _("服务是否及时")),
-        ("q4", _("服务场地和环境")),
-        ("q5", _("总体满意度")),
-    ],
-}
+# The satisfaction survey: each question is answered 1 (very unsatisfied) to 5. The questions
+# themselves are reference data (``SurveyQuestion``), seeded with placeholder wording.
 SURVEY_SCALE = (1, 5)

@@ -15,7 +15,16 @@ from django.utils import timezone
 
 from evaluations import rules, selectors
 from evaluations.choices import CycleStatus, EvaluationStatus, Phase, Scorer
-from evaluations.models import Cycle, Evaluation, EvaluatorAssignment, Framework, Score
+from evaluations.models import (
+    Cycle,
+    Evaluation,
+    EvaluatorAssignment,
+    Framework,
+    Score,
+    SelfAssessment,
+    SurveyLink,
+    SurveyResponse,
+)
 from portal.selectors import policy_for_service_year
 from stations.demo import DemoContext, register_demo_step
 
@@ -23,6 +32,12 @@ BATCH = 5000
 # Score rows (not only the saved breakdown) for the latest published cycle up to this many
 # stations: the what-if compares against them. Beyond it only results are stored.
 SCORE_ROWS_UP_TO = 5000
+# Stations of the cycle in progress that ran the satisfaction survey (links, some answered).
+SURVEY_STATIONS = 40
+SURVEY_LINKS = {"users": 12, "community": 5}
+# Failing published results get their rectification order (the inspections mechanism) up to
+# this many, so the demo of a nation-scale run stays quick.
+RECTIFICATION_UP_TO = 500
 
 
 def _cycle_dates(year: int, phase: str) -> dict:
@@ -111,8 +126,11 @@ def evaluations(ctx: DemoContext) -> None:
             framework.save(update_fields=["frozen_at"])
         operators = _operators(dates["opens_on"])
         leaves = tree.leaves_for(phase)
-        rows, score_rows = [], []
-        want_scores = (year, phase) == last_published and len(operators) <= SCORE_ROWS_UP_TO
+        rows, score_rows, self_rows = [], [], []
+        small = len(operators) <= SCORE_ROWS_UP_TO
+        # The latest published cycle keeps its score rows (the what-if reads them); the cycle in
+        # progress has its score sheets and self-assessments filled in, as people left them.
+        want_scores = ((year, phase) == last_published or live) and small
         drift = rng.uniform(-0.03, 0.03)
         for sid, iid in sorted(operators.items()):
             q = quality.get(sid, 0.8) + drift
@@ -124,6 +142,8 @@ def evaluations(ctx: DemoContext) -> None:
             if live and roll < 0.75:
                 ev.status, ev.self_submitted_at = EvaluationStatus.SUBMITTED, now
                 rows.append(ev)
+                if small:
+                    self_rows.append(ev)
                 continue
             leaf_scores, breakdown = [], []
             for lf in leaves:
@@ -148,6 +168,8 @@ def evaluations(ctx: DemoContext) -> None:
             ev.status = EvaluationStatus.SCORED if live else EvaluationStatus.PUBLISHED
             ev.published_at = None if live else now
             rows.append(ev)
+            if live and small:
+                self_rows.append(ev)
             if want_scores:
                 score_rows.append(
                     (ev, [(lf, ls.score) for lf, ls in zip(leaves, leaf_scores, strict=True)])
@@ -161,6 +183,7 @@ def evaluations(ctx: DemoContext) -> None:
                         node_id=lf.id,
                         score=value,
                         scorer=lf.scorer,
+                        scored_by=evaluator if lf.scorer in _EVALUATOR_PARTS else None,
                         comment="",
                     )
                     for ev, pairs in score_rows
@@ -168,6 +191,22 @@ def evaluations(ctx: DemoContext) -> None:
                 ],
                 batch_size=BATCH,
             )
+        if self_rows:
+            SelfAssessment.objects.bulk_create(
+                [
+                    SelfAssessment(
+                        evaluation_id=ev.pk,
+                        node_id=lf.id,
+                        text=_self_text(lf, rng),
+                    )
+                    for ev in self_rows
+                    for lf in leaves
+                    if lf.scorer == Scorer.EVALUATOR
+                ],
+                batch_size=BATCH,
+            )
+        if live:
+            _surveys(cycle, rows, ctx, rng, now)
         if live and evaluator is not None:
             station = ctx.data.get("demo_station")
             district_id = station.district_id if station else None
@@ -190,7 +229,85 @@ def evaluations(ctx: DemoContext) -> None:
             )
         ctx.log(f"    {cycle.name}: {len(rows)} evaluations")
     ctx.data["evaluation_framework"] = framework
-    _ = Scorer  # the scorer of each leaf comes from the framework
+    _rectifications(ctx)
+
+
+_EVALUATOR_PARTS = frozenset({Scorer.EVALUATOR, Scorer.FINANCIAL, Scorer.USERS, Scorer.COMMUNITY})
+_SELF_TEXTS = (
+    "已按要求整理相关台账和佐证材料，详见附件。",
+    "本年度按计划完成，个别环节仍在完善中。",
+    "制度和记录齐全，服务过程留有照片和签到表。",
+    "已完成主要工作，部分资料正在补充归档。",
+)
+
+
+def _self_text(leaf, rng) -> str:
+    return f"{leaf.name}：{rng.choice(_SELF_TEXTS)}"
+
+
+def _surveys(cycle: Cycle, rows: list[Evaluation], ctx: DemoContext, rng, now) -> None:
+    """Survey links for some stations of the cycle in progress whose scores are not in yet
+    (the answers would change a result already computed), about two in three answered."""
+    import secrets
+
+    from evaluations.choices import SURVEY_SCALE
+    from evaluations.selectors import survey_questions
+
+    demo_station = ctx.data.get("demo_station")
+    pending = [e for e in rows if e.status == EvaluationStatus.SUBMITTED]
+    pending.sort(key=lambda e: (demo_station is None or e.station_id != demo_station.pk, e.pk))
+    chosen = pending[:SURVEY_STATIONS]
+    questions = {g: [code for code, _t in survey_questions(g)] for g in SURVEY_LINKS}
+    links, answers = [], []
+    low, high = SURVEY_SCALE
+    for ev in chosen:
+        for group, count in SURVEY_LINKS.items():
+            for _i in range(count):
+                link = SurveyLink(
+                    evaluation_id=ev.pk,
+                    group=group,
+                    token=secrets.token_urlsafe(24),
+                    issued_at=now,
+                )
+                links.append(link)
+                if questions[group] and rng.random() < 0.65:
+                    link.answered_at = now
+                    answers.append((link, group))
+    SurveyLink.objects.bulk_create(links, batch_size=BATCH)
+    responses = []
+    for link, group in answers:
+        values = {code: rng.choice((3, 4, 4, 5, 5)) for code in questions[group]}
+        values = {k: min(high, max(low, v)) for k, v in values.items()}
+        mean = rules.q2(Decimal(sum(values.values())) / len(values))
+        responses.append(
+            SurveyResponse(
+                link_id=link.pk,
+                evaluation_id=link.evaluation_id,
+                group=group,
+                answers=values,
+                mean=mean,
+                submitted_at=now,
+            )
+        )
+    SurveyResponse.objects.bulk_create(responses, batch_size=BATCH)
+
+
+def _rectifications(ctx: DemoContext) -> None:
+    """A failing published result requires a rectification plan: open each one's order through
+    the shared mechanism, as publication does."""
+    from evaluations.choices import Grade
+    from evaluations.services import rectification_open_for
+
+    failing = (
+        Evaluation.objects.filter(
+            status=EvaluationStatus.PUBLISHED, grade=Grade.FAIL, rectification_order_id=None
+        )
+        .select_related("cycle", "station")
+        .order_by("cycle__opens_on", "station_id")[:RECTIFICATION_UP_TO]
+    )
+    n = sum(1 for ev in failing if rectification_open_for(actor=None, evaluation=ev))
+    if n:
+        ctx.log(f"    rectification orders for failing results: {n}")
 
 
 register_demo_step("evaluations", evaluations, order=150)

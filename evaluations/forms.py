@@ -10,8 +10,9 @@ from evaluations.models import Cycle, Framework
 from portal.choices import Role
 from portal.models import User
 from portal.scoping import VIEW
+from stations.forms import BootstrapMixin, DateInput
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()  # ISO values, so a browser's date picker shows a saved date
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -30,7 +31,7 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class CycleForm(forms.ModelForm):
+class CycleForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Cycle
         fields = [
@@ -64,26 +65,33 @@ class CycleForm(forms.ModelForm):
         self.fields["framework"].queryset = Framework.objects.restrict(user, VIEW).exclude(
             status="retired"
         )
+        self.fields["framework"].empty_label = _("请选择指标体系")
         self.fields["name"].required = False
+        self.fields["name"].help_text = _("留空则按“年度+阶段”自动命名")
         self.fields["phase"].choices = Phase.choices
+        self._style()
 
     def validate_unique(self):
         pass  # the service explains a duplicate in Chinese
 
 
-class FrameworkForm(forms.Form):
+class FrameworkForm(BootstrapMixin, forms.Form):
     code = forms.SlugField(label=_("体系代码"), max_length=40)
     name = forms.CharField(label=_("名称"), max_length=120)
     note = forms.CharField(
         label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
 
 class FrameworkImportForm(FrameworkForm):
     file = forms.FileField(label=_("Excel文件（.xlsx）"))
 
 
-class AssignForm(forms.Form):
+class AssignForm(BootstrapMixin, forms.Form):
     evaluator = forms.ModelChoiceField(queryset=User.objects.none(), label=_("评估人员"))
     starts_on = forms.DateField(label=_("开始日期"), widget=DATE, required=False)
     ends_on = forms.DateField(label=_("结束日期"), widget=DATE, required=False)
@@ -95,8 +103,14 @@ class AssignForm(forms.Form):
             .distinct()
             .order_by("username")
         )
+        self.fields["evaluator"].empty_label = _("请选择评估人员")
+        self._style()
 
 
-class SurveyIssueForm(forms.Form):
+class SurveyIssueForm(BootstrapMixin, forms.Form):
     group = forms.ChoiceField(choices=RespondentGroup.choices, label=_("对象类别"))
     count = forms.IntegerField(label=_("链接数量"), min_value=1, max_value=200, initial=10)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()

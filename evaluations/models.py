@@ -283,7 +283,8 @@ class Cycle(ScopedModel):
     class Meta:
         verbose_name = _("评估周期")
         verbose_name_plural = _("评估周期")
-        ordering = ["-service_year", "-phase"]
+        # Newest first by date: the stored phases sort "final" before "midterm".
+        ordering = ["-opens_on"]
         constraints = [
             models.UniqueConstraint(
                 fields=["service_year", "phase"], name="evaluations_cycle_year_phase_unique"
@@ -746,3 +747,35 @@ class SurveyResponse(_EvaluationChild):
 
     def __str__(self) -> str:
         return f"{self.link_id}: {self.mean}"
+
+
+class SurveyQuestion(ScopedModel):
+    """问卷题目: one question of a respondent group's satisfaction survey, rated 1 to 5.
+
+    Reference data the city bureau edits (Django admin): the bureau has not published its
+    questionnaire, so the seeded wording is a placeholder. Answers are stored by ``code``;
+    a question taken out of use is kept (``is_active``) so earlier answers still read.
+    """
+
+    group = models.CharField(_("对象类别"), max_length=10, choices=RespondentGroup.choices)
+    code = models.SlugField(_("题号"), max_length=20)
+    text = models.CharField(_("题目"), max_length=200)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("使用中"), default=True)
+
+    scope = Scope(public=True)
+    scope_actions = REFERENCE_ACTIONS
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("问卷题目")
+        verbose_name_plural = _("问卷题目")
+        ordering = ["group", "sort_order", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "code"], name="evaluations_surveyquestion_group_code_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_group_display()} {self.code}. {self.text}"

@@ -29,6 +29,7 @@ from evaluations.models import (
     FrameworkNode,
     Score,
     SurveyLink,
+    SurveyQuestion,
     SurveyResponse,
     active_assignment_q,
 )
@@ -283,7 +284,9 @@ def late_case(today: date):
     )
 
 
-EVALUATION_LIST_ORDER = ("-cycle__service_year", "-cycle__phase", "station__code")
+# Newest cycle first. Cycles sort by their opening date, never by ``phase``: the stored values
+# sort "final" before "midterm", the opposite of their order in the service year.
+EVALUATION_LIST_ORDER = ("-cycle__opens_on", "station__code")
 
 
 def evaluation_list(user, cycle: Cycle | None = None, today: date | None = None):
@@ -376,7 +379,7 @@ def station_history(user, station) -> list[Evaluation]:
         Evaluation.objects.restrict(user, VIEW)
         .filter(station=station)
         .select_related("cycle", "institution")
-        .order_by("cycle__service_year", "cycle__phase")
+        .order_by("cycle__opens_on")
     )
 
 
@@ -391,7 +394,7 @@ def previous_evaluation(evaluation: Evaluation) -> Evaluation | None:
             & ~Q(cycle__phase=evaluation.cycle.phase)
         )
         .select_related("cycle")
-        .order_by("-cycle__service_year", "-cycle__phase")
+        .order_by("-cycle__opens_on")
     )
     return earlier.first()
 
@@ -444,9 +447,20 @@ def survey_means(evaluation_ids) -> dict[tuple[int, str], tuple[Decimal, int]]:
     return {(r["evaluation_id"], r["group"]): (Decimal(r["mean"]), r["n"]) for r in rows}
 
 
-def survey_rates(user, cycle: Cycle) -> list[dict]:
-    """Per station and group: links issued, answered, response rate (one query)."""
-    rows = (
+def survey_questions(group: str) -> list[tuple[str, str]]:
+    """(code, text) of the questions in use for a respondent group, in order (one query).
+    The public survey page has no user, so this reads the reference table directly."""
+    return list(
+        SurveyQuestion.objects.filter(group=group, is_active=True)
+        .order_by("sort_order", "code")
+        .values_list("code", "text")
+    )
+
+
+def survey_rate_rows(user, cycle: Cycle):
+    """Per station and group: links issued and answered, one grouped query; page it and
+    format each row with ``survey_rate``."""
+    return (
         SurveyLink.objects.restrict(user, VIEW)
         .filter(evaluation__cycle=cycle)
         .order_by()
@@ -460,21 +474,46 @@ def survey_rates(user, cycle: Cycle) -> list[dict]:
         .annotate(issued=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
         .order_by("evaluation__station__code", "group")
     )
+
+
+def survey_rate(r: dict) -> dict:
+    return {
+        "evaluation_id": r["evaluation_id"],
+        "code": r["evaluation__station__code"],
+        "station": r["evaluation__station__name"],
+        "district": r["evaluation__station__district__name"],
+        "group": RespondentGroup(r["group"]).label,
+        "issued": r["issued"],
+        "answered": r["answered"],
+        "rate": round(100 * r["answered"] / r["issued"]) if r["issued"] else 0,
+    }
+
+
+def survey_rates(user, cycle: Cycle) -> list[dict]:
+    """Every row of ``survey_rate_rows``, formatted (exports and small scopes)."""
+    return [survey_rate(r) for r in survey_rate_rows(user, cycle)]
+
+
+def survey_totals(user, cycle: Cycle) -> dict:
+    """Links issued and answered per group over the whole scope (one query)."""
+    rows = (
+        SurveyLink.objects.restrict(user, VIEW)
+        .filter(evaluation__cycle=cycle)
+        .order_by()
+        .values("group")
+        .annotate(issued=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
+    )
     out = []
     for r in rows:
         out.append(
             {
-                "evaluation_id": r["evaluation_id"],
-                "code": r["evaluation__station__code"],
-                "station": r["evaluation__station__name"],
-                "district": r["evaluation__station__district__name"],
                 "group": RespondentGroup(r["group"]).label,
                 "issued": r["issued"],
                 "answered": r["answered"],
                 "rate": round(100 * r["answered"] / r["issued"]) if r["issued"] else 0,
             }
         )
-    return out
+    return sorted(out, key=lambda r: str(r["group"]))
 
 
 def active_evaluator_ids(evaluation: Evaluation, on: date | None = None) -> list[int]:
@@ -508,7 +547,7 @@ def last_results_cycle(before: Cycle | None = None) -> Cycle | None:
     qs = Cycle.objects.filter(
         Exists(Evaluation.objects.filter(cycle=OuterRef("pk"), total__isnull=False))
     )
-    return qs.order_by("-service_year", "-phase").first()
+    return qs.order_by("-opens_on").first()
 
 
 def what_if(user, draft: Framework, cycle: Cycle) -> list[dict]:

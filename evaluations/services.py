@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from evaluations import rules, selectors
 from evaluations.choices import (
     GROUP_FOR_SCORER,
-    SURVEY_QUESTIONS,
     SURVEY_SCALE,
     SURVEY_SCORERS,
     AppealDecision,
@@ -101,6 +100,7 @@ NOT_PUBLISHABLE = "“%(station)s”的评估状态为“%(status)s”，不能�
 SURVEY_ANSWERED = "此问卷链接已经填写过，每个链接只能填写一次。感谢您的参与！"
 SURVEY_CLOSED = "问卷已截止，感谢您的关注。"
 SURVEY_MISSING_ANSWER = "第%(n)s题“%(question)s”请选择1到5分。"
+SURVEY_NO_QUESTIONS = "问卷尚未设置题目，请联系市民政局。"
 SURVEY_COUNT = "每次发放的链接数须在1到%(max)s之间。"
 NOT_YOUR_STATION = "只有本站站长可以提出申诉。"
 ASSIGN_DATES = "结束日期不能早于开始日期。"
@@ -1426,7 +1426,6 @@ def survey_answer(
     *, token: str, answers: dict[str, object], comment: str = "", today: date | None = None
 ) -> SurveyResponse:
     """Record the one answer of a link (no account). Answered twice -> 409, nothing changed."""
-    questions = SURVEY_QUESTIONS
     with transaction.atomic():
         link = (
             SurveyLink.objects.select_for_update()
@@ -1444,7 +1443,10 @@ def survey_answer(
             raise Conflict(_(SURVEY_CLOSED))
         clean, errors = {}, []
         low, high = SURVEY_SCALE
-        for n, (key, text) in enumerate(questions[RespondentGroup(link.group)], start=1):
+        questions = selectors.survey_questions(link.group)
+        if not questions:
+            raise Conflict(_(SURVEY_NO_QUESTIONS))
+        for n, (key, text) in enumerate(questions, start=1):
             raw = answers.get(key)
             try:
                 value = int(str(raw))

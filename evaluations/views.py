@@ -25,7 +25,6 @@ from django.views.generic import ListView, TemplateView
 
 from evaluations import reports, rules, selectors, services
 from evaluations.choices import (
-    SURVEY_QUESTIONS,
     AppealDecision,
     AppealStatus,
     EvaluationStatus,
@@ -949,8 +948,26 @@ class SurveyOverviewView(CityMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        cycle = get_object_or_404(selectors.cycle_list(self.request.user), pk=self.kwargs["pk"])
-        ctx.update({"cycle": cycle, "rates": selectors.survey_rates(self.request.user, cycle)})
+        user = self.request.user
+        cycle = get_object_or_404(selectors.cycle_list(user), pk=self.kwargs["pk"])
+        page = Paginator(selectors.survey_rate_rows(user, cycle), PAGE_SIZE).get_page(
+            self.request.GET.get("page")
+        )
+        ctx.update(
+            {
+                "cycle": cycle,
+                "page_obj": page,
+                "paginator": page.paginator,
+                "is_paginated": page.has_other_pages(),
+                "rates": [selectors.survey_rate(r) for r in page.object_list],
+                "totals": selectors.survey_totals(user, cycle),
+                "questions": [
+                    (label, selectors.survey_questions(group))
+                    for group, label in RespondentGroup.choices
+                ],
+                "can_edit_questions": user.has_role(Role.CITY_ADMIN),
+            }
+        )
         return ctx
 
 
@@ -1026,7 +1043,7 @@ class SurveyAnswerView(View):
     template_name = "evaluations/survey_answer.html"
 
     def _page(self, request, link, *, errors=(), status=200, done=False, message=""):
-        questions = SURVEY_QUESTIONS[RespondentGroup(link.group)] if link else []
+        questions = selectors.survey_questions(link.group) if link else []
         return render(
             request,
             self.template_name,
@@ -1062,9 +1079,7 @@ class SurveyAnswerView(View):
         link = services.survey_link_open(token)
         if link is None:
             raise Http404
-        answers = {
-            k: request.POST.get(k) for k, _t in SURVEY_QUESTIONS[RespondentGroup(link.group)]
-        }
+        answers = {k: request.POST.get(k) for k, _t in selectors.survey_questions(link.group)}
         try:
             services.survey_answer(
                 token=token, answers=answers, comment=request.POST.get("comment", "")

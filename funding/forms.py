@@ -13,6 +13,7 @@ from funding.choices import (
     AttachmentKind,
     BudgetCategory,
     ComplianceStatus,
+    ResourceKind,
 )
 from funding.models import Budget, SocialResource, SpendingReport
 from portal.scoping import ADD, VIEW, stations_for
@@ -113,7 +114,9 @@ class LinesMixin:
 
 
 class BudgetForm(StyledMixin, LinesMixin, forms.Form):
-    contract = forms.ModelChoiceField(queryset=Contract.objects.none(), label=_("服务合同"))
+    contract = forms.ModelChoiceField(
+        queryset=Contract.objects.none(), label=_("服务合同"), empty_label=_("请选择服务合同")
+    )
     note = forms.CharField(
         label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -142,7 +145,9 @@ class BudgetForm(StyledMixin, LinesMixin, forms.Form):
 
 class ReportForm(StyledMixin, LinesMixin, forms.Form):
     amounts_required = False
-    contract = forms.ModelChoiceField(queryset=Contract.objects.none(), label=_("服务合同"))
+    contract = forms.ModelChoiceField(
+        queryset=Contract.objects.none(), label=_("服务合同"), empty_label=_("请选择服务合同")
+    )
     # Monthly or quarterly is not the user's choice: the policy of the service year says
     # (``PolicyVersion.spending_report_period``), and the service applies it.
     period = forms.IntegerField(
@@ -210,7 +215,10 @@ class AttachmentForm(StyledMixin, forms.Form):
 
 class ImportForm(StyledMixin, forms.Form):
     contract = forms.ModelChoiceField(
-        queryset=Contract.objects.none(), label=_("服务合同"), help_text=PERIOD_HELP
+        queryset=Contract.objects.none(),
+        label=_("服务合同"),
+        empty_label=_("请选择服务合同"),
+        help_text=PERIOD_HELP,
     )
     file = forms.FileField(label=_("Excel 文件（.xlsx）"))
 
@@ -232,6 +240,8 @@ class SocialResourceForm(StyledMixin, forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["station"].queryset = stations_for(user, SocialResource, ADD).order_by("code")
+        self.fields["station"].empty_label = _("请选择社工站")
+        self.fields["kind"].choices = [("", _("请选择类别")), *ResourceKind.choices]
         self.style()
 
 

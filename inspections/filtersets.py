@@ -19,6 +19,7 @@ from inspections.choices import (
 )
 from inspections.models import Finding, Inspection, RectificationOrder
 from inspections.selectors import overdue_q
+from portal.forms.base import FilterForm
 from portal.scoping import VIEW
 from stations.models import District, Station
 
@@ -28,6 +29,19 @@ def _district_choices(request):
     return District.objects.restrict(user, VIEW).filter(
         pk__in=Station.objects.restrict(user, VIEW).values("district_id")
     )
+
+
+YES_NO = (("true", _("是")), ("false", _("否")))
+
+
+def _yes_no(value) -> bool | None:
+    """``True``/``False`` from a yes/no filter value (also 1/0 of older links), else None."""
+    text = str(value).lower()
+    if text in ("true", "1", "yes"):
+        return True
+    if text in ("false", "0", "no"):
+        return False
+    return None
 
 
 class _Search(filters.CharFilter):
@@ -68,6 +82,7 @@ class InspectionFilterSet(filters.FilterSet):
         choices=VisitStatus.choices, label=_("状态"), empty_label=_("全部状态")
     )
     campaign = filters.NumberFilter(field_name="campaign_id", label=_("专项督查"))
+    station = filters.NumberFilter(field_name="station_id", label=_("社工站"))
     sort = filters.OrderingFilter(
         fields=(("scheduled_on", "date"), ("station__code", "station")),
         field_labels={"scheduled_on": _("日期"), "station__code": _("社工站")},
@@ -76,7 +91,8 @@ class InspectionFilterSet(filters.FilterSet):
 
     class Meta:
         model = Inspection
-        fields = ["q", "year", "quarter", "district", "mode", "status", "campaign"]
+        form = FilterForm
+        fields = ["q", "year", "quarter", "district", "mode", "status", "campaign", "station"]
 
 
 class OrderFilterSet(filters.FilterSet):
@@ -87,7 +103,9 @@ class OrderFilterSet(filters.FilterSet):
         label=_("状态"),
         empty_label=_("全部状态"),
     )
-    overdue = filters.BooleanFilter(method="filter_overdue", label=_("仅逾期"))
+    overdue = filters.ChoiceFilter(
+        choices=YES_NO, method="filter_overdue", label=_("逾期"), empty_label=_("全部")
+    )
     severity = filters.ChoiceFilter(
         choices=Severity.choices, label=_("问题等级"), empty_label=_("全部等级")
     )
@@ -102,7 +120,9 @@ class OrderFilterSet(filters.FilterSet):
         empty_label=_("全部区"),
     )
     station = filters.NumberFilter(field_name="station_id", label=_("社工站"))
-    is_repeat = filters.BooleanFilter(label=_("重复问题"))
+    is_repeat = filters.ChoiceFilter(
+        choices=YES_NO, method="filter_is_repeat", label=_("重复问题"), empty_label=_("全部")
+    )
     sort = filters.OrderingFilter(
         fields=(("due_on", "due"), ("opened_on", "opened")),
         field_labels={"due_on": _("整改期限"), "opened_on": _("下达日期")},
@@ -111,6 +131,7 @@ class OrderFilterSet(filters.FilterSet):
 
     class Meta:
         model = RectificationOrder
+        form = FilterForm
         fields = [
             "q",
             "status",
@@ -131,9 +152,16 @@ class OrderFilterSet(filters.FilterSet):
         return qs.filter(status=value)
 
     def filter_overdue(self, qs, name, value):
-        if value:
+        flag = _yes_no(value)
+        if flag is True:
             return qs.filter(overdue_q(timezone.localdate()))
+        if flag is False:
+            return qs.exclude(overdue_q(timezone.localdate()))
         return qs
+
+    def filter_is_repeat(self, qs, name, value):
+        flag = _yes_no(value)
+        return qs if flag is None else qs.filter(is_repeat=flag)
 
 
 class FindingFilterSet(filters.FilterSet):
@@ -146,4 +174,5 @@ class FindingFilterSet(filters.FilterSet):
 
     class Meta:
         model = Finding
+        form = FilterForm
         fields = ["area", "severity", "year", "station"]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from inspections.choices import Area, MemberBody, Severity, SourceKind, VisitMode
 from inspections.models import Campaign, ChecklistTemplate, InspectionSettings
 from portal.choices import Role
+from portal.forms.base import BootstrapFormMixin
 from portal.models import User
 from portal.scoping import VIEW
 from stations.models import Institution, Station
@@ -27,7 +28,7 @@ def inspector_users():
     )
 
 
-class PlanDrawForm(forms.Form):
+class PlanDrawForm(BootstrapFormMixin, forms.Form):
     year = forms.IntegerField(label=_("年度"), min_value=2018, max_value=2100)
     quarter = forms.IntegerField(label=_("季度"), min_value=1, max_value=4)
     seed = forms.IntegerField(
@@ -44,8 +45,10 @@ class PlanDrawForm(forms.Form):
         self.fields["quarter"].initial = (today.month - 1) // 3 + 1
 
 
-class AddStationForm(forms.Form):
-    station = forms.ModelChoiceField(queryset=Station.objects.none(), label=_("社工站"))
+class AddStationForm(BootstrapFormMixin, forms.Form):
+    station = forms.ModelChoiceField(
+        queryset=Station.objects.none(), label=_("社工站"), empty_label=_("请选择社工站")
+    )
     mode = forms.ChoiceField(choices=VisitMode.choices, label=_("方式"))
     scheduled_on = forms.DateField(label=_("计划日期"), widget=DateInput())
 
@@ -54,10 +57,15 @@ class AddStationForm(forms.Form):
         self.fields["station"].queryset = Station.objects.restrict(user, VIEW).order_by("code")
 
 
-class TeamForm(forms.Form):
+class TeamForm(BootstrapFormMixin, forms.Form):
     inspectors = forms.ModelMultipleChoiceField(queryset=User.objects.none(), label=_("督查人员"))
     body = forms.ChoiceField(choices=MemberBody.choices, label=_("所属单位"))
-    lead = forms.ModelChoiceField(queryset=User.objects.none(), label=_("组长"), required=False)
+    lead = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label=_("组长"),
+        required=False,
+        empty_label=_("由第一位督查人员担任"),
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,18 +73,18 @@ class TeamForm(forms.Form):
         self.fields["lead"].queryset = inspector_users()
 
 
-class RescheduleForm(forms.Form):
+class RescheduleForm(BootstrapFormMixin, forms.Form):
     scheduled_on = forms.DateField(label=_("计划日期"), widget=DateInput())
     mode = forms.ChoiceField(choices=VisitMode.choices, label=_("方式"))
 
 
-class PhotoForm(forms.Form):
+class PhotoForm(BootstrapFormMixin, forms.Form):
     photo = forms.FileField(label=_("照片"))
     item = forms.IntegerField(required=False, widget=forms.HiddenInput)
     caption = forms.CharField(label=_("说明"), max_length=200, required=False)
 
 
-class FindingForm(forms.Form):
+class FindingForm(BootstrapFormMixin, forms.Form):
     item = forms.IntegerField(required=False, label=_("清单条目"))
     area = forms.ChoiceField(
         choices=[("", _("按条目")), *list(Area.choices)], required=False, label=_("领域")
@@ -89,7 +97,7 @@ class FindingForm(forms.Form):
     description = forms.CharField(label=_("问题描述"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class SignOffForm(forms.Form):
+class SignOffForm(BootstrapFormMixin, forms.Form):
     representative_name = forms.CharField(label=_("站方在场代表"), max_length=40)
     representative_title = forms.CharField(label=_("代表职务"), max_length=60, required=False)
     summary = forms.CharField(
@@ -113,12 +121,12 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class RespondForm(forms.Form):
+class RespondForm(BootstrapFormMixin, forms.Form):
     text = forms.CharField(label=_("整改情况"), widget=forms.Textarea(attrs={"rows": 4}))
     files = MultipleFileField(label=_("佐证材料"), required=False)
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(BootstrapFormMixin, forms.Form):
     decision = forms.ChoiceField(
         choices=[("accept", _("通过，关闭整改单")), ("reject", _("退回重新整改"))],
         label=_("核验结论"),
@@ -129,8 +137,10 @@ class VerifyForm(forms.Form):
     )
 
 
-class OrderOpenForm(forms.Form):
-    station = forms.ModelChoiceField(queryset=Station.objects.none(), label=_("社工站"))
+class OrderOpenForm(BootstrapFormMixin, forms.Form):
+    station = forms.ModelChoiceField(
+        queryset=Station.objects.none(), label=_("社工站"), empty_label=_("请选择社工站")
+    )
     source_kind = forms.ChoiceField(
         choices=[(k, v) for k, v in SourceKind.choices if k != SourceKind.INSPECTION_FINDING],
         label=_("来源"),
@@ -138,7 +148,7 @@ class OrderOpenForm(forms.Form):
     source_ref = forms.CharField(label=_("来源编号"), max_length=80)
     severity = forms.ChoiceField(choices=Severity.choices, label=_("问题等级"))
     area = forms.ChoiceField(
-        choices=[("", "-"), *list(Area.choices)], required=False, label=_("领域")
+        choices=[("", _("不指定领域")), *list(Area.choices)], required=False, label=_("领域")
     )
     title = forms.CharField(label=_("整改事项"), max_length=200)
     description = forms.CharField(label=_("问题与要求"), required=False, widget=forms.Textarea)
@@ -148,7 +158,7 @@ class OrderOpenForm(forms.Form):
         self.fields["station"].queryset = Station.objects.restrict(user, VIEW).order_by("code")
 
 
-class CampaignForm(forms.ModelForm):
+class CampaignForm(BootstrapFormMixin, forms.ModelForm):
     stations = forms.ModelMultipleChoiceField(
         queryset=Station.objects.none(), required=False, label=_("督查社工站")
     )
@@ -166,15 +176,17 @@ class CampaignForm(forms.ModelForm):
         self.fields["stations"].queryset = Station.objects.restrict(user, VIEW).order_by("code")
         self.fields["institutions"].queryset = Institution.objects.restrict(user, VIEW)
         self.fields["checklist"].queryset = ChecklistTemplate.objects.restrict(user, VIEW)
+        self.fields["checklist"].empty_label = _("请选择督查清单")
+        self.fields["theme"].choices = [("", _("请选择主题领域")), *Area.choices]
 
 
-class ChecklistImportForm(forms.Form):
+class ChecklistImportForm(BootstrapFormMixin, forms.Form):
     code = forms.SlugField(label=_("清单代码"), max_length=40)
     name = forms.CharField(label=_("名称"), max_length=120)
     file = forms.FileField(label=_("Excel文件"))
 
 
-class SettingsForm(forms.ModelForm):
+class SettingsForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = InspectionSettings
         fields = [
@@ -204,3 +216,4 @@ class SettingsForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["default_checklist"].queryset = ChecklistTemplate.objects.restrict(user, VIEW)
+        self.fields["default_checklist"].empty_label = _("使用启用中的季度督查清单")

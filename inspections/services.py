@@ -89,6 +89,7 @@ CHECKLIST_IN_USE = "清单“%(name)s”已被督查使用，不能修改；请�
 CAMPAIGN_NO_STATIONS = "专项督查至少需要选择一个社工站或承接机构。"
 SIGN_OFF_UNANSWERED = "还有%(n)s个清单条目未作答，不能签署。"
 REPRESENTATIVE_REQUIRED = "请填写在场的社工站代表姓名。"
+ALREADY_ANNOUNCED = "该督查已作为定期抽查通知社工站，不能改为随机暗访；如需暗访请另行安排。"
 FAIL_NEEDS_FINDING = "条目“%(item)s”判定为不符合，请登记对应的发现问题。"
 
 
@@ -464,6 +465,14 @@ def inspection_reschedule(
         _check_in_quarter(visit.plan, scheduled_on)
     if visit.campaign_id:
         _check_in_campaign(visit.campaign, scheduled_on)
+    if (
+        mode == VisitMode.UNANNOUNCED
+        and visit.mode == VisitMode.SCHEDULED
+        and visit.plan_id
+        and visit.plan.status == PlanStatus.CONFIRMED
+    ):
+        # The station was told of it when the plan was confirmed (``_notify_plan``).
+        raise ValidationError({"mode": _(ALREADY_ANNOUNCED)})
     visit.scheduled_on = scheduled_on
     if mode:
         visit.mode = mode

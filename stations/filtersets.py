@@ -125,6 +125,13 @@ class ScopedChoiceWidget(forms.Select):
         return format_html("<select{}>{}</select>", flatatt(final_attrs), body)
 
 
+class AnyYesNoSelect(forms.Select):
+    """A yes/no filter whose unset choice reads "全部" (django-filter's own says "未知")."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, choices=[("", _("全部")), ("true", _("是")), ("false", _("否"))])
+
+
 class LimitedIterator(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
@@ -307,7 +314,9 @@ class InstitutionFilterSet(filters.FilterSet):
     status = filters.ChoiceFilter(
         choices=InstitutionStatus.choices, label=_("状态"), empty_label=_("全部状态")
     )
-    listed = filters.BooleanFilter(method="filter_listed", label=_("有未移出的信用记录"))
+    listed = filters.BooleanFilter(
+        method="filter_listed", label=_("有未移出的信用记录"), widget=AnyYesNoSelect
+    )
     sort = filters.OrderingFilter(
         fields=(
             ("name", "name"),
@@ -426,7 +435,9 @@ class CommunityFilterSet(filters.FilterSet):
 
 class OutpostFilterSet(filters.FilterSet):
     station = filters.NumberFilter(field_name="station_id")
-    open = filters.BooleanFilter(field_name="closed_on", lookup_expr="isnull", label=_("未撤销"))
+    open = filters.BooleanFilter(
+        field_name="closed_on", lookup_expr="isnull", label=_("未撤销"), widget=AnyYesNoSelect
+    )
 
     class Meta:
         model = Outpost
@@ -437,7 +448,11 @@ class CreditRecordFilterSet(filters.FilterSet):
     institution = filters.NumberFilter(field_name="institution_id")
     kind = filters.ChoiceFilter(choices=CreditListKind.choices)
     lifted = filters.BooleanFilter(
-        field_name="lifted_on", lookup_expr="isnull", exclude=True, label=_("已移出")
+        field_name="lifted_on",
+        lookup_expr="isnull",
+        exclude=True,
+        label=_("已移出"),
+        widget=AnyYesNoSelect,
     )
 
     class Meta:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import BLANK_CHOICE_DASH
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -75,11 +76,26 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+def _name_the_empty_choice(field: forms.Field) -> None:
+    """Replace Django's "---------" with words: "请选择…" on a required dropdown, "（不填）"
+    on an optional one (a field may say what an empty choice means in its own label)."""
+    label = str(field.label or "")
+    words = _("请选择%(label)s") % {"label": label} if field.required else _("（不填）")
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == BLANK_CHOICE_DASH[0][1]:
+            field.empty_label = words
+    elif isinstance(field, forms.ChoiceField):
+        choices = list(field.choices)
+        if choices and choices[0] == BLANK_CHOICE_DASH[0]:
+            field.choices = [("", words), *choices[1:]]
+
+
 class BootstrapMixin:
     """Bootstrap 5 classes on every widget, so templates can render fields in a loop."""
 
     def _style(self):
         for field in self.fields.values():
+            _name_the_empty_choice(field)
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
@@ -235,6 +251,7 @@ class ContractForm(BootstrapMixin, forms.ModelForm):
             )
         purchaser.label_from_instance = lambda s: f"{s.district.name} · {s.name}"
         purchaser.required = False
+        purchaser.empty_label = _("（社工站所在镇街）")
         purchaser.help_text = _("留空则为社工站所在镇街。")
         purchaser.error_messages["invalid_choice"] = OUT_OF_REACH_SUBDISTRICT
         self.fields["kind"].queryset = ProjectKind.objects.restrict(user, VIEW).filter(

@@ -29,9 +29,11 @@ def with_operator(stations, on: date):
     on ``on``. Two correlated subqueries inside the one list query, never a query per row."""
     from django.db.models import OuterRef, Subquery
 
-    in_force = Contract.objects.in_force(on).filter(
-        station_id=OuterRef("pk"), is_comprehensive=True
-    ).order_by("-starts_on")
+    in_force = (
+        Contract.objects.in_force(on)
+        .filter(station_id=OuterRef("pk"), is_comprehensive=True)
+        .order_by("-starts_on")
+    )
     return stations.annotate(
         operator_id=Subquery(in_force.values("institution_id")[:1]),
         operator_name=Subquery(in_force.values("institution__name")[:1]),
@@ -71,10 +73,14 @@ def station_headline_figures(user, on: date) -> dict:
     from django.db.models import Count, Sum
 
     stations = Station.objects.restrict(user, "view").count()
-    contracts = Contract.objects.restrict(user, "view").in_force(on).aggregate(
-        contracts=Count("pk"),
-        institutions=Count("institution_id", distinct=True),
-        annual_fee=Sum("annual_fee"),
+    contracts = (
+        Contract.objects.restrict(user, "view")
+        .in_force(on)
+        .aggregate(
+            contracts=Count("pk"),
+            institutions=Count("institution_id", distinct=True),
+            annual_fee=Sum("annual_fee"),
+        )
     )
     return {
         "stations": stations,

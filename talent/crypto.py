@@ -3,7 +3,7 @@
 Values are encrypted with cryptography's MultiFernet over ``settings.PORTAL_FIELD_KEYS``
 (first key encrypts, every key decrypts) and made searchable through an HMAC-SHA256 of the
 normalised value under ``settings.PORTAL_HASH_KEY``. Neither the clear value nor anything
-derived from it without a key is stored. Key rotation: ``talent/README_keys.md``.
+derived from it without a key is stored. Key rotation: README.md, "Security".
 """
 
 from __future__ import annotations

@@ -8,11 +8,13 @@ import django_filters as filters
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.widgets import BooleanWidget
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from portal.forms.base import FilterForm
 from portal.scoping import VIEW
+from stations.filtersets import LimitedModelChoiceFilter
 from stations.models import District, Station
 from talent.choices import CertificateLevel, EmploymentType, Position, ProgrammeKind
 from talent.models import Employment, Honour, SocialWorker, TrainingProgramme
@@ -26,8 +28,18 @@ def _scoped(model):
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class IdChoiceFilter(filters.ModelChoiceFilter):
-    """A choice of a scoped row by id, filtered by a method (schema: an integer)."""
+class IdChoiceFilter(LimitedModelChoiceFilter):
+    """A choice of a scoped row by id, filtered by a method (schema: an integer). Its
+    dropdown turns into a search box past ``CHOICE_LIMIT`` rows (40,000 stations at nation
+    scale never reach the page)."""
+
+
+class AllYesNoWidget(BooleanWidget):
+    """A yes/no filter whose unset state reads 全部, not Django's "未知" (Unknown)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", _("全部")), ("true", _("是")), ("false", _("否"))]
 
 
 REGISTRATION_STATES = (
@@ -49,7 +61,7 @@ class WorkerFilterSet(filters.FilterSet):
     registration = filters.ChoiceFilter(
         choices=REGISTRATION_STATES, method="by_registration", label=_("登记状态")
     )
-    in_post = filters.BooleanFilter(method="filter_in_post", label=_("在岗"))
+    in_post = filters.BooleanFilter(method="filter_in_post", label=_("在岗"), widget=AllYesNoWidget)
     o = filters.OrderingFilter(
         fields=(
             ("name", "name"),
@@ -113,7 +125,7 @@ class EmploymentFilterSet(filters.FilterSet):
     person = filters.NumberFilter(field_name="person_id", label=_("社工ID"))
     position = filters.ChoiceFilter(choices=Position.choices, label=_("岗位"))
     employment_type = filters.ChoiceFilter(choices=EmploymentType.choices, label=_("用工形式"))
-    current = filters.BooleanFilter(method="filter_current", label=_("在岗"))
+    current = filters.BooleanFilter(method="filter_current", label=_("在岗"), widget=AllYesNoWidget)
 
     class Meta:
         model = Employment

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.forms.base import BootstrapFormMixin
 from portal.scoping import ADD, VIEW, stations_for
 from stations.filtersets import LimitedModelChoiceField
-from stations.models import District
+from stations.models import District, Station
 from talent.choices import (
     CertificateLevel,
     EducationLevel,
@@ -26,6 +26,9 @@ from talent.models import (
     Enrolment,
     SocialWorker,
 )
+
+# The empty option of a required dropdown (Django's default is "---------").
+CHOOSE = _("请选择")
 
 
 class DateInput(forms.DateInput):
@@ -64,7 +67,9 @@ class WorkerHireForm(UserForm):
     )
     major = forms.CharField(label=_("专业"), max_length=60, required=False)
     school = forms.CharField(label=_("毕业院校"), max_length=80, required=False)
-    station = forms.ModelChoiceField(label=_("社工站"), queryset=None)
+    station = LimitedModelChoiceField(
+        label=_("社工站"), queryset=Station.objects.none(), empty_label=CHOOSE
+    )
     position = forms.ChoiceField(label=_("岗位"), choices=Position.choices)
     employment_type = forms.ChoiceField(label=_("用工形式"), choices=EmploymentType.choices)
     starts_on = forms.DateField(label=_("入职日期"), widget=DateInput())
@@ -84,7 +89,9 @@ class WorkerUpdateForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class EmploymentForm(UserForm):
-    station = forms.ModelChoiceField(label=_("社工站"), queryset=None)
+    station = LimitedModelChoiceField(
+        label=_("社工站"), queryset=Station.objects.none(), empty_label=CHOOSE
+    )
     position = forms.ChoiceField(label=_("岗位"), choices=Position.choices)
     employment_type = forms.ChoiceField(label=_("用工形式"), choices=EmploymentType.choices)
     starts_on = forms.DateField(label=_("入职日期"), widget=DateInput())
@@ -107,7 +114,7 @@ class CertificateForm(UserForm):
 
 
 class RegistrationForm(UserForm):
-    certificate = forms.ModelChoiceField(label=_("证书"), queryset=None)
+    certificate = forms.ModelChoiceField(label=_("证书"), queryset=None, empty_label=CHOOSE)
     starts_on = forms.DateField(label=_("登记日期"), widget=DateInput())
 
     def __init__(self, *args, person=None, **kwargs):
@@ -163,7 +170,7 @@ class SessionForm(UserForm):
 
 
 class EnrolForm(UserForm):
-    person = forms.ModelChoiceField(label=_("社工"), queryset=None)
+    person = forms.ModelChoiceField(label=_("社工"), queryset=None, empty_label=CHOOSE)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -177,6 +184,8 @@ class EnrolForm(UserForm):
         self.fields["person"].queryset = (
             SocialWorker.objects.restrict(self.user, VIEW).filter(pk__in=in_post).order_by("name")
         )
+        # Names repeat (丁伟, 丁伟): the masked number tells two people apart.
+        self.fields["person"].label_from_instance = lambda p: f"{p.name}（{p.id_number_masked}）"
 
 
 class AttendanceForm(UserForm):

@@ -114,6 +114,9 @@ def _overlap(a_start: date, a_end: date | None, b_start: date, b_end: date | Non
     return (b_end is None or a_start <= b_end) and (a_end is None or b_start <= a_end)
 
 
+# Every local of the import holds rows with ID numbers (rows, checked, clean, item, plan,
+# by_person...): all are hidden from error reports.
+@sensitive_variables()
 def roster_import(*, actor, fileobj, today: date | None = None) -> RosterResult:
     """Read, check and (only when clean) write an uploaded roster."""
     sheet = read_rows(fileobj, COLUMNS)
@@ -123,7 +126,7 @@ def roster_import(*, actor, fileobj, today: date | None = None) -> RosterResult:
 PERSON_DETAIL_FIELDS = ("phone", "education_level", "major", "school")
 
 
-@sensitive_variables("rec", "number", "rows", "sheet", "plan")
+@sensitive_variables()
 def roster_apply(*, actor, sheet: Sheet, today: date | None = None) -> RosterResult:
     today = today or timezone.localdate()
     result = RosterResult(errors=list(sheet.errors), rows=len(sheet.rows))
@@ -334,7 +337,7 @@ def roster_apply(*, actor, sheet: Sheet, today: date | None = None) -> RosterRes
     return result
 
 
-@sensitive_variables("rec", "number", "plan")
+@sensitive_variables()
 def _write(plan, result: RosterResult, person_certs, today: date) -> None:
     new_people: dict[str, SocialWorker] = {}
     changed_people: dict[int, SocialWorker] = {}

@@ -10,11 +10,11 @@ from functools import cached_property
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from portal.scoping import VIEW
-from portal.selectors import policy_in_force
+from portal.selectors import PolicyMissing, policy_in_force
 from stations.choices import ManagementMode
 from stations.models import District, Station, Subdistrict
 from stations.selectors import operators_on
@@ -634,6 +634,30 @@ def programme_rows(user, *, year: int | None = None):
         ),
         session_count=Count("sessions", distinct=True),
     )
+
+
+@dataclass(frozen=True)
+class ProgrammeBudget:
+    year: int
+    total: Decimal
+    limit: Decimal | None
+
+    @property
+    def remaining(self) -> Decimal | None:
+        return None if self.limit is None else self.limit - self.total
+
+
+def programme_budget(user, *, year: int) -> ProgrammeBudget:
+    """The year's programme budgets against the policy's talent-training budget (reply
+    letter: 3,000,000 yuan a year citywide); two queries."""
+    total = TrainingProgramme.objects.restrict(user, VIEW).filter(year=year).aggregate(
+        total=Sum("budget")
+    )["total"] or Decimal("0.00")
+    try:
+        limit = policy_in_force(date(year, 1, 1)).talent_training_budget
+    except PolicyMissing:
+        limit = None
+    return ProgrammeBudget(year=year, total=total, limit=limit)
 
 
 def pass_rate(passed: int, sat: int) -> Decimal | None:

@@ -109,7 +109,7 @@ def _policy(on: date) -> PolicyVersion:
 # --- ID numbers ------------------------------------------------------------------------------
 
 
-@sensitive_variables("id_number", "number", "columns")
+@sensitive_variables("id_number", "number", "columns", "facts")
 def id_number_fields(id_number: str, *, today: date | None = None) -> dict[str, Any]:
     """Check an ID number and return the columns that store it (cipher, hash, mask, sex)."""
     try:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
-from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from portal import audit
@@ -152,6 +152,12 @@ class WorkerListView(FilteredListMixin, ScopedMixin, ListView):
     template_name = "talent/worker_list.html"
     export_stem = gettext_lazy("社工名册")
     paginate_by = 50
+    # Keys of WorkerFilterSet's ordering ("o"); each names a column header of the table.
+    sort_columns = (
+        ("name", gettext_lazy("姓名")),
+        ("registration_expires_on", gettext_lazy("登记有效期至")),
+        ("ce_hours", gettext_lazy("本期继续教育学时")),
+    )
 
     def base_queryset(self):
         return selectors.worker_rows(self.request.user).order_by("name", "pk")
@@ -273,6 +279,7 @@ class WorkerHireView(ServiceFormView):
     page_title = gettext_lazy("登记社工")
     success_message = gettext_lazy("已登记社工及其任职记录。")
 
+    @method_decorator(sensitive_variables("data", "form"))
     def perform(self, form):
         data = dict(form.cleaned_data)
         person, _employment = services.worker_hire(actor=self.request.user, **data)
@@ -674,6 +681,11 @@ class ProgrammeListView(FilteredListMixin, ScopedMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_add"] = bool(roles_allowed(self.request.user, TrainingProgramme, ADD))
+        year = self.request.GET.get("year", "")
+        context["budget"] = selectors.programme_budget(
+            self.request.user,
+            year=int(year) if year.isdigit() and len(year) == 4 else timezone.localdate().year,
+        )
         for p in context["object_list"]:
             p.pass_rate = selectors.pass_rate(p.passed_exam, p.sat_exam)
         return context

@@ -12,3 +12,6 @@ router.register("evaluations", views.EvaluationViewSet, basename="evaluation")
 router.register("evaluation-appeals", views.AppealViewSet, basename="evaluationappeal")
 router.register("evaluation-assignments", views.AssignmentViewSet, basename="evaluationassignment")
 router.register("evaluation-survey-links", views.SurveyLinkViewSet, basename="evaluationsurveylink")
+router.register(
+    "evaluation-survey-questions", views.SurveyQuestionViewSet, basename="evaluationsurveyquestion"
+)

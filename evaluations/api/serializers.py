@@ -16,6 +16,7 @@ from evaluations.models import (
     Score,
     SelfAssessment,
     SurveyLink,
+    SurveyQuestion,
 )
 
 
@@ -225,3 +226,9 @@ class EvaluationSurveyIssueSerializer(serializers.Serializer):
 class EvaluationSurveyAnswerSerializer(serializers.Serializer):
     answers = serializers.DictField(child=serializers.IntegerField())
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+
+class EvaluationSurveyQuestionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SurveyQuestion
+        fields = ["id", "group", "code", "text", "sort_order", "is_active"]

@@ -21,6 +21,7 @@ from evaluations.models import (
     Framework,
     FrameworkNode,
     SurveyLink,
+    SurveyQuestion,
 )
 from portal.api.mixins import ScopedViewSetMixin
 from portal.choices import CITY_ROLES
@@ -147,7 +148,7 @@ class CycleViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    queryset = Cycle.objects.select_related("framework").order_by("-service_year", "-phase")
+    queryset = Cycle.objects.select_related("framework").order_by("-opens_on")
     serializer_class = s.EvaluationCycleSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -377,3 +378,12 @@ class SurveyLinkViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.EvaluationSurveyLinkSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_fields = ["evaluation", "group"]
+
+
+class SurveyQuestionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """The satisfaction survey's questions (reference data, edited by the city admin)."""
+
+    queryset = SurveyQuestion.objects.order_by("group", "sort_order", "code")
+    serializer_class = s.EvaluationSurveyQuestionSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_fields = ["group", "is_active"]

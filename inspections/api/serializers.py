@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from inspections.choices import AnswerResult, Area, Severity, SourceKind, VisitMode
+from inspections.choices import (
+    AnswerResult,
+    Area,
+    MemberBody,
+    Severity,
+    SourceKind,
+    VisitMode,
+)
 from inspections.models import (
     Campaign,
     ChecklistItem,
@@ -19,7 +26,7 @@ from inspections.models import (
     RectificationResponse,
 )
 from portal.api.mixins import ScopedPrimaryKeyRelatedField
-from stations.models import Station
+from stations.models import Institution, Station
 
 
 class ChecklistItemSerializer(serializers.ModelSerializer):
@@ -258,3 +265,46 @@ class CampaignSerializer(serializers.ModelSerializer):
             "stations",
             "institutions",
         ]
+
+
+class TeamMemberInputSerializer(serializers.Serializer):
+    user = serializers.IntegerField(help_text="督查人员的用户ID")
+    body = serializers.ChoiceField(choices=MemberBody.choices)
+    is_lead = serializers.BooleanField(required=False, default=False)
+
+
+class TeamInputSerializer(serializers.Serializer):
+    members = TeamMemberInputSerializer(many=True, allow_empty=False)
+
+
+class RescheduleInputSerializer(serializers.Serializer):
+    scheduled_on = serializers.DateField()
+    mode = serializers.ChoiceField(choices=VisitMode.choices, required=False)
+
+
+class CampaignCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    theme = serializers.ChoiceField(choices=Area.choices)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    checklist = ScopedPrimaryKeyRelatedField(queryset=ChecklistTemplate.objects.all())
+    stations = ScopedPrimaryKeyRelatedField(
+        queryset=Station.objects.all(), many=True, required=False, default=list
+    )
+    institutions = ScopedPrimaryKeyRelatedField(
+        queryset=Institution.objects.all(), many=True, required=False, default=list
+    )
+    mode = serializers.ChoiceField(
+        choices=VisitMode.choices, required=False, default=VisitMode.SCHEDULED
+    )
+
+
+class ChecklistImportSerializer(serializers.Serializer):
+    code = serializers.SlugField(max_length=40)
+    name = serializers.CharField(max_length=120)
+    file = serializers.FileField()
+
+
+class CountSerializer(serializers.Serializer):
+    count = serializers.IntegerField()

@@ -25,6 +25,8 @@ from inspections.models import (
 )
 from portal.api.mixins import ScopedViewSetMixin
 from portal.choices import CITY_ROLES
+from portal.exports import export_filename, xlsx_response
+from portal.models import User
 from portal.scoping import CHANGE
 
 _ReadOnly = (
@@ -40,12 +42,83 @@ def _city(request):
         raise PermissionDenied
 
 
+def _members(data) -> list[tuple]:
+    """(user, body, is_lead) from validated team input; unknown users fail in the service."""
+    ids = [m["user"] for m in data["members"]]
+    # Team members are checked by the service (an active inspector role); city officers do
+    # not manage users, so the user table is not narrowed by ``restrict`` here.
+    users = {u.pk: u for u in User.objects.filter(pk__in=ids, is_active=True)}
+    missing = [i for i in ids if i not in users]
+    if missing:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"team": services.NOT_AN_INSPECTOR % {"user": missing[0]}})
+    return [(users[m["user"]], m["body"], m["is_lead"]) for m in data["members"]]
+
+
 class ChecklistViewSet(*_ReadOnly):
     """督查清单 with their items."""
 
     queryset = ChecklistTemplate.objects.prefetch_related("items").order_by("code", "-version")
     serializer_class = s.ChecklistSerializer
     filterset_fields = ["code", "kind", "status"]
+
+    @extend_schema(request=None, responses=s.ChecklistSerializer, summary="复制为新版本（草稿）")
+    @action(detail=True, methods=["post"])
+    def new_version(self, request, pk=None):
+        _city(request)
+        new = services.checklist_new_version(actor=request.user, template=self.get_object())
+        return Response(s.ChecklistSerializer(new).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.ChecklistSerializer, summary="启用该版本")
+    @action(detail=True, methods=["post"])
+    def activate(self, request, pk=None):
+        _city(request)
+        done = services.checklist_activate(actor=request.user, template=self.get_object())
+        return Response(s.ChecklistSerializer(done).data)
+
+    @extend_schema(
+        request=None,
+        responses={
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes
+        },
+        summary="导出Excel",
+    )
+    @action(detail=True, methods=["get"])
+    def export(self, request, pk=None):
+        checklist = self.get_object()
+        rows = (
+            [
+                i.code,
+                i.get_area_display(),
+                i.topic,
+                i.title,
+                i.guidance,
+                i.get_default_severity_display(),
+            ]
+            for i in checklist.items.all()
+        )
+        return xlsx_response(
+            export_filename(str(checklist)), [c.header for c in services.checklist_columns()], rows
+        )
+
+    @extend_schema(
+        request={"multipart/form-data": s.ChecklistImportSerializer},
+        responses=s.ChecklistSerializer,
+        summary="从Excel导入新版本（草稿）",
+    )
+    @action(detail=False, methods=["post"], url_path="import")
+    def import_(self, request):
+        _city(request)
+        data = s.ChecklistImportSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        checklist = services.checklist_import(
+            actor=request.user,
+            code=data.validated_data["code"],
+            name=data.validated_data["name"],
+            upload=data.validated_data["file"],
+        )
+        return Response(s.ChecklistSerializer(checklist).data, status=status.HTTP_201_CREATED)
 
 
 class PlanViewSet(*_ReadOnly):
@@ -86,6 +159,21 @@ class PlanViewSet(*_ReadOnly):
         data.is_valid(raise_exception=True)
         visit = services.plan_add_station(actor=request.user, plan=plan, **data.validated_data)
         return Response(s.InspectionSerializer(visit).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.TeamInputSerializer,
+        responses=s.CountSerializer,
+        summary="为尚无督查组的走访统一分配督查组",
+    )
+    @action(detail=True, methods=["post"])
+    def assign_team(self, request, pk=None):
+        plan = self.get_object()
+        data = s.TeamInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        n = services.plan_assign_team_all(
+            actor=request.user, plan=plan, members=_members(data.validated_data)
+        )
+        return Response({"count": n})
 
     @extend_schema(request=None, responses=s.PlanSerializer, summary="确认计划")
     @action(detail=True, methods=["post"])
@@ -197,6 +285,32 @@ class InspectionViewSet(*_ReadOnly):
         return Response({"id": photo.pk}, status=status.HTTP_201_CREATED)
 
     @extend_schema(
+        request=s.TeamInputSerializer, responses=s.InspectionDetailSerializer, summary="分配督查组"
+    )
+    @action(detail=True, methods=["post"])
+    def team(self, request, pk=None):
+        visit = self._visit()
+        data = s.TeamInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.inspection_assign_team(
+            actor=request.user, visit=visit, members=_members(data.validated_data)
+        )
+        return self._done(visit)
+
+    @extend_schema(
+        request=s.RescheduleInputSerializer,
+        responses=s.InspectionDetailSerializer,
+        summary="调整督查日期或方式",
+    )
+    @action(detail=True, methods=["post"])
+    def reschedule(self, request, pk=None):
+        visit = self._visit()
+        data = s.RescheduleInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.inspection_reschedule(actor=request.user, visit=visit, **data.validated_data)
+        return self._done(visit)
+
+    @extend_schema(
         request=s.SignOffInputSerializer,
         responses=s.InspectionDetailSerializer,
         summary="签署督查记录",
@@ -282,6 +396,28 @@ class CampaignViewSet(*_ReadOnly):
     serializer_class = s.CampaignSerializer
 
     @extend_schema(
+        request=s.CampaignCreateSerializer,
+        responses=s.CampaignSerializer,
+        summary="新建专项督查并安排走访",
+    )
+    def create(self, request):
+        _city(request)
+        data = s.CampaignCreateSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        mode = fields.pop("mode")
+        campaign = services.campaign_create(actor=request.user, **fields)
+        services.campaign_schedule(actor=request.user, campaign=campaign, mode=mode)
+        return Response(s.CampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.CountSerializer, summary="补排缺少的走访")
+    @action(detail=True, methods=["post"])
+    def schedule(self, request, pk=None):
+        _city(request)
+        n = services.campaign_schedule(actor=request.user, campaign=self.get_object())
+        return Response({"count": n})
+
+    @extend_schema(
         request=None,
         responses=inline_serializer(
             "CampaignProgress",
@@ -323,3 +459,24 @@ class BoardViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
         board["findings"] = [{**r, "label": str(r["label"])} for r in board["findings"]]
         board["severities"] = [{**r, "label": str(r["label"])} for r in board["severities"]]
         return Response({"year": year, "quarter": quarter, **board})
+
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int)],
+        responses=inline_serializer(
+            "FindingHeatmap",
+            {
+                "districts": serializers.ListField(child=serializers.CharField()),
+                "areas": serializers.ListField(child=serializers.CharField()),
+                "cells": serializers.ListField(child=serializers.ListField()),
+                "max": serializers.IntegerField(),
+            },
+        ),
+        summary="发现问题热力图（领域×区）",
+    )
+    @action(detail=False, methods=["get"])
+    def heatmap(self, request):
+        try:
+            year = int(request.query_params.get("year") or 0) or None
+        except ValueError:
+            year = None
+        return Response(selectors.heatmap(request.user, year=year))

@@ -5,30 +5,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0004_seed_policy'),
+        ("portal", "0004_seed_policy"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='policyversion',
-            name='funding_finalise_grace_days',
-            field=models.PositiveSmallIntegerField(default=90, help_text='未知：暂设年度结束后90天内（或12个月报告全部确认时）确定当年人员经费占比。', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(366)], verbose_name='年度人员经费占比确定宽限期（天）'),
+            model_name="policyversion",
+            name="funding_finalise_grace_days",
+            field=models.PositiveSmallIntegerField(
+                default=90,
+                help_text="未知：暂设年度结束后90天内（或12个月报告全部确认时）确定当年人员经费占比。",
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(366),
+                ],
+                verbose_name="年度人员经费占比确定宽限期（天）",
+            ),
         ),
         migrations.AddField(
-            model_name='policyversion',
-            name='spending_report_due_days',
-            field=models.PositiveSmallIntegerField(default=15, help_text='未知：暂设报告期间结束后15天内提交，逾期提醒社工站和承接机构。', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(120)], verbose_name='支出报告提交期限（期间结束后天数）'),
+            model_name="policyversion",
+            name="spending_report_due_days",
+            field=models.PositiveSmallIntegerField(
+                default=15,
+                help_text="未知：暂设报告期间结束后15天内提交，逾期提醒社工站和承接机构。",
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(120),
+                ],
+                verbose_name="支出报告提交期限（期间结束后天数）",
+            ),
         ),
         migrations.AddField(
-            model_name='policyversion',
-            name='spending_report_escalate_days',
-            field=models.PositiveSmallIntegerField(default=15, help_text='未知：暂设逾期15天后同时告知区民政局。', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(120)], verbose_name='支出报告逾期升级（逾期后天数）'),
+            model_name="policyversion",
+            name="spending_report_escalate_days",
+            field=models.PositiveSmallIntegerField(
+                default=15,
+                help_text="未知：暂设逾期15天后同时告知区民政局。",
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(120),
+                ],
+                verbose_name="支出报告逾期升级（逾期后天数）",
+            ),
         ),
         migrations.AddField(
-            model_name='policyversion',
-            name='spending_report_period',
-            field=models.CharField(choices=[('monthly', '月度'), ('quarterly', '季度')], default='monthly', help_text='未知：无公开规定，暂按月度报告；区要求按季度报告时改为季度。', max_length=10, verbose_name='经费支出报告周期'),
+            model_name="policyversion",
+            name="spending_report_period",
+            field=models.CharField(
+                choices=[("monthly", "月度"), ("quarterly", "季度")],
+                default="monthly",
+                help_text="未知：无公开规定，暂按月度报告；区要求按季度报告时改为季度。",
+                max_length=10,
+                verbose_name="经费支出报告周期",
+            ),
         ),
     ]

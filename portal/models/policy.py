@@ -81,9 +81,7 @@ class PolicyVersion(ScopedModel):
         _("年度人员经费占比确定宽限期（天）"),
         default=90,
         validators=[MinValueValidator(1), MaxValueValidator(366)],
-        help_text=_(
-            "未知：暂设年度结束后90天内（或12个月报告全部确认时）确定当年人员经费占比。"
-        ),
+        help_text=_("未知：暂设年度结束后90天内（或12个月报告全部确认时）确定当年人员经费占比。"),
     )
 
     # Evaluation grade bands: unknown for Guangzhou; Shenzhen 2021 bands as defaults.

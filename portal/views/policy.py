@@ -51,7 +51,11 @@ def threshold_rows(version: PolicyVersion) -> list[dict]:
             {
                 "name": name,
                 "label": field.verbose_name,
-                "value": getattr(version, name),
+                "value": (
+                    getattr(version, f"get_{name}_display")()
+                    if field.choices
+                    else getattr(version, name)
+                ),
                 "source": field.help_text,
             }
         )

@@ -13,7 +13,7 @@
     xAxis: { type: "category", data: data.districts, axisLabel: { rotate: 45 }, splitArea: { show: true } },
     yAxis: { type: "category", data: data.areas, splitArea: { show: true } },
     visualMap: { min: 0, max: Math.max(1, data.max), calculable: true, orient: "horizontal", left: "center", bottom: 0 },
-    series: [{ type: "heatmap", data: data.cells, label: { show: true } }]
+    series: [{ type: "heatmap", data: data.cells, label: { show: true, color: "#212529", fontWeight: "bold" } }]
   });
   window.addEventListener("resize", function () { chart.resize(); });
 })();

@@ -30,12 +30,17 @@
 
   var honoursEl = document.getElementById("talent-honours-chart");
   if (honoursEl) {
+    // Horizontal bars: the level·kind names are long and a pie's labels overlap.
     var honours = echarts.init(honoursEl);
+    var rows = data.honours.slice().reverse();
     honours.setOption({
       title: { text: data.labels.honours, left: "center", textStyle: { fontSize: 14 } },
-      tooltip: { trigger: "item" },
-      series: [{ type: "pie", radius: ["35%", "65%"], data: data.honours,
-                 label: { formatter: "{b}\n{c}" } }]
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      grid: { left: 10, right: 30, top: 40, bottom: 10, containLabel: true },
+      xAxis: { type: "value", minInterval: 1 },
+      yAxis: { type: "category", data: rows.map(function (h) { return h.name; }) },
+      series: [{ type: "bar", data: rows.map(function (h) { return h.value; }),
+                 label: { show: true, position: "right" } }]
     });
     window.addEventListener("resize", function () { honours.resize(); });
   }

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from portal.api.mixins import ScopedPrimaryKeyRelatedField
+from portal.api.mixins import ScopedPrimaryKeyRelatedField as BaseScopedField
 from stations.models import (
     Community,
     Contract,
@@ -18,6 +18,19 @@ from stations.models import (
     Station,
     Subdistrict,
 )
+
+UNKNOWN_CHOICE = "编号为{pk_value}的%(model)s不存在或不在您的可见范围内。"
+
+
+class ScopedPrimaryKeyRelatedField(BaseScopedField):
+    """A scoped id whose "not found" names the kind of thing that was not found, in Chinese
+    (DRF's own says only "invalid pk")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.queryset is not None:
+            name = self.queryset.model._meta.verbose_name
+            self.error_messages["does_not_exist"] = _(UNKNOWN_CHOICE) % {"model": name}
 
 
 class DistrictSerializer(serializers.ModelSerializer):
@@ -197,7 +210,8 @@ class ContractSerializer(serializers.ModelSerializer):
             "code": {"required": False, "allow_blank": True, "validators": []},
             "starts_on": {"required": False},
             "ends_on": {"required": False},
-            "annual_fee": {"required": False},
+            # The service checks the fee with the rule's own message (rules.fee_problem).
+            "annual_fee": {"required": False, "min_value": None, "validators": []},
         }
 
 

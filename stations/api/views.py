@@ -3,16 +3,17 @@ services."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from portal.api.mixins import ScopedViewSetMixin
-from portal.scoping import CHANGE
+from portal.scoping import CHANGE, VIEW
 from stations import services
 from stations.api import serializers as s
 from stations.filtersets import (
@@ -35,6 +36,7 @@ from stations.models import (
     Station,
     Subdistrict,
 )
+from stations.permissions import denial_message
 from stations.selectors import district_figures, with_operator
 
 CONTRACT_STATION_FIXED = "合同的社工站不能更改；如需变更请作废后重新登记。"
@@ -66,6 +68,15 @@ class WritableScopedViewSet(
         serializer.instance = self.update_object(
             serializer.instance, dict(serializer.validated_data)
         )
+
+    def handle_exception(self, exc):
+        # The scoping mixin and the services refuse with a bare PermissionDenied; say who may.
+        if isinstance(exc, DjangoPermissionDenied) and not str(exc):
+            action = self.scope_action()
+            exc = exceptions.PermissionDenied(
+                denial_message(self.queryset.model, CHANGE if action == VIEW else action)
+            )
+        return super().handle_exception(exc)
 
     def create_object(self, data):
         raise NotImplementedError

@@ -4,9 +4,12 @@ pages that hand their cleaned data to a service."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import ListView
 
 from portal import audit
@@ -16,6 +19,7 @@ from portal.exports import export_filename, xlsx_response
 from portal.scoping import VIEW
 from portal.views.mixins import ScopedMixin
 from stations.forms import apply_service_error
+from stations.permissions import denial_message
 
 PAGE_SIZE = 50
 
@@ -77,7 +81,48 @@ class FilteredListView(ScopedMixin, ListView):
         return context
 
 
-class ServiceFormMixin:
+# The list page each form or import page sits under, for its breadcrumbs.
+SECTIONS = {
+    "stations.station": ("stations:station_list", gettext_lazy("社工站")),
+    "stations.outpost": ("stations:station_list", gettext_lazy("社工站")),
+    "stations.institution": ("stations:institution_list", gettext_lazy("承接机构")),
+    "stations.creditrecord": ("stations:institution_list", gettext_lazy("承接机构")),
+    "stations.contract": ("stations:contract_list", gettext_lazy("服务合同")),
+}
+
+
+def section_crumb(model) -> dict | None:
+    entry = SECTIONS.get(model._meta.label_lower) if model is not None else None
+    if entry is None:
+        return None
+    return {"url": reverse(entry[0]), "label": entry[1]}
+
+
+class ExplainDenialMixin:
+    """A 403 that says who may do this (``stations.permissions.denial_message``) instead of
+    the portal's generic "no permission" page. ``check_access`` is the place for a page's own
+    checks before the view runs."""
+
+    def check_access(self, request) -> None:
+        pass
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            self.check_access(request)
+            return super().dispatch(request, *args, **kwargs)
+        except PermissionDenied as denied:
+            if not request.user.is_authenticated:
+                raise
+            message = str(denied) or denial_message(self.model, self.scope_action)
+            return render(
+                request,
+                "errors/error.html",
+                {"status": 403, "title": _("没有权限"), "message": message},
+                status=403,
+            )
+
+
+class ServiceFormMixin(ExplainDenialMixin):
     """A form page whose ``form_valid`` calls a service; its Chinese errors go on the form."""
 
     success_message = ""
@@ -93,6 +138,7 @@ class ServiceFormMixin:
         context = super().get_context_data(**kwargs)
         context["form_title"] = self.get_form_title()
         context["cancel_url"] = self.get_cancel_url()
+        context["section"] = section_crumb(self.model)
         return context
 
     def get_form_kwargs(self):

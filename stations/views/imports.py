@@ -12,9 +12,10 @@ from portal.scoping import ADD
 from portal.views.mixins import ScopedMixin
 from stations.forms import ImportForm
 from stations.imports import IMPORTERS
+from stations.views.base import ExplainDenialMixin, section_crumb
 
 
-class ImporterMixin(ScopedMixin):
+class ImporterMixin(ExplainDenialMixin, ScopedMixin):
     """Who may add rows of the importer's model may import (each row is checked again)."""
 
     scope_action = ADD
@@ -36,6 +37,7 @@ class ImportView(ImporterMixin, FormView):
         context = super().get_context_data(**kwargs)
         context["importer"] = self.importer_class
         context["importers"] = IMPORTERS.values()
+        context["section"] = section_crumb(self.model)
         return context
 
     def form_valid(self, form):

@@ -250,10 +250,9 @@ class OutpostCreateView(ServiceFormMixin, StationChildMixin, ScopedMixin, FormVi
     template_name = "stations/form.html"
     success_message = gettext_lazy("社工点已设立。")
 
-    def dispatch(self, request, *args, **kwargs):
+    def check_access(self, request):
         if request.user.is_authenticated:
             ensure_may_add(request.user, Outpost, station=self.get_station())
-        return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"station": self.get_station()}

@@ -4,6 +4,8 @@ check scope and policy again. ID numbers are masked; ``unmask`` is an audited ac
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_variables
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -40,6 +42,8 @@ class SocialWorkerViewSet(
     ordering = ["name", "id"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
+    # A serializer's repr shows its data: keep the ID number out of error reports.
+    @method_decorator(sensitive_variables("data"))
     @extend_schema(request=s.WorkerHireSerializer, responses={201: s.SocialWorkerSerializer})
     def create(self, request):
         data = s.WorkerHireSerializer(data=request.data, context={"request": request})
@@ -55,6 +59,7 @@ class SocialWorkerViewSet(
 
     @extend_schema(request=s.ReasonSerializer, responses=s.RevealedSerializer)
     @action(detail=True, methods=["post"])
+    @method_decorator(sensitive_variables("number"))
     def unmask(self, request, pk=None):
         """The full ID number, for the city admin or the person's own institution admin, with
         a reason; every call is written to the audit log."""
@@ -70,6 +75,7 @@ class SocialWorkerViewSet(
 
     @extend_schema(request=s.IdNumberSerializer, responses=s.SocialWorkerSerializer)
     @action(detail=False, methods=["post"])
+    @method_decorator(sensitive_variables("data", "digest"))
     def lookup(self, request):
         """Find a person by full ID number (in the body, never the URL), matched by hash."""
         data = s.IdNumberSerializer(data=request.data)

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
 from evaluations import services
@@ -349,3 +350,56 @@ def test_escalation_reaches_the_district_after_a_week_late(world, cycle):
     assert Notification.objects.filter(
         recipient=world.district_a_officer, title__contains="逾期"
     ).exists()
+
+
+def test_a_reworded_or_retired_survey_question_is_what_respondents_answer(world, ev_a1, client):
+    from evaluations.models import SurveyQuestion
+
+    SurveyQuestion.objects.filter(group="users", code="q1").update(text="社工是否耐心倾听")
+    SurveyQuestion.objects.filter(group="users", code="q5").update(is_active=False)
+    link = services.survey_links_issue(
+        actor=world.city_officer, evaluation=ev_a1, group="users", count=1
+    )[0]
+    page = client.get(reverse("evaluations:survey_answer", args=[link.token]))
+    assert "社工是否耐心倾听" in page.content.decode()
+    assert 'name="q5"' not in page.content.decode()
+    response = services.survey_answer(
+        token=link.token, answers={"q1": 5, "q2": 5, "q3": 4, "q4": 4}
+    )
+    assert response.answers == {"q1": 5, "q2": 5, "q3": 4, "q4": 4}
+    assert response.mean == Decimal("4.50")
+
+
+def test_a_group_without_questions_in_use_cannot_be_answered(world, ev_a1):
+    from evaluations.models import SurveyQuestion
+
+    SurveyQuestion.objects.filter(group="community").update(is_active=False)
+    link = services.survey_links_issue(
+        actor=world.city_officer, evaluation=ev_a1, group="community", count=1
+    )[0]
+    with pytest.raises(Conflict, match="尚未设置题目"):
+        services.survey_answer(token=link.token, answers={})
+    link.refresh_from_db()
+    assert link.answered_at is None
+
+
+def test_an_appeal_decision_leaves_the_changed_score_in_the_audit_trail(world, assigned):
+    from portal import audit
+
+    ev = _scored(world, assigned)
+    lf = next(lf for lf in leaves(ev) if lf.scorer == Scorer.EVALUATOR)
+    appeal = services.appeal_file(
+        actor=world.station_a1_manager,
+        evaluation=ev,
+        reason="评分偏低",
+        today=ev.cycle.appeal_starts_on,
+        items=[services.AppealInput(lf.id, lf.max_score, "档案齐全")],
+    )
+    services.appeal_answer(actor=world.evaluator, appeal=appeal, answer="同意复核")
+    services.appeal_decide(
+        actor=world.city_officer, appeal=appeal, decision="upheld", scores={lf.id: lf.max_score}
+    )
+    score = Score.objects.get(evaluation=ev, node_id=lf.id)
+    changes = list(audit.history(score))
+    assert any("score" in (e.changes or {}) for e in changes), [e.changes for e in changes]
+    assert list(audit.history(appeal))

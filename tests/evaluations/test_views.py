@@ -245,3 +245,125 @@ def test_the_home_page_lists_the_self_assessment_to_do(world, ev_a1, login):
     page = login(world.station_a1_manager).get(reverse("portal:home"))
     assert page.status_code == 200
     assert "待提交的评估自评" in page.content.decode()
+
+
+def test_the_station_page_shows_the_evaluation_tab_and_the_tab_loads_the_history(
+    world, assigned, login
+):
+    _scored(world, assigned)
+    client = login(world.station_a1_manager)
+    page = client.get(reverse("stations:station_detail", args=[world.station_a1.pk]))
+    html = page.content.decode()
+    assert 'id="tab-evaluations"' in html and "评估" in html
+    tab_url = reverse("stations:station_tab", args=[world.station_a1.pk, "evaluations"])
+    assert tab_url in html
+    tab = client.get(tab_url)
+    assert tab.status_code == 200 and "90.00" in tab.content.decode()
+    assert login(world.district_b_officer).get(tab_url).status_code == 404
+
+
+def test_dropdowns_say_what_to_choose_instead_of_dashes(world, ev_a1, login):
+    client = login(world.city_officer)
+    pages = {
+        reverse("evaluations:cycle_create"): "请选择指标体系",
+        reverse("evaluations:cycle_board", args=[ev_a1.cycle_id]): "请选择评估人员",
+        reverse("evaluations:evaluation_detail", args=[ev_a1.pk]): "请选择评估人员",
+        reverse("evaluations:evaluation_list"): "全部",
+    }
+    for url, wanted in pages.items():
+        html = client.get(url).content.decode()
+        assert "---------" not in html, url
+        assert wanted in html, url
+    form = client.get(reverse("evaluations:cycle_create")).content.decode()
+    assert 'class="form-select"' in form and 'class="form-control"' in form
+
+
+def test_the_survey_overview_pages_rates_with_totals_and_questions_at_fixed_queries(
+    world, ev_a1, login, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    links = services.survey_links_issue(
+        actor=world.city_officer, evaluation=ev_a1, group="users", count=4
+    )
+    services.survey_answer(token=links[0].token, answers={f"q{i}": 4 for i in range(1, 6)})
+    client = login(world.city_officer)
+    url = reverse("evaluations:survey_overview", args=[ev_a1.cycle_id])
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(url)
+    html = page.content.decode()
+    assert "已发放 4，已回收 1，回收率 25%" in html
+    assert "社工的服务态度" in html
+    assert ev_a1.station.name in html
+    for ev in Evaluation.objects.filter(cycle=ev_a1.cycle).exclude(pk=ev_a1.pk):
+        services.survey_links_issue(
+            actor=world.city_officer, evaluation=ev, group="community", count=2
+        )
+    with django_assert_max_num_queries(len(ctx)):
+        assert client.get(url).status_code == 200
+
+
+def test_the_api_lists_the_survey_questions_in_use(world, login):
+    data = login(world.station_a1_manager).get(
+        "/api/v1/evaluation-survey-questions/?group=users&is_active=true"
+    )
+    assert data.status_code == 200
+    rows = data.json()["results"]
+    assert [r["code"] for r in rows] == ["q1", "q2", "q3", "q4", "q5"]
+
+
+def test_a_burst_of_survey_posts_from_one_address_is_rate_limited(world, ev_a1, client):
+    import uuid
+
+    from django.core.cache import cache
+
+    from evaluations.views import SURVEY_RATE_LIMIT
+
+    # An address of its own, so the shared cache's counters of other tests are not touched.
+    address = f"198.51.100.{uuid.uuid4().int % 250 + 1}"
+    key = f"evaluations:survey-rate:{address}"
+    cache.delete(key)
+    link = services.survey_links_issue(
+        actor=world.city_officer, evaluation=ev_a1, group="users", count=1
+    )[0]
+    url = reverse("evaluations:survey_answer", args=[link.token])
+    try:
+        statuses = [client.post(url, {}, REMOTE_ADDR=address).status_code for _i in range(25)]
+    finally:
+        cache.delete(key)
+    assert statuses[:SURVEY_RATE_LIMIT] == [400] * SURVEY_RATE_LIMIT
+    assert statuses[SURVEY_RATE_LIMIT:] == [429] * (25 - SURVEY_RATE_LIMIT)
+    link.refresh_from_db()
+    assert link.answered_at is None
+
+
+def test_the_results_table_and_the_list_export_to_excel(world, assigned, login):
+    import io
+
+    import openpyxl
+
+    _scored(world, assigned)
+    client = login(world.city_officer)
+    for url, header in (
+        (reverse("evaluations:results", args=[assigned.cycle_id]) + "?format=xlsx", "区内排名"),
+        (reverse("evaluations:evaluation_list") + "?format=xlsx", "逾期"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200
+        body = b"".join(response.streaming_content)
+        sheet = openpyxl.load_workbook(io.BytesIO(body)).worksheets[0]
+        rows = list(sheet.iter_rows(values_only=True))
+        assert header in rows[0]
+        assert any(world.station_a1.name in row for row in rows[1:])
+
+
+def test_a_district_pack_is_one_pdf_of_its_scored_stations_and_scoped(world, assigned, login):
+    _scored(world, assigned)
+    url = reverse(
+        "evaluations:district_pack", args=[assigned.cycle_id, world.station_a1.district_id]
+    )
+    response = login(world.district_a_officer).get(url)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert login(world.district_b_officer).get(url).status_code == 404

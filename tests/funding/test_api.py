@@ -213,3 +213,43 @@ def test_the_funding_routes_are_in_the_openapi_schema(world):
         "/api/v1/funding/social-resources/totals/",
     ):
         assert path in text
+
+
+def test_an_attachment_is_deleted_through_the_api_until_the_report_is_confirmed(world):
+    from funding import services
+    from funding.models import SpendingAttachment
+
+    r = report(world, 2, "120000.00", status="draft")
+    pdf = SimpleUploadedFile("a.pdf", b"%PDF-1.4 x", content_type="application/pdf")
+    first = services.attachment_add(actor=world.station_a1_manager, report=r, upload=pdf)
+    second = services.attachment_add(
+        actor=world.station_a1_manager,
+        report=r,
+        upload=SimpleUploadedFile("b.pdf", b"%PDF-1.4 y", content_type="application/pdf"),
+    )
+    url = f"/api/v1/funding/spending-reports/{r.pk}/attachments/{first.pk}/"
+    assert _api(world.station_b1_manager).delete(url).status_code == 404
+    assert _api(world.district_a_officer).delete(url).status_code == 403
+    assert _api(world.station_a1_manager).delete(url).status_code == 204
+    assert not SpendingAttachment.objects.filter(pk=first.pk).exists()
+    r = services.report_submit(actor=None, report=r, version=r.version)
+    services.report_approve(actor=None, report=r, version=r.version)
+    locked = _api(world.station_a1_manager).delete(
+        f"/api/v1/funding/spending-reports/{r.pk}/attachments/{second.pk}/"
+    )
+    assert locked.status_code == 409
+    second.file.delete(save=False)
+
+
+def test_a_report_of_another_period_kind_than_the_policy_answers_400(world):
+    response = _api(world.station_a1_manager).post(
+        "/api/v1/funding/spending-reports/",
+        {
+            "contract": world.contract_a1.pk,
+            "period": 1,
+            "period_kind": "quarterly",
+            "lines": [{"category": "salaries", "amount": "120000.00"}],
+        },
+        format="json",
+    )
+    assert response.status_code == 400 and "按月度填报" in str(response.json())

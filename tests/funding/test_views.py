@@ -195,3 +195,134 @@ def test_every_funding_page_renders_for_a_city_officer(world, login, approved_bu
         ("funding:year_detail", [fy.pk]),
     ]:
         assert client.get(reverse(name, args=args)).status_code == 200, name
+
+
+def _attachment(world, status="draft"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    r = report(world, 3, "140000.00", status="draft")
+    pdf = SimpleUploadedFile("收据.pdf", b"%PDF-1.7 receipt", content_type="application/pdf")
+    attachment = services.attachment_add(actor=world.station_a1_manager, report=r, upload=pdf)
+    if status in ("submitted", "approved"):
+        r = services.report_submit(actor=None, report=r, version=r.version)
+    if status == "approved":
+        services.report_approve(actor=None, report=r, version=r.version)
+    return r, attachment
+
+
+def test_a_manager_deletes_an_attachment_from_the_report_page(world, login):
+    from funding.models import SpendingAttachment
+
+    r, attachment = _attachment(world)
+    client = login(world.station_a1_manager)
+    page = client.get(reverse("funding:report_detail", args=[r.pk])).content.decode()
+    url = reverse("funding:attachment_delete", args=[attachment.pk])
+    assert url in page and "删除" in page
+    assert client.get(url).status_code == 405
+    response = client.post(url)
+    assert response.status_code == 302 and response.url.endswith(f"/reports/{r.pk}/")
+    assert not SpendingAttachment.objects.filter(pk=attachment.pk).exists()
+
+
+def test_deleting_an_attachment_is_scoped_and_locked_once_the_report_is_confirmed(world, login):
+    from funding.models import SpendingAttachment
+
+    r, attachment = _attachment(world, status="approved")
+    url = reverse("funding:attachment_delete", args=[attachment.pk])
+    assert login(world.station_b1_manager).post(url).status_code == 404
+    assert login(world.district_a_officer).post(url).status_code == 403
+    response = login(world.station_a1_manager).post(url)
+    assert response.status_code == 409 and "已锁定" in response.content.decode()
+    page = login(world.station_a1_manager).get(reverse("funding:report_detail", args=[r.pk]))
+    assert url not in page.content.decode()
+    assert SpendingAttachment.objects.filter(pk=attachment.pk).exists()
+    attachment.file.delete(save=False)
+
+
+def test_the_list_filter_bars_are_styled_and_say_all_instead_of_dashes(world, login):
+    client = login(world.city_officer)
+    for name in ("funding:budget_list", "funding:report_list", "funding:resource_list"):
+        response = client.get(reverse(name))
+        html = response.content.decode()
+        assert "---------" not in html, name
+        form = response.context["filter"].form
+        for field in form:
+            if field.is_hidden:
+                continue
+            css = field.field.widget.attrs.get("class", "")
+            assert ("form-select" in css) or ("form-control" in css), (name, field.name)
+        # Station and contract ids come from links, not from a box to type an id in.
+        assert form["station"].is_hidden
+        assert "全部区" in html and ("全部状态" in html or "全部类别" in html)
+    html = client.get(reverse("funding:resource_totals")).content.decode()
+    assert "---------" not in html and "全部区" in html
+
+
+def test_the_resource_totals_select_shows_the_year_it_totals(world, login):
+    from django.utils import timezone
+
+    response = login(world.city_officer).get(reverse("funding:resource_totals"))
+    year = timezone.localdate().year
+    assert response.context["year"] == year
+    assert f'<option value="{year}" selected>' in response.content.decode()
+
+
+def test_the_funding_lists_run_a_fixed_number_of_queries(
+    world, login, django_assert_max_num_queries
+):
+    from datetime import date
+
+    client = login(world.city_officer)
+    pages = [
+        "funding:budget_list",
+        "funding:report_list",
+        "funding:resource_list",
+        "funding:resource_totals",
+        "funding:overview",
+    ]
+    for n in (2, 12):
+        for _ in range(n):
+            station = StationFactory(subdistrict=world.subdistrict_a1)
+            contract = ContractFactory(station=station, institution=world.institution_a)
+            services.budget_create(
+                actor=None, contract=contract, lines=lines_with_personnel("1600000.00")
+            )
+            services.report_create(
+                actor=None,
+                contract=contract,
+                period=1,
+                lines=[{"category": "salaries", "amount": "130000.00"}],
+            )
+            services.social_resource_create(
+                actor=None,
+                station=station,
+                kind="charity_donation",
+                received_on=date(2026, 1, 5),
+                amount="1000.00",
+            )
+        services.funding_years_refresh(service_year=2026)
+        for name in pages:
+            with django_assert_max_num_queries(16):
+                response = client.get(reverse(name))
+            assert response.status_code == 200, name
+
+
+def test_the_policy_page_lists_the_funding_deadlines_with_their_labels(world, login):
+    from datetime import date
+
+    from portal.models import PolicyVersion
+
+    version = PolicyVersion.objects.get(effective_from=date(2018, 1, 1))
+    html = (
+        login(world.city_admin)
+        .get(reverse("manage:policy_detail", args=[version.pk]))
+        .content.decode()
+    )
+    for label in (
+        "经费支出报告周期",
+        "支出报告提交期限（期间结束后天数）",
+        "支出报告逾期升级（逾期后天数）",
+        "年度人员经费占比确定宽限期（天）",
+    ):
+        assert label in html, label
+    assert "月度" in html and ">monthly<" not in html

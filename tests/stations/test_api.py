@@ -352,3 +352,46 @@ def test_the_schema_describes_the_stations_resources(world, api):
         "/api/v1/contracts/{id}/terminate/",
     ):
         assert path in paths
+
+
+# --- review of issue 3: refusals and unknown ids in Chinese, naming the field and the rule ----
+
+
+def test_a_role_that_only_reads_is_told_through_the_api_who_may_change(world, api):
+    client = api(world.subdistrict_a1_officer)
+    response = client.patch(f"/api/v1/stations/{world.station_a1.pk}/", {"name": "改"})
+    assert response.status_code == 403
+    assert response.json()["detail"] == (
+        "您没有修改社工站的权限：修改社工站须由市级管理员或区民政局人员（限本区）办理。"
+    )
+    response = client.post(
+        "/api/v1/contracts/",
+        {"station": world.station_a1.pk, "institution": world.institution_a.pk},
+    )
+    assert response.status_code == 403
+    assert "新建服务合同须由市级管理员或区民政局人员（限本区）办理" in response.json()["detail"]
+    world.station_a1.refresh_from_db()
+    assert world.station_a1.name != "改"
+
+
+def test_an_unknown_street_or_town_is_named_in_the_error(world, api):
+    response = api(world.district_a_officer).post(
+        "/api/v1/stations/", {"code": "X-1", "name": "新站", "subdistrict": 987654}
+    )
+    assert response.status_code == 400
+    assert response.json() == {"subdistrict": ["编号为987654的镇街不存在或不在您的可见范围内。"]}
+    assert not Station.objects.filter(code="X-1").exists()
+
+
+def test_a_negative_fee_is_refused_through_the_api_with_the_rules_message(world, api):
+    response = api(world.district_a_officer).post(
+        "/api/v1/contracts/",
+        {
+            "station": world.station_a2.pk,
+            "institution": world.institution_a.pk,
+            "service_year": THIS_YEAR + 1,
+            "annual_fee": "-1.00",
+        },
+    )
+    assert response.status_code == 400
+    assert response.json()["annual_fee"] == ["年度项目经费必须大于0元。"]

@@ -672,3 +672,95 @@ def test_the_admin_shows_stations_read_only_through_the_portal_scoped_admin(worl
     assert change.status_code == 403
     world.station_a1.refresh_from_db()
     assert world.station_a1.name == "五山街社工服务站"
+
+
+# --- review of issue 3: words instead of dashes, refusals that name the rule ------------------
+
+
+def test_form_dropdowns_name_their_empty_choice_instead_of_dashes(world, login):
+    client = login(world.city_admin)
+    pages = [
+        reverse("stations:station_create"),
+        edit(world.station_a1),
+        reverse("stations:contract_create"),
+        reverse("stations:contract_update", args=[world.contract_a1.pk]),
+        reverse("stations:credit_record_create", args=[world.institution_a.pk]),
+        reverse("stations:outpost_create", args=[world.station_a1.pk]),
+    ]
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert "---------" not in html, url
+    html = client.get(reverse("stations:contract_create")).content.decode()
+    assert "请选择承接机构" in html
+    assert "（社工站所在镇街）" in html
+
+
+def test_the_credit_record_filter_offers_all_yes_and_no_rather_than_unknown(world, login):
+    page = login(world.city_officer).get(reverse("stations:institution_list"))
+    html = str(page.context["filter"].form["listed"])
+    assert '<option value="" selected>全部</option>' in html
+    assert '<option value="true">是</option>' in html
+    assert "未知" not in html
+
+
+@pytest.mark.parametrize(
+    ("persona", "url", "message"),
+    [
+        (
+            "subdistrict_a1_officer",
+            lambda w: edit(w.station_a1),
+            "您没有修改社工站的权限：修改社工站须由市级管理员或区民政局人员（限本区）办理。",
+        ),
+        (
+            "station_a1_manager",
+            lambda w: reverse("stations:station_create"),
+            "您没有新建社工站的权限：新建社工站须由市级管理员或区民政局人员（限本区）办理。",
+        ),
+        (
+            "district_a_officer",
+            lambda w: reverse("stations:institution_update", args=[w.institution_a.pk]),
+            "您没有修改承接机构的权限：修改承接机构须由市级管理员办理。",
+        ),
+        (
+            "institution_a_admin",
+            lambda w: reverse("stations:outpost_create", args=[w.station_a1.pk]),
+            "您没有新建社工点的权限：新建社工点须由市级管理员或区民政局人员（限本区）办理。",
+        ),
+        (
+            "city_officer",
+            lambda w: reverse("stations:import", args=["contracts"]),
+            "您没有新建服务合同的权限：新建服务合同须由市级管理员或区民政局人员（限本区）办理。",
+        ),
+    ],
+)
+def test_a_role_that_only_reads_is_told_who_may_make_the_change(
+    world, login, persona, url, message
+):
+    response = login(getattr(world, persona)).get(url(world))
+    assert response.status_code == 403
+    assert message in response.content.decode()
+
+
+def test_a_refused_edit_changes_nothing(world, login):
+    client = login(world.subdistrict_a1_officer)
+    response = client.post(edit(world.station_a1), station_form_data(world.station_a1, name="改"))
+    assert response.status_code == 403
+    assert "须由市级管理员或区民政局人员（限本区）办理" in response.content.decode()
+    world.station_a1.refresh_from_db()
+    assert world.station_a1.name != "改"
+
+
+def test_form_and_import_pages_lead_back_to_their_list_in_the_breadcrumbs(world, login):
+    client = login(world.city_admin)
+    expected = {
+        reverse("stations:station_create"): reverse("stations:station_list"),
+        reverse("stations:contract_create"): reverse("stations:contract_list"),
+        reverse("stations:institution_create"): reverse("stations:institution_list"),
+        reverse("stations:import", args=["institutions"]): reverse("stations:institution_list"),
+        reverse("stations:outpost_create", args=[world.station_a1.pk]): reverse(
+            "stations:station_list"
+        ),
+    }
+    for page, crumb in expected.items():
+        html = client.get(page).content.decode()
+        assert f'<li class="breadcrumb-item"><a href="{crumb}">' in html, page

@@ -3,6 +3,7 @@ staffing board with a fixed number of queries, figures, programmes and exports."
 
 import datetime as dt
 import io
+import re
 
 import openpyxl
 import pytest
@@ -209,3 +210,79 @@ def test_the_station_page_has_a_staff_tab(people, world):
     from stations.tabs import station_tabs
 
     assert "staff" in [t.key for t in station_tabs()]
+
+
+def _header_cells(html: str) -> list[str]:
+    head = re.search(r"<thead>(.*?)</thead>", html, re.S).group(1)
+    cells = re.findall(r"<th\b[^>]*>(.*?)</th>", head, re.S)
+    return [re.sub(r"<[^>]+>", "", c).strip() for c in cells]
+
+
+def test_every_column_of_the_people_list_has_a_header_and_the_sortable_ones_sort(
+    people, world, login
+):
+    html = login(world.city_admin).get(reverse("talent:worker_list")).content.decode()
+    headers = _header_cells(html)
+    assert headers == [
+        "姓名",
+        "身份证号",
+        "当前社工站",
+        "岗位",
+        "最高证书等级",
+        "登记有效期至",
+        "本期继续教育学时",
+    ]
+    assert "?o=registration_expires_on" in html and "?o=ce_hours" in html
+    assert "?o=name" in html
+
+
+def test_the_in_post_filter_reads_all_yes_no_and_filters(people, world, login):
+    client = login(world.city_admin)
+    html = client.get(reverse("talent:worker_list")).content.decode()
+    select = re.search(r'<select name="in_post".*?</select>', html, re.S).group(0)
+    assert re.findall(r"<option[^>]*>([^<]*)</option>", select) == ["全部", "是", "否"]
+    assert "未知" not in select
+    assert "---------" not in html
+    left = client.get(reverse("talent:worker_list") + "?in_post=false").content.decode()
+    current = client.get(reverse("talent:worker_list") + "?in_post=true").content.decode()
+    assert people.ana.name in current and people.ana.name not in left
+    chosen = re.search(r'<select name="in_post".*?</select>', current, re.S).group(0)
+    assert re.search(r'<option value="true" selected>是</option>', chosen)
+
+
+def test_required_dropdowns_of_the_talent_forms_read_please_choose(people, world, login):
+    from talent.models import Certificate, TrainingProgramme
+
+    certificate = Certificate.objects.create(
+        person=people.ana, level=CertificateLevel.ASSISTANT, number="C-9", year_passed=2020
+    )
+    programme = TrainingProgramme.objects.create(
+        year=2025, kind="continuing", title="继续教育", provider="协会", budget=1000, places=5
+    )
+    client = login(world.city_admin)
+    for url in (
+        reverse("talent:worker_hire"),
+        reverse("talent:employment_add", args=[people.ana.pk]),
+        reverse("talent:registration_add", args=[certificate.person_id]),
+        reverse("talent:enrol", args=[programme.pk]),
+    ):
+        html = client.get(url).content.decode()
+        assert "---------" not in html, url
+        assert "请选择" in html, url
+    enrol = client.get(reverse("talent:enrol", args=[programme.pk])).content.decode()
+    assert f"{people.ana.name}（{people.ana.id_number_masked}）" in enrol
+
+
+def test_programme_budgets_read_as_yuan_with_separators_against_the_yearly_budget(world, login):
+    from talent.models import TrainingProgramme
+
+    programme = TrainingProgramme.objects.create(
+        year=2025, kind="pre_exam", title="考前培训", provider="协会", budget=600000, places=300
+    )
+    client = login(world.city_officer)
+    listing = client.get(reverse("talent:programme_list") + "?year=2025").content.decode()
+    assert "600,000.00" in listing and "600000.00" not in listing
+    assert "2025年度培训项目预算合计 600,000.00 元" in listing
+    assert "3,000,000.00" in listing and "2,400,000.00" in listing
+    detail = client.get(reverse("talent:programme_detail", args=[programme.pk])).content.decode()
+    assert "600,000.00" in detail

@@ -1,0 +1,94 @@
+"""Reads: cycles in date order (never by the stored phase name), survey questions as data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from evaluations import selectors
+from evaluations.choices import CycleStatus, EvaluationStatus, Grade, Phase
+from evaluations.models import Cycle, Evaluation
+
+pytestmark = pytest.mark.django_db
+
+
+def _past_cycle(framework, year: int, phase: str) -> Cycle:
+    opens = dt.date(year, 6, 1) if phase == Phase.MIDTERM else dt.date(year, 11, 15)
+    d = lambda n: opens + dt.timedelta(days=n)  # noqa: E731
+    return Cycle.objects.create(
+        name=f"{year}{phase}",
+        service_year=year,
+        phase=phase,
+        framework=framework,
+        status=CycleStatus.PUBLISHED,
+        opens_on=opens,
+        self_due_on=d(14),
+        scoring_starts_on=d(7),
+        scoring_due_on=d(30),
+        appeal_starts_on=d(31),
+        appeal_due_on=d(40),
+        publish_on=d(45),
+    )
+
+
+@pytest.fixture
+def last_year(world, cycle, framework):
+    """Last year's mid-term and final, published, for station A1 (the mid-term scored lower)."""
+    year = cycle.service_year - 1
+    out = {}
+    for phase, total in ((Phase.MIDTERM, "70.00"), (Phase.FINAL, "85.00")):
+        c = _past_cycle(framework, year, phase)
+        out[phase] = Evaluation.objects.create(
+            cycle=c,
+            station=world.station_a1,
+            status=EvaluationStatus.PUBLISHED,
+            total=Decimal(total),
+            grade=Grade.GOOD,
+        )
+    return out
+
+
+def test_a_station_history_runs_midterm_then_final_within_a_year(world, ev_a1, last_year):
+    history = selectors.station_history(world.city_officer, world.station_a1)
+    assert [e.pk for e in history] == [
+        last_year[Phase.MIDTERM].pk,
+        last_year[Phase.FINAL].pk,
+        ev_a1.pk,
+    ]
+    assert selectors.trend(history)["totals"] == [70.0, 85.0]
+
+
+def test_the_previous_evaluation_of_a_midterm_is_last_years_final(ev_a1, last_year):
+    assert selectors.previous_evaluation(ev_a1).pk == last_year[Phase.FINAL].pk
+
+
+def test_the_last_cycle_with_results_is_the_latest_by_date(last_year):
+    assert selectors.last_results_cycle() == last_year[Phase.FINAL].cycle
+
+
+def test_cycles_and_evaluations_list_the_newest_cycle_first(world, ev_a1, last_year, login):
+    assert list(Cycle.objects.all()) == [
+        ev_a1.cycle,
+        last_year[Phase.FINAL].cycle,
+        last_year[Phase.MIDTERM].cycle,
+    ]
+    client = login(world.station_a1_manager)
+    rows = list(client.get(reverse("evaluations:evaluation_list")).context["object_list"])
+    assert [e.pk for e in rows] == [
+        ev_a1.pk,
+        last_year[Phase.FINAL].pk,
+        last_year[Phase.MIDTERM].pk,
+    ]
+
+
+def test_survey_questions_come_from_the_reference_table_in_use(db):
+    from evaluations.models import SurveyQuestion
+
+    assert [c for c, _t in selectors.survey_questions("users")] == ["q1", "q2", "q3", "q4", "q5"]
+    SurveyQuestion.objects.filter(group="users", code="q2").update(is_active=False)
+    SurveyQuestion.objects.filter(group="users", code="q5").update(sort_order=0, text="总体评价")
+    assert selectors.survey_questions("users")[0] == ("q5", "总体评价")
+    assert "q2" not in [c for c, _t in selectors.survey_questions("users")]
