@@ -633,3 +633,31 @@ def to_do_counts(user) -> dict:
 
 
 __all__ = ["GROUP_FOR_SCORER", "Subquery"]
+
+
+
+def latest_grades_for(*, station_ids, on: date) -> dict[int, str]:
+    """Each station's grade in its latest published evaluation whose cycle opened by ``on``.
+
+    A risk signal for the quarterly inspection draw (inspections.selectors): one query with a
+    correlated subquery per station (served by the cycle/station index), not one per row.
+    """
+    from stations.models import Station
+
+    latest = (
+        Evaluation.objects.filter(
+            station=OuterRef("pk"),
+            status=EvaluationStatus.PUBLISHED,
+            cycle__opens_on__lte=on,
+        )
+        .exclude(grade="")
+        .order_by("-cycle__opens_on", "-pk")
+        .values("grade")[:1]
+    )
+    rows = (
+        Station.objects.filter(pk__in=list(station_ids))
+        .annotate(latest_grade=Subquery(latest))
+        .filter(latest_grade__isnull=False)
+        .values_list("pk", "latest_grade")
+    )
+    return dict(rows)

@@ -108,7 +108,7 @@ class RequestContextMiddleware:
 
 
 class SecondFactorRequiredMiddleware:
-    """Send users whose role requires TOTP to enrol or verify before anything else.
+    """Send users whose role requires TOTP, or who enrolled one, to enrol or verify first.
 
     Only signing in and out, the second-factor pages and public resources stay reachable;
     the API answers 403 JSON to a session that has not verified. Token requests carry no
@@ -117,8 +117,15 @@ class SecondFactorRequiredMiddleware:
     """
 
     ALLOWED_PREFIXES = (
-        "/accounts/login/", "/accounts/logout/", "/accounts/otp/", "/static/", "/i18n/",
-        "/media/", "/api/schema/", "/api/docs/", "/healthz",
+        "/accounts/login/",
+        "/accounts/logout/",
+        "/accounts/otp/",
+        "/static/",
+        "/i18n/",
+        "/media/",
+        "/api/schema/",
+        "/api/docs/",
+        "/healthz",
     )
 
     def __init__(self, get_response):
@@ -131,13 +138,16 @@ class SecondFactorRequiredMiddleware:
             and user.is_authenticated
             and not request.path.startswith(self.ALLOWED_PREFIXES)
         ):
-            from portal.services.security import second_factor_required
+            from portal.services.security import second_factor_due, second_factor_required
 
-            if second_factor_required(user) and not user.is_verified():
+            if not user.is_verified() and second_factor_due(user, request.session):
                 if request.path.startswith("/api/"):
-                    return JsonResponse(
-                        {"detail": _("您的角色要求双因素认证，请先在网页上完成验证。")}, status=403
+                    message = (
+                        _("您的角色要求双因素认证，请先在网页上完成验证。")
+                        if second_factor_required(user)
+                        else _("您已启用双因素认证，请先在网页上完成验证。")
                     )
+                    return JsonResponse({"detail": message}, status=403)
                 return redirect_to_login(request.get_full_path(), reverse("portal_auth:otp_verify"))
         return self.get_response(request)
 

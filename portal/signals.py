@@ -25,13 +25,21 @@ def _record_auth(action, *, request, username: str, user=None, outcome, message=
     ip, agent = _client(request)
     token = context.current.set(
         context.RequestContext(
-            user_id=getattr(user, "pk", None), user_name=username or "", ip_address=ip,
+            user_id=getattr(user, "pk", None),
+            user_name=username or "",
+            ip_address=ip,
             user_agent=agent,
         )
     )
     try:
-        audit.record(action, object_type="portal.user", object_id=getattr(user, "pk", "") or "",
-                     object_repr=username or "", outcome=outcome, message=message)
+        audit.record(
+            action,
+            object_type="portal.user",
+            object_id=getattr(user, "pk", "") or "",
+            object_repr=username or "",
+            outcome=outcome,
+            message=message,
+        )
     finally:
         context.current.reset(token)
 
@@ -43,16 +51,31 @@ def on_login(sender, request, user, **kwargs):
         import time
 
         request.session["portal_login_at"] = int(time.time())
-    _record_auth(AuditAction.LOGIN, request=request, username=user.get_username(), user=user,
-                 outcome=AuditOutcome.SUCCESS)
+        from portal.services import security
+
+        # An enrolled second factor is asked for at every sign-in (SecondFactorRequiredMiddleware).
+        if security.may_use_second_factor(user):
+            request.session[security.SESSION_TOTP_ENROLLED] = security.totp_device(user) is not None
+    _record_auth(
+        AuditAction.LOGIN,
+        request=request,
+        username=user.get_username(),
+        user=user,
+        outcome=AuditOutcome.SUCCESS,
+    )
 
 
 @receiver(user_logged_out, dispatch_uid="audit:logout")
 def on_logout(sender, request, user, **kwargs):
     if user is None:
         return
-    _record_auth(AuditAction.LOGOUT, request=request, username=user.get_username(), user=user,
-                 outcome=AuditOutcome.SUCCESS)
+    _record_auth(
+        AuditAction.LOGOUT,
+        request=request,
+        username=user.get_username(),
+        user=user,
+        outcome=AuditOutcome.SUCCESS,
+    )
 
 
 def _refused_while_locked(request) -> bool:
@@ -69,13 +92,24 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
     username = (credentials or {}).get("username", "")
     user = get_user_model().objects.filter(username=username).first() if username else None
     if _refused_while_locked(request):
-        _record_auth(AuditAction.LOGIN_FAILED, request=request, username=username, user=user,
-                     outcome=AuditOutcome.DENIED, message="账号已锁定，拒绝登录")
+        _record_auth(
+            AuditAction.LOGIN_FAILED,
+            request=request,
+            username=username,
+            user=user,
+            outcome=AuditOutcome.DENIED,
+            message="账号已锁定，拒绝登录",
+        )
         return
     failures = getattr(request, "axes_failures_since_start", None)
-    _record_auth(AuditAction.LOGIN_FAILED, request=request, username=username, user=user,
-                 outcome=AuditOutcome.FAILURE,
-                 message=f"连续第{failures}次失败" if failures else "")
+    _record_auth(
+        AuditAction.LOGIN_FAILED,
+        request=request,
+        username=username,
+        user=user,
+        outcome=AuditOutcome.FAILURE,
+        message=f"连续第{failures}次失败" if failures else "",
+    )
 
 
 @receiver(user_locked_out, dispatch_uid="audit:lockout")
@@ -86,6 +120,11 @@ def on_locked_out(sender, request, username, ip_address, **kwargs):
         return
     user = get_user_model().objects.filter(username=username).first() if username else None
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    _record_auth(AuditAction.LOCKOUT, request=request, username=username, user=user,
-                 outcome=AuditOutcome.DENIED,
-                 message=f"{settings.AXES_FAILURE_LIMIT}次登录失败，账号锁定{minutes}分钟")
+    _record_auth(
+        AuditAction.LOCKOUT,
+        request=request,
+        username=username,
+        user=user,
+        outcome=AuditOutcome.DENIED,
+        message=f"{settings.AXES_FAILURE_LIMIT}次登录失败，账号锁定{minutes}分钟",
+    )

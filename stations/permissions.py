@@ -4,16 +4,17 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from portal.choices import Role
 from portal.scoping import ADD, CHANGE, DELETE
 
-NOT_ALLOWED = "您没有%(verb)s%(things)s的权限：%(verb)s%(things)s须由%(roles)s办理。"
-NOBODY = "%(things)s不能%(verb)s。"
+NOT_ALLOWED = gettext_noop("您没有%(verb)s%(things)s的权限：%(verb)s%(things)s须由%(roles)s办理。")
+NOBODY = gettext_noop("%(things)s不能%(verb)s。")
 
-VERBS = {ADD: "新建", CHANGE: "修改", DELETE: "删除"}
+VERBS = {ADD: gettext_noop("新建"), CHANGE: gettext_noop("修改"), DELETE: gettext_noop("删除")}
 # District officers act only inside their own district (DESIGN.md section 3).
-WITHIN_DISTRICT = "（限本区）"
+WITHIN_DISTRICT = gettext_noop("（限本区）")
 
 
 def denial_message(model, action: str) -> str:

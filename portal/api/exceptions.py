@@ -6,11 +6,16 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from portal.errors import Conflict
+
+ERR_MALFORMED_BODY = gettext_lazy(
+    "请求内容格式不正确：无法按所声明的类型（Content-Type）解析，请检查JSON或表单格式。"
+)
 
 
 def exception_handler(exc, context):
@@ -26,5 +31,10 @@ def exception_handler(exc, context):
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound(_("未找到。"))
     elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied(_("您没有执行该操作的权限。"))
+        reason = str(exc.args[0]) if exc.args else ""
+        exc = exceptions.PermissionDenied(reason or _("您没有执行该操作的权限。"))
+    elif isinstance(exc, exceptions.ParseError):
+        # DRF's parsers answer "JSON parse error - Expecting ..." in English whatever the
+        # caller's language; say it in theirs.
+        exc = exceptions.ParseError(ERR_MALFORMED_BODY)
     return drf_exception_handler(exc, context)

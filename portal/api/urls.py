@@ -1,5 +1,5 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from evaluations.api import routes as _evaluations_routes  # noqa: F401
 from funding.api import routes as _funding_routes  # noqa: F401
@@ -14,5 +14,11 @@ urlpatterns = [
     path("v1/", include(router.urls)),
     # The schema and its browser are public documentation; every route they describe is scoped.
     path("schema/", public_view(SpectacularAPIView.as_view()), name="schema"),
-    path("docs/", public_view(SpectacularSwaggerView.as_view(url_name="schema")), name="api-docs"),
+    # The split view serves Swagger UI's start-up script as a file (?script): the content
+    # security policy allows no inline script, and with one the page stays blank.
+    path(
+        "docs/",
+        public_view(SpectacularSwaggerSplitView.as_view(url_name="schema")),
+        name="api-docs",
+    ),
 ]

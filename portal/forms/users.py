@@ -18,6 +18,12 @@ PASSWORD_HELP = _(
     "留空则由系统生成一个随机密码，只显示一次。"
 )
 DATE_WIDGET = {"type": "date"}
+ANCHOR_PROMPTS = {
+    "district": _("请选择区"),
+    "subdistrict": _("请选择镇街"),
+    "institution": _("请选择承接机构"),
+    "station": _("请选择社工站"),
+}
 
 
 class PasswordField(forms.CharField):
@@ -73,9 +79,14 @@ class RoleAssignmentForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, actor, target: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.user = target
+        # A prompt, not Django's "---------", in the empty choice of every select.
+        self.fields["role"].choices = [("", _("请选择角色"))] + [
+            choice for choice in self.fields["role"].choices if choice[0]
+        ]
         for name in self.anchor_fields:
             field = self.fields[name]
             field.queryset = field.queryset.model.objects.restrict(actor, VIEW)
+            field.empty_label = ANCHOR_PROMPTS[name]
             field.widget.attrs["data-anchor"] = name
         # static/js/role-anchor.js shows only the anchor the chosen role needs.
         self.fields["role"].widget.attrs["data-anchor-map"] = json.dumps(

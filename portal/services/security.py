@@ -127,6 +127,20 @@ def second_factor_required(user) -> bool:
     return cached
 
 
+# Set at sign-in (portal.signals.on_login) and by enrolment and removal: whether the user has
+# a confirmed device. Kept in the session so each request needs no query to know it.
+SESSION_TOTP_ENROLLED = "portal_totp_enrolled"
+
+
+def second_factor_due(user, session) -> bool:
+    """Whether this session must verify a code: the role requires it, or the user enrolled.
+
+    A second factor the user set up is asked for at every sign-in, required or not; otherwise
+    enrolling would protect nothing.
+    """
+    return bool(session.get(SESSION_TOTP_ENROLLED)) or second_factor_required(user)
+
+
 def totp_device(user, *, confirmed: bool | None = True) -> TOTPDevice | None:
     qs = TOTPDevice.objects.filter(user=user, name=TOTP_DEVICE_NAME)
     if confirmed is not None:

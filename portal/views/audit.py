@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
 
 from portal.choices import Role
@@ -30,7 +31,7 @@ class AuditMixin(RoleRequiredMixin):
 class AuditListView(AuditMixin, FilteredListMixin, ListView):
     template_name = "portal/manage/audit_list.html"
     filterset_class = AuditEventFilterSet
-    export_stem = _("审计日志")
+    export_stem = gettext_lazy("审计日志")  # lazy: built at import, shown per request
 
     def base_queryset(self):
         # Newest first; the id breaks ties between rows written in the same instant.

@@ -208,6 +208,7 @@ class OtpEnrolView(LoginRequiredMixin, View):
             form.add_error("code", exc.message_dict["code"])
             return render(request, self.template_name, self.context(form=form), status=400)
         otp_login(request, device)
+        request.session[security.SESSION_TOTP_ENROLLED] = True
         messages.success(request, _("双因素认证已启用。今后登录时需输入认证器应用中的验证码。"))
         return redirect(_safe_next(request, "portal:home"))
 
@@ -227,6 +228,7 @@ class OtpRemoveView(LoginRequiredMixin, View):
             enrol = OtpEnrolView()
             enrol.setup(request)
             return render(request, enrol.template_name, enrol.context(remove_form=form), status=400)
+        request.session[security.SESSION_TOTP_ENROLLED] = False
         messages.success(request, _("双因素认证已停用。"))
         return redirect("portal_auth:otp_enrol")
 

@@ -20,7 +20,9 @@ def _error(request, status: int, title: str, message: str):
     if _wants_json(request):
         return JsonResponse({"detail": message}, status=status)
     return render(
-        request, "errors/error.html", {"status": status, "title": title, "message": message},
+        request,
+        "errors/error.html",
+        {"status": status, "title": title, "message": message},
         status=status,
     )
 
@@ -30,7 +32,15 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
-    return _error(request, 403, _("没有权限"), _("您可以查看此内容，但没有执行该操作的权限。"))
+    # Services raise PermissionDenied with a message for the user ("只有市级管理员可以…");
+    # show it. A bare PermissionDenied gets the general wording.
+    reason = str(exception.args[0]) if exception is not None and exception.args else ""
+    return _error(
+        request,
+        403,
+        _("没有权限"),
+        reason or _("您没有访问此页面或执行该操作的权限。如需开通，请联系市级管理员。"),
+    )
 
 
 def page_not_found(request, exception=None):

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView
 
@@ -18,11 +19,14 @@ from portal.models import PolicyVersion
 from portal.scoping import ADD, CHANGE, roles_allowed, user_may
 from portal.selectors import PolicyMissing, policy_in_force
 from portal.services import policy as services
+from portal.templatetags.portal_format import yuan
 from portal.views.listing import FilteredListMixin
 from portal.views.mixins import ScopedMixin
 
 # Shown apart from the thresholds on the detail page.
 DESCRIPTIVE = ("name", "effective_from", "source", "note")
+# Amounts in yuan, shown with thousands separators like money everywhere else.
+MONEY_FIELDS = ("standard_annual_fee", "talent_training_budget")
 
 
 def in_force_id() -> int | None:
@@ -54,6 +58,8 @@ def threshold_rows(version: PolicyVersion) -> list[dict]:
                 "value": (
                     getattr(version, f"get_{name}_display")()
                     if field.choices
+                    else yuan(getattr(version, name))
+                    if name in MONEY_FIELDS
                     else getattr(version, name)
                 ),
                 "source": field.help_text,
@@ -66,8 +72,12 @@ class PolicyListView(ScopedMixin, FilteredListMixin, ListView):
     model = PolicyVersion
     template_name = "portal/manage/policy_list.html"
     filterset_class = PolicyVersionFilterSet
-    sort_columns = (("effective_from", _("生效日期")), ("name", _("版本名称")))
-    export_stem = _("政策参数版本")
+    # Lazy: class attributes are built once at import, in no particular language.
+    sort_columns = (
+        ("effective_from", gettext_lazy("生效日期")),
+        ("name", gettext_lazy("版本名称")),
+    )
+    export_stem = gettext_lazy("政策参数版本")
 
     def base_queryset(self):
         return ScopedMixin.get_queryset(self)

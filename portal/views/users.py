@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView
 
@@ -25,6 +26,7 @@ from portal.forms.users import (
 )
 from portal.models import RoleAssignment, User
 from portal.scoping import VIEW
+from portal.services import security
 from portal.services import users as services
 from portal.views.listing import FilteredListMixin
 from portal.views.mixins import RoleRequiredMixin
@@ -54,13 +56,14 @@ class UserAdminMixin(RoleRequiredMixin):
 class UserListView(UserAdminMixin, FilteredListMixin, ListView):
     template_name = "portal/manage/user_list.html"
     filterset_class = UserFilterSet
+    # Class attributes are built once at import: lazy, so each request gets its own language.
     sort_columns = (
-        ("username", _("用户名")),
-        ("display_name", _("姓名")),
-        ("last_login", _("最近登录")),
-        ("date_joined", _("创建时间")),
+        ("username", gettext_lazy("用户名")),
+        ("display_name", gettext_lazy("姓名")),
+        ("last_login", gettext_lazy("最近登录")),
+        ("date_joined", gettext_lazy("创建时间")),
     )
-    export_stem = _("用户")
+    export_stem = gettext_lazy("用户")
 
     def base_queryset(self):
         current = self.assignments().filter(in_force_today()).order_by("role")
@@ -155,7 +158,10 @@ class UserDetailView(UserAdminMixin, DetailView):
             self.assignments().filter(user=target).order_by("-ends_on", "role", "-id")
         )
         context["role_form"] = RoleAssignmentForm(actor=self.request.user, target=target)
-        context["unlock_url"] = unlock_url(target)
+        # The unlock action only while the account is locked; the page says until when.
+        locked_until = security.lockout_ends_at(target.get_username())
+        context["locked_until"] = timezone.localtime(locked_until) if locked_until else None
+        context["unlock_url"] = unlock_url(target) if locked_until else ""
         # The user's own history; the trail rows are themselves restricted to the viewer.
         context["history"] = audit.history(target).restrict(self.request.user, VIEW)[:HISTORY_ROWS]
         return context

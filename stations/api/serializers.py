@@ -4,6 +4,7 @@ to the services, which check scope and policy and answer in Chinese."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from rest_framework import serializers
 
 from portal.api.mixins import ScopedPrimaryKeyRelatedField as BaseScopedField
@@ -19,7 +20,7 @@ from stations.models import (
     Subdistrict,
 )
 
-UNKNOWN_CHOICE = "编号为{pk_value}的%(model)s不存在或不在您的可见范围内。"
+UNKNOWN_CHOICE = gettext_noop("编号为{pk_value}的%(model)s不存在或不在您的可见范围内。")
 
 
 class ScopedPrimaryKeyRelatedField(BaseScopedField):

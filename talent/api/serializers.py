@@ -3,6 +3,7 @@ out masked; the full number is write-only and only ever returned by the audited 
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from portal.api.mixins import ScopedPrimaryKeyRelatedField
@@ -248,3 +249,11 @@ class StationStaffingSerializer(serializers.Serializer):
     lapsed = serializers.IntegerField()
     ce_shortfalls = serializers.IntegerField()
     problems = serializers.ListField(child=serializers.CharField())
+
+
+@extend_schema_serializer(many=False)
+class StaffingBoardPageSerializer(serializers.Serializer):
+    """One page of the board (``?page=``, 200 stations) and how many stations there are."""
+
+    count = serializers.IntegerField()
+    results = StationStaffingSerializer(many=True)

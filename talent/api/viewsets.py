@@ -246,7 +246,7 @@ class StaffingBoardViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
     filter_backends: list = []
     pagination_class = None
 
-    @extend_schema(responses=s.StationStaffingSerializer(many=True))
+    @extend_schema(responses=s.StaffingBoardPageSerializer)
     def list(self, request):
         district = request.query_params.get("district", "")
         board = selectors.staffing(

@@ -92,3 +92,30 @@ def test_survey_questions_come_from_the_reference_table_in_use(db):
     SurveyQuestion.objects.filter(group="users", code="q5").update(sort_order=0, text="总体评价")
     assert selectors.survey_questions("users")[0] == ("q5", "总体评价")
     assert "q2" not in [c for c, _t in selectors.survey_questions("users")]
+
+
+
+def test_latest_grades_feed_the_inspection_draw_with_the_newest_published_grade(
+    world, last_year
+):
+    """``latest_grades_for`` is the grade risk signal of the quarterly inspection draw."""
+    from inspections.selectors import _optional_selector
+
+    assert _optional_selector("grade")[1] is selectors.latest_grades_for
+    midterm, final = last_year[Phase.MIDTERM], last_year[Phase.FINAL]
+    Evaluation.objects.filter(pk=midterm.pk).update(grade=Grade.FAIL)
+    ids = [world.station_a1.pk, world.station_b1.pk]
+
+    after_final = final.cycle.opens_on
+    assert selectors.latest_grades_for(station_ids=ids, on=after_final) == {
+        world.station_a1.pk: Grade.GOOD
+    }
+    before_final = after_final - dt.timedelta(days=1)
+    assert selectors.latest_grades_for(station_ids=ids, on=before_final) == {
+        world.station_a1.pk: Grade.FAIL
+    }
+    # An unpublished result is no signal: the draw falls back to the last published one.
+    Evaluation.objects.filter(pk=final.pk).update(status=EvaluationStatus.SCORED)
+    assert selectors.latest_grades_for(station_ids=ids, on=after_final) == {
+        world.station_a1.pk: Grade.FAIL
+    }

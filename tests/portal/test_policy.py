@@ -180,6 +180,17 @@ def test_the_detail_shows_every_threshold_with_its_source(world, login):
     assert "未知：暂设30天。" in html
 
 
+def test_money_thresholds_read_as_yuan_with_thousands_separators(world, login):
+    client = login(world.district_a_officer)
+    detail = client.get(reverse("manage:policy_detail", args=[seeded_2018().pk])).content.decode()
+    assert "2,400,000.00" in detail
+    assert "3,000,000.00" in detail
+    assert "2400000.00" not in detail
+    listing = client.get(reverse("manage:policy_list")).content.decode()
+    assert "2,400,000.00" in listing and "2,000,000.00" in listing
+    assert "2400000.00" not in listing
+
+
 def test_the_new_version_form_is_prefilled_from_the_version_in_force(world, login):
     response = login(world.city_admin).get(reverse("manage:policy_create"))
     form = response.context["form"]

@@ -272,3 +272,35 @@ def test_the_api_refuses_an_unverified_session_with_json_but_not_a_token(world):
 def test_the_second_factor_roles_are_the_city_and_district_roles():
     roles = security.SECOND_FACTOR_ROLES
     assert roles == {Role.CITY_ADMIN, Role.CITY_OFFICER, Role.DISTRICT_OFFICER}
+
+
+@pytest.mark.django_db
+def test_a_user_who_enrolled_without_a_role_rule_is_asked_for_the_code_at_each_sign_in(world):
+    # No role requires it: the district officer set up an authenticator on their own.
+    first = signed_in(world.district_a_officer)
+    device = enrol(first, world.district_a_officer)
+
+    client = signed_in(world.district_a_officer)
+    response = client.get("/")
+    assert response["Location"] == f"{VERIFY}?next=/"
+    page = client.get(VERIFY).content.decode()
+    assert "您已启用双因素认证。请输入认证器应用中显示的6位验证码后继续。" in page
+    api = client.get("/api/v1/me/")
+    assert api.status_code == 403
+    assert api.json()["detail"] == "您已启用双因素认证，请先在网页上完成验证。"
+
+    response = client.post(VERIFY, {"code": code_for(device, 1), "next": "/"})
+    assert response["Location"] == "/"
+    assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_after_removing_the_second_factor_sign_in_asks_for_no_code(world):
+    first = signed_in(world.district_a_officer)
+    device = enrol(first, world.district_a_officer)
+    response = first.post("/accounts/otp/remove/", {"remove-code": code_for(device, 1)})
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=world.district_a_officer).exists()
+    assert first.get("/").status_code == 200
+
+    assert signed_in(world.district_a_officer).get("/").status_code == 200

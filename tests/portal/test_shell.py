@@ -398,3 +398,55 @@ def test_every_entry_of_the_english_catalogue_is_translated_and_compiled():
     ]
     assert stale == [], "run compilemessages"
     assert Path(settings.BASE_DIR, "locale", "en", "LC_MESSAGES", "django.mo").exists()
+
+
+# --- error messages -------------------------------------------------------------------
+
+
+def test_a_403_page_gives_the_reason_the_service_raised(world, login):
+    # A station manager may not enrol a second factor; the page says so, not a generic line.
+    response = login(world.station_a1_manager).get("/accounts/otp/")
+    assert response.status_code == 403
+    assert "您的角色无需也不能启用双因素认证。" in response.content.decode()
+
+
+def test_a_403_without_a_reason_does_not_claim_the_user_may_view_the_page(world, login):
+    response = login(world.station_a1_manager).get(reverse("manage:user_list"))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "您没有访问此页面或执行该操作的权限。如需开通，请联系市级管理员。" in html
+    assert "您可以查看此内容" not in html
+
+
+def test_a_malformed_api_payload_is_refused_in_the_users_language_and_changes_nothing(world, login):
+    from portal.models import PolicyVersion
+
+    client = login(world.city_admin)
+    before = PolicyVersion.objects.count()
+    response = client.post(
+        "/api/v1/policy-versions/", data="{not json", content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == (
+        "请求内容格式不正确：无法按所声明的类型（Content-Type）解析，请检查JSON或表单格式。"
+    )
+    assert "JSON parse error" not in response.content.decode()
+    assert PolicyVersion.objects.count() == before
+
+
+def test_the_api_docs_start_without_inline_script_so_the_content_policy_lets_them_run(world, login):
+    import re
+
+    client = login(world.district_a_officer)
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    assert "'unsafe-inline'" not in response["Content-Security-Policy"].split("script-src")[1]
+    html = response.content.decode()
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
+    assert scripts and all("src=" in attrs and not body.strip() for attrs, body in scripts)
+    start = next(attrs for attrs, _body in scripts if "script" in attrs.split("src=")[1][:80])
+    url = re.search(r'src="([^"]+)"', start).group(1).replace("&amp;", "&")
+    script = client.get(url)
+    assert script.status_code == 200
+    assert script["Content-Type"].startswith("application/javascript")
+    assert "SwaggerUIBundle" in script.content.decode()

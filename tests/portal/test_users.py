@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.choices import AuditAction, Role
@@ -395,19 +395,32 @@ def test_the_admin_cannot_drop_their_own_admin_role(world, login):
         services.role_assignment_end(actor=world.city_admin, assignment=own)
 
 
-def test_the_unlock_button_shows_only_when_the_security_app_offers_it(world, login):
+def test_the_unlock_button_shows_only_while_the_account_is_locked(world, login):
     target = world.station_a1_manager
+    page = reverse("manage:user_detail", args=[target.pk])
+    url = reverse("security:unlock", kwargs={"pk": target.pk})
+    client = login(world.city_admin)
+    html = client.get(page).content.decode()
+    assert f'action="{url}"' not in html
+    assert "登录已锁定" not in html
+
+    stranger = Client()
+    for _ in range(5):
+        stranger.post("/accounts/login/", {"username": target.username, "password": "wrong"})
+    html = client.get(page).content.decode()
+    assert f'action="{url}"' in html
+    assert "登录已锁定，" in html and "自动解锁" in html
+
+
+def test_the_role_form_prompts_for_a_choice_instead_of_dashes(world, login):
     html = (
         login(world.city_admin)
-        .get(reverse("manage:user_detail", args=[target.pk]))
+        .get(reverse("manage:user_detail", args=[world.evaluator.pk]))
         .content.decode()
     )
-    try:
-        url = reverse("security:unlock", kwargs={"pk": target.pk})
-    except NoReverseMatch:
-        assert "解除登录锁定" not in html
-    else:
-        assert f'action="{url}"' in html
+    assert "---------" not in html
+    for prompt in ("请选择角色", "请选择区", "请选择镇街", "请选择承接机构", "请选择社工站"):
+        assert f'<option value="" selected>{prompt}</option>' in html
 
 
 # --- API ---------------------------------------------------------------------------------

@@ -101,3 +101,12 @@ def test_the_schema_describes_the_talent_routes(world, login):
     text = response.content.decode()
     assert "/api/v1/talent/workers/{id}/unmask/" in text
     assert "/api/v1/talent/staffing-board/" in text
+
+
+def test_the_schema_gives_the_staffing_board_its_count_and_results(world, login):
+    import yaml
+
+    schema = yaml.safe_load(login(world.city_admin).get("/api/schema/").content)
+    ok = schema["paths"]["/api/v1/talent/staffing-board/"]["get"]["responses"]["200"]
+    ref = ok["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert set(schema["components"]["schemas"][ref]["properties"]) == {"count", "results"}
