@@ -58,10 +58,16 @@ messages:
 	PORTAL_DEV=1 $(BIN)/python manage.py makemessages -l en --ignore '.venv/*' --ignore 'var/*' --ignore 'static/vendor/*'
 	PORTAL_DEV=1 $(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
+# Benchmarks print server time and query counts at a scale (city, province, nation); each
+# command loads its data into a database of its own on the PostgreSQL server and drops it.
+BENCH_ENV = DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} PORTAL_DEV=1 PORTAL_PLAIN_STATIC=1
 bench: install
 	@pg_isready -q -h 127.0.0.1 -p 5432 || (echo "bench needs PostgreSQL" && exit 1)
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal_bench} PORTAL_DEV=1 \
-	  $(BIN)/python manage.py bench --scale $(SCALE)
+	$(BENCH_ENV) $(BIN)/python manage.py bench --scale $(SCALE)
+	$(BENCH_ENV) $(BIN)/python manage.py evaluations_bench --scale $(SCALE)
+	$(BENCH_ENV) $(BIN)/python manage.py funding_bench --scale $(SCALE)
+	$(BENCH_ENV) $(BIN)/python manage.py talent_bench --scales $(SCALE)
+	$(BENCH_ENV) $(BIN)/python manage.py inspections_bench
 
 clean:
 	rm -rf var/portal.sqlite3 var/celery-broker var/celerybeat-schedule*

@@ -30,6 +30,7 @@ from typing import Any
 
 import openpyxl
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from portal.exports import xlsx_response
 
@@ -259,6 +260,9 @@ class Sheet:
     headers: dict[str, str]  # key -> header as found in the file
 
 
+# Spreadsheets carry personal data (rosters hold ID numbers): a crash while reading must not
+# print cell values into the error report.
+@sensitive_variables()
 def read_rows(
     fileobj,
     columns: Sequence[Column],
@@ -294,6 +298,7 @@ def read_rows(
         workbook.close()
 
 
+@sensitive_variables()
 def _parse(sheet, columns: Sequence[Column], *, max_rows: int, max_cols: int) -> Sheet:
     by_header = {_norm(c.header): c for c in columns}
     index: dict[int, Column] = {}

@@ -236,3 +236,13 @@ def test_the_api_docs_render_from_local_assets(world, login):
     html = response.content.decode()
     assert "drf_spectacular_sidecar" in html
     assert "cdn" not in html.lower()
+
+
+def test_the_time_range_filter_sits_on_one_line_with_a_label_that_points_at_it(world, login):
+    html = login(world.city_admin).get(reverse("manage:audit_list")).content.decode()
+    assert '<label class="form-label" for="id_at_0">时间范围</label>' in html
+    assert (
+        'class="d-flex align-items-center gap-1 portal-range"><input type="date" name="at_after"'
+        in html
+    )
+    assert 'for=""' not in html
