@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -100,3 +101,12 @@ def test_the_openapi_schema_validates_without_a_single_warning(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "/api/v1/stations/" in out.read_text()
+
+
+@pytest.mark.django_db
+def test_a_production_start_creates_no_accounts():
+    # The test database is built by the migrations alone, as `migrate` on a production server
+    # does; only `manage.py demo` creates the demo accounts.
+    from portal.models import User
+
+    assert not User.objects.exists()
