@@ -34,6 +34,8 @@ def test_the_audit_pruning_job_is_scheduled():
 @pytest.mark.postgres
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
+# send_task always goes to the broker; the tests' eager setting does not apply to it.
+@pytest.mark.filterwarnings("ignore::celery.exceptions.AlwaysEagerIgnored")
 def test_a_real_worker_on_redis_prunes_old_audit_rows_in_postgresql():
     old = AuditEvent.objects.create(
         action=AuditAction.ACTION, message="old", at=timezone.now() - dt.timedelta(days=200)
