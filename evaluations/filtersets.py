@@ -31,7 +31,9 @@ def _districts(request):
 
 
 class EvaluationFilterSet(filters.FilterSet):
-    cycle = LimitedModelChoiceFilter(queryset=_cycles, label=_("评估周期"))
+    cycle = LimitedModelChoiceFilter(
+        queryset=_cycles, label=_("评估周期"), empty_label=_("全部周期")
+    )
     district = LimitedModelChoiceFilter(
         field_name="station__district", queryset=_districts, label=_("区")
     )

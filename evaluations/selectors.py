@@ -173,6 +173,17 @@ def cycle_list(user):
     return Cycle.objects.restrict(user, VIEW).select_related("framework", "policy_version")
 
 
+def current_cycle(user, today: date) -> Cycle | None:
+    """The latest cycle (by opening date) that has opened by ``today``, among those the user
+    may see: what the evaluation list shows when no cycle is chosen."""
+    return (
+        Cycle.objects.restrict(user, VIEW)
+        .filter(opens_on__lte=today)
+        .order_by("-opens_on", "-pk")
+        .first()
+    )
+
+
 def evaluations_in_scope(user, cycle: Cycle | None = None):
     qs = Evaluation.objects.restrict(user, VIEW)
     if cycle is not None:
@@ -633,7 +644,6 @@ def to_do_counts(user) -> dict:
 
 
 __all__ = ["GROUP_FOR_SCORER", "Subquery"]
-
 
 
 def latest_grades_for(*, station_ids, on: date) -> dict[int, str]:

@@ -69,6 +69,11 @@ SURVEY_RATE_WINDOW = 600
 # An unfiltered city-wide list counts from the planner's statistics from this many rows on.
 ESTIMATE_FROM = 10_000
 
+# The evaluation list's explicit choice of every cycle (?cycle=all; an empty cycle means the
+# same). Without any cycle parameter the list shows the current cycle: sorting every cycle's
+# evaluations is slow at nation scale (issue 4).
+ALL_CYCLES = "all"
+
 
 class IdPaginator(Paginator):
     """Counts and cuts the page on the ids alone (an index-only scan: evaluation rows are wide),
@@ -300,7 +305,7 @@ class EvaluationListView(ScopedMixin, ListView):
         user = self.request.user
         today = timezone.localdate()
         self.filterset = EvaluationFilterSet(
-            self.request.GET or None,
+            self._filter_data(user, today),
             queryset=selectors.evaluations_in_scope(user),
             request=self.request,
         )
@@ -314,6 +319,23 @@ class EvaluationListView(ScopedMixin, ListView):
             # code index and stop after a page, instead of sorting the whole cycle.
             return qs.order_by("station__code")
         return qs.order_by(*selectors.EVALUATION_LIST_ORDER)
+
+    def _filter_data(self, user, today):
+        """The query string, with the cycle made explicit: ``all`` (or empty) is every cycle,
+        no cycle at all is the current one (``default_cycle``, which the page says)."""
+        data = self.request.GET.copy()
+        self.default_cycle = None
+        self.all_cycles = True
+        if "cycle" not in data:
+            self.default_cycle = selectors.current_cycle(user, today)
+            if self.default_cycle is not None:
+                data["cycle"] = str(self.default_cycle.pk)
+                self.all_cycles = False
+        elif data.get("cycle") == ALL_CYCLES:
+            data["cycle"] = ""
+        else:
+            self.all_cycles = not data.get("cycle")
+        return data or None
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("format") == "xlsx":
@@ -361,9 +383,15 @@ class EvaluationListView(ScopedMixin, ListView):
         )
 
     def _is_unfiltered_citywide(self) -> bool:
-        params = set(self.request.GET) - {"page"}
+        """Every cycle chosen, no other filter, and a scope of the whole city."""
+        filters = {k for k, v in self.request.GET.items() if v and k not in ("page", "cycle")}
         scope = selectors.evaluations_in_scope(self.request.user)
-        return not params and not scope.query.where and connection.vendor == "postgresql"
+        return (
+            self.all_cycles
+            and not filters
+            and not scope.query.where
+            and connection.vendor == "postgresql"
+        )
 
     def get_paginator(self, queryset, per_page, **kwargs):
         self.count_is_estimate = False
@@ -382,6 +410,8 @@ class EvaluationListView(ScopedMixin, ListView):
         ctx = super().get_context_data(**kwargs)
         ctx["filter"] = self.filterset
         ctx["count_is_estimate"] = getattr(self, "count_is_estimate", False)
+        ctx["default_cycle"] = self.default_cycle
+        ctx["all_cycles_value"] = ALL_CYCLES
         return ctx
 
 

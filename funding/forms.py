@@ -16,6 +16,7 @@ from funding.choices import (
     ResourceKind,
 )
 from funding.models import Budget, SocialResource, SpendingReport
+from funding.selectors import report_period_default
 from portal.scoping import ADD, VIEW, stations_for
 from stations.choices import BINDING_CONTRACT_STATUSES
 from stations.filtersets import LimitedModelChoiceField, district_choices, institution_choices
@@ -168,7 +169,11 @@ class ReportForm(StyledMixin, LinesMixin, forms.Form):
             self.fields["contract"].label_from_instance = lambda c: (
                 f"{c.station.name} · {c.service_year} · {c.kind.name} · {c.code}"
             )
-            self.fields["period"].initial = max(timezone.localdate().month - 1, 1)
+            period, kind = report_period_default(
+                today=timezone.localdate(), service_year=self._initial_service_year()
+            )
+            self.fields["period"].initial = period
+            self.fields["period"].widget.attrs["data-period-kind"] = kind
             del self.fields["version"]
             lines = None
         else:
@@ -179,6 +184,14 @@ class ReportForm(StyledMixin, LinesMixin, forms.Form):
             lines = list(report.lines.values("category", "amount", "note"))
         self.add_line_fields(lines)
         self.style()
+
+    def _initial_service_year(self) -> int | None:
+        """The service year of the contract chosen in advance (``?contract=``), if any."""
+        pk = str(self.initial.get("contract") or "")
+        if not pk.isdigit():
+            return None
+        contracts = self.fields["contract"].queryset
+        return contracts.filter(pk=pk).values_list("service_year", flat=True).first()
 
 
 class DecisionForm(StyledMixin, forms.Form):

@@ -11,6 +11,7 @@ comparison in SQL; ``tests/funding/test_selectors.py`` shows both agree on the s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
@@ -186,3 +187,13 @@ def compliance_status(
     ):
         return ComplianceStatus.PLANNED_UNDER
     return ComplianceStatus.NO_DATA
+
+
+def last_finished_period(*, months_per_period: int, year: int, today: date) -> int:
+    """The number of the last reporting period of ``year`` that has ended before ``today``
+    (months for ``months_per_period=1``, quarters for 3); 0 when none has ended yet."""
+    if today.year > year:
+        return MONTHS_IN_YEAR // months_per_period
+    if today.year < year:
+        return 0
+    return (today.month - 1) // months_per_period

@@ -26,15 +26,19 @@ from django.db.models import (
 
 from funding.choices import (
     COMPLIANCE_RANK,
+    MONTHS_IN_PERIOD,
     PERSONNEL_CATEGORIES,
     BudgetCategory,
     ComplianceStatus,
+    PeriodKind,
     ReportStatus,
     ResourceKind,
 )
 from funding.expressions import meets_floor
 from funding.models import Budget, FundingYear, SocialResource, SpendingReport
+from funding.rules import last_finished_period
 from portal.scoping import VIEW
+from portal.selectors import PolicyMissing, policy_for_service_year
 from stations.models import District
 
 CENT = Decimal("0.01")
@@ -369,3 +373,33 @@ def stations_projected_under_floor(*, station_ids, on: date) -> set[int]:
         ]
     )
     return set(qs.values_list("station_id", flat=True))
+
+
+def report_period_kind(service_year: int) -> str:
+    """Monthly or quarterly, as the policy of the service year says (monthly, the seeded
+    value, when no policy covers the year: the service refuses such a report anyway)."""
+    try:
+        return policy_for_service_year(service_year).spending_report_period
+    except PolicyMissing:
+        return PeriodKind.MONTHLY
+
+
+def report_period_default(*, today: date, service_year: int | None = None) -> tuple[int, str]:
+    """The period a new spending report most likely covers: the last finished one, of the kind
+    the service year's policy says, as ``(period, kind)``.
+
+    With no service year given (no contract chosen yet) it is the year of today, or the year
+    before when none of this year's periods has ended (January, or the first quarter of a
+    quarterly year). A year with no finished period yet (a contract of a year to come)
+    defaults to its first.
+    """
+    year = service_year or today.year
+    kind = report_period_kind(year)
+    period = last_finished_period(months_per_period=MONTHS_IN_PERIOD[kind], year=year, today=today)
+    if period == 0 and service_year is None:
+        year -= 1
+        kind = report_period_kind(year)
+        period = last_finished_period(
+            months_per_period=MONTHS_IN_PERIOD[kind], year=year, today=today
+        )
+    return max(period, 1), kind

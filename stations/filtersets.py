@@ -79,7 +79,11 @@ class ScopedChoiceWidget(forms.Select):
         if source is None:
             return {}
         key, narrows = source
-        attrs = {"data-autocomplete": reverse("stations:choice_search", args=[key])}
+        attrs = {
+            "data-autocomplete": reverse("stations:choice_search", args=[key]),
+            # The search box's hint, in the user's language (the script has a Chinese fallback).
+            "data-placeholder": str(_("输入名称或代码搜索")),
+        }
         if narrows:
             attrs["data-narrow-by"] = "district"
         return attrs

@@ -4,13 +4,15 @@ may act on; the services check scope and policy again and their errors land on t
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms.base import BootstrapFormMixin
 from portal.scoping import ADD, VIEW, stations_for
-from stations.filtersets import LimitedModelChoiceField
+from stations.filtersets import LimitedModelChoiceField, ScopedChoiceWidget
 from stations.models import District, Station
+from talent import selectors
 from talent.choices import (
     CertificateLevel,
     EducationLevel,
@@ -169,23 +171,33 @@ class SessionForm(UserForm):
     location = forms.CharField(label=_("地点"), max_length=120, required=False)
 
 
+PERSON_SEARCH_HINT = _("输入姓名或身份证号后四位搜索")
+
+
+class PersonChoiceWidget(ScopedChoiceWidget):
+    """The person dropdown: every option while the scope holds few people in post, else a
+    search box (static/js/stations_autocomplete.js) asking ``talent:person_search``, which
+    answers from the same scoped list with name and masked ID number only."""
+
+    def _source(self, model):
+        return {
+            "data-autocomplete": reverse("talent:person_search"),
+            "data-placeholder": str(PERSON_SEARCH_HINT),
+        }
+
+
 class EnrolForm(UserForm):
-    person = forms.ModelChoiceField(label=_("社工"), queryset=None, empty_label=CHOOSE)
+    person = LimitedModelChoiceField(
+        label=_("社工"),
+        queryset=SocialWorker.objects.none(),
+        empty_label=CHOOSE,
+        widget=PersonChoiceWidget,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        today = timezone.localdate()
-        in_post = (
-            Employment.objects.restrict(self.user, VIEW)
-            .filter(starts_on__lte=today)
-            .exclude(ends_on__lt=today)
-            .values("person_id")
-        )
-        self.fields["person"].queryset = (
-            SocialWorker.objects.restrict(self.user, VIEW).filter(pk__in=in_post).order_by("name")
-        )
-        # Names repeat (丁伟, 丁伟): the masked number tells two people apart.
-        self.fields["person"].label_from_instance = lambda p: f"{p.name}（{p.id_number_masked}）"
+        self.fields["person"].queryset = selectors.people_in_post(self.user)
+        self.fields["person"].label_from_instance = selectors.person_label
 
 
 class AttendanceForm(UserForm):

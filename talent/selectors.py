@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -688,3 +689,46 @@ def station_staff(user, *, station: Station, on: date | None = None):
         .select_related("person")
         .order_by("position", "person__name")
     )
+
+
+# --- people to choose from (enrolment form and its search box) -----------------------------
+
+PERSON_SUGGESTIONS = 20
+PERSON_QUERY_MAX = 40
+# The unmasked end of an ID number: three digits and a digit or the check character X.
+_LAST_FOUR = re.compile(r"^\d{3}[\dXx]$")
+
+
+def people_in_post(user, *, on: date | None = None):
+    """People in the user's view scope holding a post today (a job in scope), by name."""
+    on = on or timezone.localdate()
+    in_post = (
+        Employment.objects.restrict(user, VIEW)
+        .filter(starts_on__lte=on)
+        .exclude(ends_on__lt=on)
+        .values("person_id")
+    )
+    return SocialWorker.objects.restrict(user, VIEW).filter(pk__in=in_post).order_by("name", "pk")
+
+
+def person_suggestions(user, q: str, *, on: date | None = None) -> list[dict]:
+    """A few people in post matching ``q`` for the search box: by name or by the last four
+    characters of the ID number (the masked number shows them). Not by the whole number: the
+    box asks by GET, and a full number never goes into a URL (the lookup form posts it).
+    Each row says name and masked number only."""
+    rows = people_in_post(user, on=on)
+    q = q.strip()[:PERSON_QUERY_MAX]
+    if q:
+        match = Q(name__icontains=q)
+        if _LAST_FOUR.match(q):
+            match |= Q(id_number_masked__endswith=q.upper())
+        rows = rows.filter(match)
+    return [
+        {"id": p.pk, "text": person_label(p)}
+        for p in rows.only("pk", "name", "id_number_masked")[:PERSON_SUGGESTIONS]
+    ]
+
+
+def person_label(person: SocialWorker) -> str:
+    # Names repeat (丁伟, 丁伟): the masked number tells two people apart.
+    return f"{person.name}（{person.id_number_masked}）"

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.IndexView.as_view(), name="index"),
     path("people/", views.WorkerListView.as_view(), name="worker_list"),
     path("people/lookup/", views.WorkerLookupView.as_view(), name="worker_lookup"),
+    path("people/search/", views.PersonSearchView.as_view(), name="person_search"),
     path("people/new/", views.WorkerHireView.as_view(), name="worker_hire"),
     path("people/<int:pk>/", views.WorkerDetailView.as_view(), name="worker_detail"),
     path("people/<int:pk>/unmask/", views.WorkerUnmaskView.as_view(), name="worker_unmask"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -64,9 +64,25 @@ from talent.models import (
 )
 
 BOARD_PAGE = selectors.BOARD_PAGE
+# Why a third-party evaluator or an inspector is refused the roster and the staffing board.
+NOT_A_ROSTER_ROLE = gettext_lazy(
+    "社工名册和人员配备看板仅供民政部门、承接机构和社工站人员使用，"
+    "第三方评估人员和督查人员无权查看。"
+)
 
 
 # --- building blocks ------------------------------------------------------------------------
+
+
+class RosterRoleMixin:
+    """Pages over the roster as a whole (the people list, its search box, the staffing
+    board): 403 with ``NOT_A_ROSTER_ROLE`` for a signed-in user with no operating role,
+    rather than an empty list on one page and a bare 403 on the next."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_role(*OPERATING):
+            raise PermissionDenied(str(NOT_A_ROSTER_ROLE))
+        return super().dispatch(request, *args, **kwargs)
 
 
 class ServiceFormView(ScopedMixin, FormView):
@@ -146,7 +162,7 @@ class PersonMixin:
 # --- people ---------------------------------------------------------------------------------
 
 
-class WorkerListView(FilteredListMixin, ScopedMixin, ListView):
+class WorkerListView(RosterRoleMixin, FilteredListMixin, ScopedMixin, ListView):
     model = SocialWorker
     filterset_class = WorkerFilterSet
     template_name = "talent/worker_list.html"
@@ -269,6 +285,19 @@ class WorkerLookupView(ScopedMixin, View):
                 return HttpResponseRedirect(reverse("talent:worker_detail", args=[person.pk]))
         messages.warning(request, _("在您的可见范围内没有找到该身份证号的社工。"))
         return HttpResponseRedirect(reverse("talent:worker_list"))
+
+
+@method_decorator(never_cache, name="dispatch")
+class PersonSearchView(RosterRoleMixin, ScopedMixin, View):
+    """Behind the person search box of the enrolment form (``EnrolForm``):
+    ``GET ?q=…`` → ``{"results": [{"id", "text"}]}``, a few people in post in the user's
+    scope, each as name and masked ID number."""
+
+    model = SocialWorker
+
+    def get(self, request):
+        rows = selectors.person_suggestions(request.user, request.GET.get("q", ""))
+        return JsonResponse({"results": rows})
 
 
 @method_decorator(sensitive_post_parameters("id_number"), name="dispatch")
@@ -477,7 +506,7 @@ class HonourAddView(PersonMixin, ServiceFormView):
 # --- staffing board and figures ------------------------------------------------------------------
 
 
-class BoardView(RoleRequiredMixin, TemplateView):
+class BoardView(RosterRoleMixin, RoleRequiredMixin, TemplateView):
     roles = OPERATING
     template_name = "talent/board.html"
 

@@ -12,12 +12,21 @@ from portal.choices import ROLE_ANCHOR
 from portal.forms.base import BootstrapFormMixin
 from portal.models import RoleAssignment, User
 from portal.scoping import VIEW
+from stations.filtersets import ScopedChoiceWidget
 
 PASSWORD_HELP = _(
     "至少8位，包含大写字母、小写字母、数字、符号中的至少3类，不能是常见密码。"
     "留空则由系统生成一个随机密码，只显示一次。"
 )
 DATE_WIDGET = {"type": "date"}
+# The search source (stations.views.choices) of each anchor once its list is too long to
+# render: every row the actor may see, not only places that have stations.
+ANCHOR_SOURCES = {
+    "district": "district",
+    "subdistrict": "any-subdistrict",
+    "institution": "any-institution",
+    "station": "station",
+}
 ANCHOR_PROMPTS = {
     "district": _("请选择区"),
     "subdistrict": _("请选择镇街"),
@@ -85,6 +94,12 @@ class RoleAssignmentForm(BootstrapFormMixin, forms.ModelForm):
         ]
         for name in self.anchor_fields:
             field = self.fields[name]
+            # Up to stations.filtersets.CHOICE_LIMIT rows a plain <select>; beyond, a search
+            # box (static/js/stations_autocomplete.js). Set before the queryset, which the
+            # field hands on to its widget.
+            field.widget = ScopedChoiceWidget(
+                attrs=field.widget.attrs, source=ANCHOR_SOURCES[name], narrows=False
+            )
             field.queryset = field.queryset.model.objects.restrict(actor, VIEW)
             field.empty_label = ANCHOR_PROMPTS[name]
             field.widget.attrs["data-anchor"] = name

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from django.apps import apps
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
@@ -18,6 +19,24 @@ from portal.views.mixins import RoleRequiredMixin
 
 # An export is a record of who did what: cap it well below Excel's own limit of rows.
 EXPORT_MAX_ROWS = 200_000
+
+
+def object_type_name(object_type: str) -> str:
+    """The translated verbose name of an ``app_label.model`` label, from the app registry
+    (no query); the label itself when it names no installed model."""
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return object_type
+
+
+def name_object_types(events) -> None:
+    """Give each event its ``object_type_name``: one registry look-up per distinct type."""
+    names: dict[str, str] = {}
+    for event in events:
+        if event.object_type not in names:
+            names[event.object_type] = object_type_name(event.object_type)
+        event.object_type_name = names[event.object_type]
 
 
 class AuditMixin(RoleRequiredMixin):
@@ -44,6 +63,8 @@ class AuditListView(AuditMixin, FilteredListMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["object_types"] = audited_object_types()
         context["object_types_id"] = OBJECT_TYPES_LIST_ID
+        # Evaluates the page's rows once; the template iterates the same cached rows.
+        name_object_types(context["object_list"])
         return context
 
     def export_headers(self):
@@ -92,4 +113,5 @@ class AuditDetailView(AuditMixin, DetailView):
             else:
                 rows.append({"field": field, "before": None, "after": value})
         context["change_rows"] = rows
+        name_object_types([self.object])
         return context

@@ -1,7 +1,8 @@
 /* Role assignment form: show only the anchor field (district, street/town, institution or
    station) the chosen role needs, and clear the others so the form posts what it shows.
    The role <select> carries the role -> anchor map in data-anchor-map (portal/forms/users.py).
-   Without JavaScript every anchor field shows and the server names the one required. */
+   Without JavaScript every anchor field shows and the server names the one required.
+   A long anchor list is a search box (stations_autocomplete.js) inside the same wrapper. */
 (function () {
   "use strict";
 
@@ -18,8 +19,10 @@
         var show = needed !== null && wrapper.dataset.anchorField === needed;
         wrapper.hidden = !show;
         if (!show) {
-          var input = wrapper.querySelector("select, input");
-          if (input) input.value = "";
+          // The select and, for a long list, its search box (stations_autocomplete.js).
+          wrapper.querySelectorAll("select, input").forEach(function (input) {
+            input.value = "";
+          });
         }
       });
       if (none) none.hidden = needed !== "";

@@ -43,6 +43,7 @@ def test_board_list_and_results_run_the_same_queries_with_more_districts(
         reverse("evaluations:evaluation_list") + f"?cycle={cycle.pk}",
         reverse("evaluations:evaluation_list") + f"?cycle={cycle.pk}&late=1",
         reverse("evaluations:evaluation_list"),
+        reverse("evaluations:evaluation_list") + "?cycle=all",
         f"/api/v1/evaluations/?cycle={cycle.pk}",
     ]
     for url in urls:
@@ -107,10 +108,13 @@ def test_an_unfiltered_citywide_list_states_that_its_count_is_an_estimate(
         cursor.execute("ANALYZE evaluations_evaluation")
     url = reverse("evaluations:evaluation_list")
     city = login(world.city_officer)
-    assert 'data-count="estimate"' in city.get(url).content.decode()
+    assert 'data-count="estimate"' in city.get(url + "?cycle=all").content.decode()
+    assert 'data-count="estimate"' in city.get(url + "?cycle=&q=").content.decode()
     filtered = city.get(url + f"?cycle={cycle.pk}").content.decode()
     assert 'data-count="estimate"' not in filtered
-    district = login(world.district_a_officer).get(url).content.decode()
+    # The default (the current cycle) is one cycle: counted exactly.
+    assert 'data-count="estimate"' not in city.get(url).content.decode()
+    district = login(world.district_a_officer).get(url + "?cycle=all").content.decode()
     assert 'data-count="estimate"' not in district
 
 
@@ -130,3 +134,39 @@ def test_a_long_district_dropdown_becomes_a_search_box_and_keeps_the_choice(
 def test_the_district_dropdown_names_only_districts_in_scope(world, cycle, login):
     html = login(world.district_a_officer).get(reverse("evaluations:evaluation_list"))
     assert "海珠区" not in html.content.decode()
+
+
+def test_the_default_and_the_all_cycles_lists_run_the_same_queries_with_more_cycles(
+    world, cycle, framework, login, django_assert_max_num_queries
+):
+    """The default list (the current cycle) and ?cycle=all cost the same number of queries
+    whatever the number of past cycles and stations."""
+    import datetime as dt
+
+    from evaluations.choices import Phase
+    from evaluations.models import Cycle
+    from tests.evaluations.conftest import dates
+
+    client = login(world.city_officer)
+    url = reverse("evaluations:evaluation_list")
+    urls = [url, url + "?cycle=all"]
+    for u in urls:
+        client.get(u)
+    before = {u: _queries(client, u) for u in urls}
+    for k, phase in enumerate((Phase.MIDTERM, Phase.FINAL)):
+        past = Cycle.objects.create(
+            name=f"往年{k}",
+            service_year=cycle.service_year - 1,
+            phase=phase,
+            framework=framework,
+            **dates(cycle.opens_on - dt.timedelta(days=200 - 100 * k)),
+        )
+        for station_id in Evaluation.objects.filter(cycle=cycle).values_list(
+            "station_id", flat=True
+        ):
+            Evaluation.objects.create(cycle=past, station_id=station_id)
+    _new_district_with_stations(cycle, 4, "440198")
+    for u in urls:
+        with django_assert_max_num_queries(before[u]):
+            assert client.get(u).status_code == 200
+    assert client.get(url).context["default_cycle"] == cycle

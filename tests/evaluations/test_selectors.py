@@ -76,12 +76,63 @@ def test_cycles_and_evaluations_list_the_newest_cycle_first(world, ev_a1, last_y
         last_year[Phase.MIDTERM].cycle,
     ]
     client = login(world.station_a1_manager)
-    rows = list(client.get(reverse("evaluations:evaluation_list")).context["object_list"])
+    url = reverse("evaluations:evaluation_list") + "?cycle=all"
+    rows = list(client.get(url).context["object_list"])
     assert [e.pk for e in rows] == [
         ev_a1.pk,
         last_year[Phase.FINAL].pk,
         last_year[Phase.MIDTERM].pk,
     ]
+
+
+DEFAULT_CYCLE_NOTE = "默认显示当前评估周期；可在筛选中选择其他周期或全部周期"
+
+
+def test_the_current_cycle_is_the_latest_that_has_opened(world, ev_a1, last_year, framework):
+    _past_cycle(framework, ev_a1.cycle.service_year + 1, Phase.MIDTERM)  # opens next year
+    today = ev_a1.cycle.opens_on
+    assert selectors.current_cycle(world.city_officer, today) == ev_a1.cycle
+    before = today - dt.timedelta(days=1)
+    assert selectors.current_cycle(world.city_officer, before) == last_year[Phase.FINAL].cycle
+
+
+def test_the_evaluation_list_shows_the_current_cycle_by_default_and_says_so(
+    world, ev_a1, last_year, framework, login
+):
+    _past_cycle(framework, ev_a1.cycle.service_year + 1, Phase.MIDTERM)  # not open yet
+    page = login(world.station_a1_manager).get(reverse("evaluations:evaluation_list"))
+    assert [e.pk for e in page.context["object_list"]] == [ev_a1.pk]
+    html = page.content.decode()
+    assert DEFAULT_CYCLE_NOTE in html
+    assert f'<option value="{ev_a1.cycle_id}" selected>{ev_a1.cycle.name}</option>' in html
+    assert 'href="?cycle=all"' in html
+
+
+def test_the_evaluation_list_shows_every_cycle_when_asked_explicitly(
+    world, ev_a1, last_year, login
+):
+    client = login(world.station_a1_manager)
+    url = reverse("evaluations:evaluation_list")
+    everything = [ev_a1.pk, last_year[Phase.FINAL].pk, last_year[Phase.MIDTERM].pk]
+    # ?cycle=all from the note's link, ?cycle= from the filter form's "全部周期".
+    for query in ("?cycle=all", "?cycle=", "?cycle=all&page=1"):
+        page = client.get(url + query)
+        assert [e.pk for e in page.context["object_list"]] == everything, query
+        html = page.content.decode()
+        assert DEFAULT_CYCLE_NOTE not in html, query
+        assert '<option value="" selected>全部周期</option>' in html, query
+    final = last_year[Phase.FINAL]
+    page = client.get(url + f"?cycle={final.cycle_id}")
+    assert [e.pk for e in page.context["object_list"]] == [final.pk]
+    assert DEFAULT_CYCLE_NOTE not in page.content.decode()
+
+
+def test_the_api_list_still_spans_every_cycle_without_a_filter(world, ev_a1, last_year, login):
+    ids = {
+        r["id"]
+        for r in login(world.station_a1_manager).get("/api/v1/evaluations/").json()["results"]
+    }
+    assert ids == {ev_a1.pk, last_year[Phase.FINAL].pk, last_year[Phase.MIDTERM].pk}
 
 
 def test_survey_questions_come_from_the_reference_table_in_use(db):
@@ -94,10 +145,7 @@ def test_survey_questions_come_from_the_reference_table_in_use(db):
     assert "q2" not in [c for c, _t in selectors.survey_questions("users")]
 
 
-
-def test_latest_grades_feed_the_inspection_draw_with_the_newest_published_grade(
-    world, last_year
-):
+def test_latest_grades_feed_the_inspection_draw_with_the_newest_published_grade(world, last_year):
     """``latest_grades_for`` is the grade risk signal of the quarterly inspection draw."""
     from inspections.selectors import _optional_selector
 

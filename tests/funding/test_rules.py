@@ -164,3 +164,30 @@ def test_the_status_prefers_final_then_projection_then_plan():
         )
         == ComplianceStatus.FAILED
     )
+
+
+@pytest.mark.parametrize(
+    ("months", "year", "today", "expected"),
+    [
+        (1, 2026, "2026-11-27", 10),
+        (1, 2026, "2026-01-31", 0),
+        (1, 2026, "2026-12-31", 11),
+        (1, 2025, "2026-01-01", 12),
+        (3, 2026, "2026-11-27", 3),
+        (3, 2026, "2026-03-31", 0),
+        (3, 2026, "2026-04-01", 1),
+        (3, 2025, "2026-02-10", 4),
+        (3, 2027, "2026-11-27", 0),
+    ],
+)
+def test_the_last_finished_period_counts_months_or_quarters_ended_before_today(
+    months, year, today, expected
+):
+    from datetime import date
+
+    from funding.rules import last_finished_period
+
+    assert (
+        last_finished_period(months_per_period=months, year=year, today=date.fromisoformat(today))
+        == expected
+    )

@@ -255,3 +255,37 @@ def test_the_inspection_draw_signal_lists_stations_projected_under_the_floor(
     services.funding_years_refresh(service_year=2026)
     assert stations_projected_under_floor(station_ids=ids, on=on) == {world.station_a1.pk}
     assert stations_projected_under_floor(station_ids=ids, on=date(2025, 6, 1)) == set()
+
+
+def _quarterly_from(year: int):
+    """A policy version taking effect on 1 January ``year`` that asks for quarterly reports."""
+    from portal.models import PolicyVersion
+
+    version = PolicyVersion.objects.order_by("-effective_from").first()
+    version.pk = None
+    version.effective_from = date(year, 1, 1)
+    version.name = f"{year}年起按季度报告"
+    version.spending_report_period = "quarterly"
+    version.save()
+    return version
+
+
+def test_the_default_report_period_is_last_month_in_a_monthly_year(db):
+    from funding.selectors import report_period_default
+
+    assert report_period_default(today=date(2026, 11, 27)) == (10, "monthly")
+    assert report_period_default(today=date(2026, 1, 15)) == (12, "monthly")
+    assert report_period_default(today=date(2026, 3, 2), service_year=2025) == (12, "monthly")
+
+
+def test_the_default_report_period_is_the_last_finished_quarter_in_a_quarterly_year(db):
+    from funding.selectors import report_period_default
+
+    _quarterly_from(2026)
+    assert report_period_default(today=date(2026, 11, 27)) == (3, "quarterly")
+    assert report_period_default(today=date(2026, 7, 1)) == (2, "quarterly")
+    # No quarter of 2026 has ended: the last period of 2025, a monthly year.
+    assert report_period_default(today=date(2026, 2, 10)) == (12, "monthly")
+    assert report_period_default(today=date(2027, 1, 5), service_year=2026) == (4, "quarterly")
+    # A contract of 2026 chosen before its first quarter ends: the first quarter.
+    assert report_period_default(today=date(2026, 2, 10), service_year=2026) == (1, "quarterly")

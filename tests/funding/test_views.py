@@ -326,3 +326,32 @@ def test_the_policy_page_lists_the_funding_deadlines_with_their_labels(world, lo
     ):
         assert label in html, label
     assert "月度" in html and ">monthly<" not in html
+
+
+def _period_input(html: str) -> str:
+    import re
+
+    match = re.search(r'<input[^>]*name="period"[^>]*>', html)
+    assert match, "no period field"
+    return match.group(0)
+
+
+def test_the_report_form_defaults_to_the_last_finished_period_of_the_policys_kind(world, login):
+    from datetime import date
+
+    from django.utils import timezone
+
+    from portal.models import PolicyVersion
+
+    today = timezone.localdate()
+    client = login(world.station_a1_manager)
+    url = reverse("funding:report_create") + f"?contract={world.contract_a1.pk}"
+    field = _period_input(client.get(url).content.decode())
+    assert f'value="{max(today.month - 1, 1)}"' in field and 'data-period-kind="monthly"' in field
+
+    version = PolicyVersion.objects.get(effective_from=date(2018, 1, 1))
+    version.spending_report_period = "quarterly"
+    version.save(update_fields=["spending_report_period"])
+    field = _period_input(client.get(url).content.decode())
+    assert f'value="{max((today.month - 1) // 3, 1)}"' in field
+    assert 'data-period-kind="quarterly"' in field

@@ -92,6 +92,38 @@ def test_the_log_runs_a_fixed_number_of_queries(world, login, django_assert_max_
     assert response.context["is_paginated"]
 
 
+def test_the_log_names_the_object_by_its_model_and_keeps_the_technical_id_aside(
+    world, login, django_assert_max_num_queries
+):
+    client = login(world.city_admin)
+    url = reverse("manage:audit_list")
+    params = {"action": AuditAction.LOGIN}
+    event(object_type="portal.user", object_id="1", object_repr="zhang.san")
+    event(object_type="stations.station", object_id="77", object_repr="五山街社工服务站")
+    event(object_type="no.such_model", object_id="5", object_repr="gone")
+    with django_assert_max_num_queries(12) as few:
+        html = client.get(url, params).content.decode()
+    assert 'title="portal.user#1">用户</span> zhang.san' in html
+    assert 'title="stations.station#77">社工站</span> 五山街社工服务站' in html
+    assert 'title="no.such_model#5">no.such_model</span> gone' in html
+    assert ">stations.station#77</small>" in html
+    # Many rows of many types: still the same number of queries (the names need none).
+    for i in range(60):
+        event(object_type=("portal.user", "stations.station", "portal.roleassignment")[i % 3])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = client.get(url, params).content.decode()
+    assert "角色分配" in html
+
+
+def test_the_object_type_name_follows_the_language(world, login):
+    event(object_type="stations.station", object_id="77", object_repr="x")
+    client = login(world.city_admin)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(reverse("manage:audit_list"), {"action": AuditAction.LOGIN}).content.decode()
+    assert 'title="stations.station#77">社工站</span>' not in html
+    assert 'title="stations.station#77">Station' in html
+
+
 def test_the_log_exports_the_filtered_rows_and_the_export_is_itself_logged(world, login):
     event(action=AuditAction.LOCKOUT, actor_name="=cmd|' /C calc'!A0", ip_address="10.0.0.9")
     response = login(world.city_officer).get(

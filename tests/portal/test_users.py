@@ -16,7 +16,9 @@ from django.utils import timezone
 from portal.choices import AuditAction, Role
 from portal.models import AuditEvent, RoleAssignment, User
 from portal.services import users as services
-from tests.factories import UserFactory, assign
+from stations.filtersets import CHOICE_LIMIT
+from stations.models import Station
+from tests.factories import StationFactory, UserFactory, assign
 
 pytestmark = pytest.mark.django_db
 
@@ -347,6 +349,44 @@ def test_the_role_form_carries_the_role_to_anchor_map_for_the_script(world, logi
     assert 'data-anchor-field="station"' in html
     assert "js/role-anchor.js" in html
     assert "<script>" not in html  # CSP: no inline scripts
+
+
+def test_a_short_anchor_list_is_a_plain_dropdown_of_every_row(world, login):
+    html = (
+        login(world.city_admin)
+        .get(reverse("manage:user_detail", args=[world.evaluator.pk]))
+        .content.decode()
+    )
+    assert f'<option value="{world.station_a1.pk}">' in html
+    assert "data-autocomplete" not in html
+    assert "js/stations_autocomplete.js" in html
+
+
+def test_a_long_station_list_is_a_search_box_that_still_accepts_a_station(world, login):
+    subdistrict = world.station_a1.subdistrict
+    StationFactory.create_batch(CHOICE_LIMIT + 1, subdistrict=subdistrict)
+    chosen = Station.objects.order_by("-pk").first()
+    client = login(world.city_admin)
+    html = client.get(reverse("manage:user_detail", args=[world.evaluator.pk])).content.decode()
+    assert html.count("<option") < CHOICE_LIMIT
+    station_select = html.split('name="station"')[0].rsplit("<select", 1)[1]
+    choice_url = reverse("stations:choice_search", args=["station"])
+    assert f'data-autocomplete="{choice_url}"' in station_select
+    assert "data-anchor-map" in html and 'data-anchor-field="station"' in html
+
+    target = UserFactory(username="far.station")
+    response = client.post(
+        reverse("manage:role_create", args=[target.pk]),
+        {
+            "role": Role.STATION_MANAGER,
+            "station": chosen.pk,
+            "starts_on": timezone.localdate().isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    assert RoleAssignment.objects.get(user=target).station == chosen
+    found = client.get(choice_url, {"q": chosen.code}).json()["results"]
+    assert [row["id"] for row in found] == [chosen.pk]
 
 
 def test_ending_a_role_sets_its_end_date(world, login):
