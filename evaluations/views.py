@@ -507,6 +507,7 @@ def _detail_context(request, ev: Evaluation) -> dict:
         else [],
         "assign_form": AssignForm(user=user) if is_city else None,
         "financial": financial,
+        "is_final": cycle.phase == "final",
         "show_result": ev.total is not None,
         "dimension_scores": reports.dimension_rows(ev, tree) if ev.total is not None else [],
         "today": today,

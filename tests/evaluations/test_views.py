@@ -367,3 +367,60 @@ def test_a_district_pack_is_one_pdf_of_its_scored_stations_and_scoped(world, ass
     response = login(world.district_a_officer).get(url)
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert login(world.district_b_officer).get(url).status_code == 404
+
+
+def _final_cycle_assigned_to_the_evaluator(world, framework):
+    from django.utils import timezone
+
+    from evaluations.choices import Phase
+    from tests.evaluations.conftest import dates
+
+    c = services.cycle_create(
+        actor=world.city_officer,
+        service_year=world.contract_a1.service_year,
+        phase=Phase.FINAL,
+        framework=framework,
+        **dates(timezone.localdate()),
+    )
+    services.cycle_open(cycle_id=c.pk)
+    ev = Evaluation.objects.get(cycle=c, station=world.station_a1)
+    services.assignment_create(
+        actor=world.city_officer, evaluations=[ev], evaluator=world.evaluator
+    )
+    return ev
+
+
+def test_the_final_scoring_page_shows_the_personnel_share_from_the_funding_module(
+    world, framework, login
+):
+    from funding import services as funding_services
+    from tests.funding.conftest import lines_with_personnel, report
+
+    ev = _final_cycle_assigned_to_the_evaluator(world, framework)
+    url = reverse("evaluations:evaluation_detail", args=[ev.pk])
+    client = login(world.evaluator)
+    without = client.get(url).content.decode()
+    assert "财务数据（来自经费模块）" not in without
+    assert "经费模块尚无该站本年度的支出数据" in without  # the evaluator scores it by hand
+    assert "建议 " not in without
+
+    budget = funding_services.budget_create(
+        actor=world.station_a1_manager,
+        contract=world.contract_a1,
+        lines=lines_with_personnel("1600000.00"),  # fee 2,400,000: 200,000 a month
+    )
+    budget = funding_services.budget_submit(
+        actor=world.station_a1_manager, budget=budget, version=budget.version
+    )
+    funding_services.budget_approve(
+        actor=world.district_a_officer, budget=budget, version=budget.version
+    )
+    report(world, 1, "100000.00")  # one month: 100,000 of 200,000 = 50.00%
+    page = client.get(url).content.decode()
+    assert "财务数据（来自经费模块）：人员经费占比 50.00%，最低要求 65.00%，已报 1 个月。" in page
+    assert "经费模块尚无该站本年度的支出数据" not in page
+    financial = [lf for lf in leaves(ev) if lf.scorer == Scorer.FINANCIAL]
+    assert financial
+    for lf in financial:  # in proportion below the 65% floor
+        suggested = (lf.max_score * Decimal("50") / Decimal("65")).quantize(Decimal("0.01"))
+        assert f"建议 {suggested}" in page
