@@ -475,37 +475,46 @@ def _floor_for(year: int):
         return Decimal("0")
 
 
-class BudgetEditView(ScopedMixin, FormView):
-    model = Budget
+class _LinesEditView(ScopedMixin, FormView):
+    """Edit the lines of a budget or spending report: scope, lock (409) and version checks
+    are the service's; a stale version comes back as a conflict, never an overwrite."""
+
     queryset = None
     scope_action = "change"
-    template_name = "funding/budget_form.html"
-    form_class = BudgetForm
+    object_name = ""  # context and form keyword: "budget" or "report"
+    detail_url = ""
+
+    def may_change(self, obj) -> bool:
+        raise NotImplementedError
+
+    def update(self, **kwargs):
+        raise NotImplementedError
+
+    saved_message = ""
 
     def get_object(self, queryset=None):
-        budget = get_object_or_404(
+        obj = get_object_or_404(
             self.get_queryset().select_related("contract", "station"), pk=self.kwargs["pk"]
         )
-        if not can_change_budget(self.request.user, budget):
+        if not self.may_change(obj):
             raise PermissionDenied
-        return budget
+        return obj
 
     def get_form_kwargs(self):
         self.object = self.get_object()
         kwargs = super().get_form_kwargs()
-        kwargs.update(user=self.request.user, budget=self.object)
+        kwargs.update({"user": self.request.user, self.object_name: self.object})
         return kwargs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["budget"] = self.object
+        context[self.object_name] = self.object
         return context
 
     def form_valid(self, form):
         try:
-            services.budget_update(
+            self.update(
                 actor=self.request.user,
-                budget=self.object,
                 version=form.cleaned_data.get("version"),
                 lines=form.lines(),
                 note=form.cleaned_data["note"],
@@ -517,8 +526,26 @@ class BudgetEditView(ScopedMixin, FormView):
             return _conflict(
                 self.request, self.template_name, self.get_context_data(form=form), error
             )
-        messages.success(self.request, _("预算已保存。"))
-        return redirect("funding:budget_detail", pk=self.object.pk)
+        messages.success(self.request, self.saved_message)
+        return redirect(self.detail_url, pk=self.object.pk)
+
+
+class BudgetEditView(_LinesEditView):
+    model = Budget
+    template_name = "funding/budget_form.html"
+    form_class = BudgetForm
+    object_name = "budget"
+    detail_url = "funding:budget_detail"
+
+    @property
+    def saved_message(self):
+        return _("预算已保存。")
+
+    def may_change(self, obj) -> bool:
+        return can_change_budget(self.request.user, obj)
+
+    def update(self, **kwargs):
+        services.budget_update(budget=self.object, **kwargs)
 
 
 class BudgetDecisionView(ScopedMixin, DetailView):
@@ -680,50 +707,22 @@ class ReportDetailView(ScopedMixin, DetailView):
         return context
 
 
-class ReportEditView(ScopedMixin, FormView):
+class ReportEditView(_LinesEditView):
     model = SpendingReport
-    queryset = None
-    scope_action = "change"
     template_name = "funding/report_form.html"
     form_class = ReportForm
+    object_name = "report"
+    detail_url = "funding:report_detail"
 
-    def get_object(self, queryset=None):
-        report = get_object_or_404(
-            self.get_queryset().select_related("contract", "station"), pk=self.kwargs["pk"]
-        )
-        if not can_change_report(self.request.user, report):
-            raise PermissionDenied
-        return report
+    @property
+    def saved_message(self):
+        return _("支出报告已保存。")
 
-    def get_form_kwargs(self):
-        self.object = self.get_object()
-        kwargs = super().get_form_kwargs()
-        kwargs.update(user=self.request.user, report=self.object)
-        return kwargs
+    def may_change(self, obj) -> bool:
+        return can_change_report(self.request.user, obj)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["report"] = self.object
-        return context
-
-    def form_valid(self, form):
-        try:
-            services.report_update(
-                actor=self.request.user,
-                report=self.object,
-                version=form.cleaned_data.get("version"),
-                lines=form.lines(),
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            _apply_error(form, error)
-            return self.form_invalid(form)
-        except Conflict as error:
-            return _conflict(
-                self.request, self.template_name, self.get_context_data(form=form), error
-            )
-        messages.success(self.request, _("支出报告已保存。"))
-        return redirect("funding:report_detail", pk=self.object.pk)
+    def update(self, **kwargs):
+        services.report_update(report=self.object, **kwargs)
 
 
 class ReportDecisionView(ScopedMixin, DetailView):

@@ -355,3 +355,25 @@ def test_the_report_form_defaults_to_the_last_finished_period_of_the_policys_kin
     field = _period_input(client.get(url).content.decode())
     assert f'value="{max((today.month - 1) // 3, 1)}"' in field
     assert 'data-period-kind="quarterly"' in field
+
+
+def test_a_manager_edits_a_draft_report_and_a_stale_version_is_a_conflict(
+    world, login, approved_budget
+):
+    draft = report(world, 1, "100000.00", status="draft")
+    url = reverse("funding:report_edit", args=[draft.pk])
+    client = login(world.station_a1_manager)
+    edit = {"amount_salaries": "120000.00", "amount_service_activities": "30000.00"}
+    response = client.post(url, edit | {"version": draft.version})
+    assert response.status_code == 302
+    assert response.url == reverse("funding:report_detail", args=[draft.pk])
+    draft.refresh_from_db()
+    assert draft.total == 150000
+
+    stale = client.post(url, edit | {"amount_salaries": "1.00", "version": draft.version - 1})
+    assert stale.status_code == 409 and "已被他人修改" in stale.content.decode()
+    draft.refresh_from_db()
+    assert draft.total == 150000
+
+    assert login(world.district_b_officer).get(url).status_code == 404
+    assert login(world.district_a_officer).get(url).status_code == 403
