@@ -11,6 +11,8 @@ import datetime as dt
 import decimal
 import uuid
 from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.apps import apps
@@ -182,8 +184,23 @@ def history(instance: models.Model):
 
 # --- signal receivers ---------------------------------------------------------------------
 
+_suspended: ContextVar[bool] = ContextVar("portal_audit_suspended", default=False)
+
+
+@contextmanager
+def suspended():
+    """Write no model-change rows inside the block: for restoring reference data that
+    migrations seed (tests), never for anything a user does."""
+    token = _suspended.set(True)
+    try:
+        yield
+    finally:
+        _suspended.reset(token)
+
 
 def _audited(sender) -> bool:
+    if _suspended.get():
+        return False
     meta = getattr(sender, "_meta", None)
     return (
         bool(meta)

@@ -109,8 +109,11 @@ def _reference_data(request):
     class _Editor:
         connection = connection
 
-    for _app, _name, op in _seed_operations():
-        op.code(global_apps, _Editor())
+    from portal import audit
+
+    with audit.suspended():
+        for _app, _name, op in _seed_operations():
+            op.code(global_apps, _Editor())
 
 
 @pytest.fixture(autouse=True)

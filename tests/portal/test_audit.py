@@ -119,3 +119,11 @@ def test_bulk_writes_can_be_recorded_in_one_go(world):
     stations = list(Station.objects.all())
     assert audit.record_bulk(AuditAction.IMPORT, stations, message="导入") == 3
     assert AuditEvent.objects.filter(action=AuditAction.IMPORT).count() == 3
+
+
+def test_suspending_the_trail_is_limited_to_its_block(world):
+    with audit.suspended():
+        quiet = StationFactory(subdistrict=world.subdistrict_a1, code="TH-098")
+    loud = StationFactory(subdistrict=world.subdistrict_a1, code="TH-097")
+    assert not events_for(quiet, AuditAction.CREATE).exists()
+    assert events_for(loud, AuditAction.CREATE).exists()
