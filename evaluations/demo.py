@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.utils import timezone
-
 from evaluations import rules, selectors
 from evaluations.choices import CycleStatus, EvaluationStatus, Phase, Scorer
 from evaluations.models import (
@@ -25,6 +23,7 @@ from evaluations.models import (
     SurveyLink,
     SurveyResponse,
 )
+from portal import clock
 from portal.selectors import policy_for_service_year
 from stations.demo import DemoContext, register_demo_step
 
@@ -92,7 +91,7 @@ def evaluations(ctx: DemoContext) -> None:
     quality = {s.pk: min(0.99, max(0.35, rng.gauss(0.84, 0.08))) for s in stations}
     accounts = ctx.data.get("accounts", {})
     evaluator = accounts.get("evaluator")
-    now = timezone.now()
+    now = clock.now()
 
     plan: list[tuple[int, str, bool]] = []  # year, phase, live
     for year in (today.year - 2, today.year - 1):

@@ -30,6 +30,7 @@ from evaluations.choices import (
     RespondentGroup,
     Scorer,
 )
+from portal import clock
 from portal.choices import ALL_ROLES, CITY_ROLES, Role
 from portal.scoping import VIEW, Scope, ScopedManager, ScopedModel, ScopedQuerySet
 
@@ -93,7 +94,7 @@ class EvaluationQuerySet(ScopedQuerySet):
         allowed = self.model.scope_actions.get(action, frozenset())
         if Role.EVALUATOR not in allowed or not user.has_role(Role.EVALUATOR):
             return qs
-        today = timezone.localdate()
+        today = clock.today()
         assigned = EvaluatorAssignment.objects.filter(
             active_assignment_q(today), evaluator=user
         ).values("evaluation_id")

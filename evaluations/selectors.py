@@ -8,7 +8,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
-from django.utils import timezone
 
 from evaluations import rules
 from evaluations.choices import (
@@ -33,6 +32,7 @@ from evaluations.models import (
     SurveyResponse,
     active_assignment_q,
 )
+from portal import clock
 from portal.scoping import VIEW
 
 # --- the indicator tree ----------------------------------------------------------------------
@@ -226,7 +226,7 @@ def cycle_board(user, cycle: Cycle, today: date | None = None) -> dict:
     ``district_count`` tells the page how many there are; the evaluation list's district
     filter reaches the others.
     """
-    today = today or timezone.localdate()
+    today = today or clock.today()
     late = late_q(cycle, today)
     aggregates = {s: Count("pk", filter=Q(status=s)) for s in STATUS_ORDER}
     rows = list(
@@ -302,7 +302,7 @@ EVALUATION_LIST_ORDER = ("-cycle__opens_on", "station__code")
 
 def evaluation_list(user, cycle: Cycle | None = None, today: date | None = None):
     """Rows of a list: station, district, institution, cycle, and ``is_late``."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     qs = evaluations_in_scope(user, cycle).select_related(
         "station", "station__district", "station__subdistrict", "institution", "cycle"
     )
@@ -528,7 +528,7 @@ def survey_totals(user, cycle: Cycle) -> dict:
 
 
 def active_evaluator_ids(evaluation: Evaluation, on: date | None = None) -> list[int]:
-    on = on or timezone.localdate()
+    on = on or clock.today()
     return list(
         EvaluatorAssignment.objects.filter(
             active_assignment_q(on), evaluation=evaluation
@@ -537,7 +537,7 @@ def active_evaluator_ids(evaluation: Evaluation, on: date | None = None) -> list
 
 
 def evaluator_has(user, evaluation: Evaluation, on: date | None = None) -> bool:
-    on = on or timezone.localdate()
+    on = on or clock.today()
     return EvaluatorAssignment.objects.filter(
         active_assignment_q(on), evaluation=evaluation, evaluator=user
     ).exists()

@@ -16,7 +16,6 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evaluations import rules, selectors
@@ -52,7 +51,7 @@ from evaluations.models import (
     SurveyResponse,
 )
 from evaluations.uploads import check_all
-from portal import audit
+from portal import audit, clock
 from portal.choices import CITY_ROLES, AuditAction, Role
 from portal.errors import Conflict
 from portal.scoping import CHANGE, VIEW, ensure_may
@@ -109,11 +108,11 @@ MAX_LINKS_PER_ISSUE = 200
 
 
 def _now():
-    return timezone.now()
+    return clock.now()
 
 
 def _today() -> date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def _is_city(actor) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from evaluations import services
+from portal import clock
 
 
 @shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
@@ -29,12 +30,11 @@ def compute_results(cycle_id: int) -> int:
 @shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
 def compute_due_results() -> int:
     """After the scoring deadline, compute the draft results of every complete evaluation."""
-    from django.utils import timezone
 
     from evaluations.choices import CycleStatus
     from evaluations.models import Cycle
 
-    today = timezone.localdate()
+    today = clock.today()
     return sum(
         services.results_compute_cycle(cycle=c)
         for c in Cycle.objects.filter(

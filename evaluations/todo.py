@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.db.models import Count, Min
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.choices import CycleStatus, EvaluationStatus
 from evaluations.models import Evaluation
+from portal import clock
 from portal.choices import CITY_ROLES, Role
 from portal.dashboards.todo import TodoItem
 from portal.scoping import VIEW
@@ -16,7 +16,7 @@ from portal.scoping import VIEW
 
 def evaluation_todos(user) -> list[TodoItem]:
     roles = user.roles
-    today = timezone.localdate()
+    today = clock.today()
     items: list[TodoItem] = []
     url = reverse("evaluations:evaluation_list")
     qs = Evaluation.objects.restrict(user, VIEW).filter(cycle__status=CycleStatus.OPEN)

@@ -15,7 +15,6 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirec
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -53,7 +52,7 @@ from evaluations.models import (
     SelfAssessment,
     SurveyLink,
 )
-from portal import audit
+from portal import audit, clock
 from portal.choices import CITY_ROLES, AuditAction, Role
 from portal.errors import Conflict
 from portal.exports import export_filename, xlsx_response
@@ -221,7 +220,7 @@ class CycleOpenView(CityMixin, View):
     def post(self, request, pk):
         cycle = get_object_or_404(Cycle.objects.restrict(request.user, VIEW), pk=pk)
         result = services.cycle_open(cycle_id=cycle.pk)
-        if cycle.opens_on > timezone.localdate():
+        if cycle.opens_on > clock.today():
             messages.error(request, _("未到开启日期（%(d)s）。") % {"d": cycle.opens_on})
         else:
             messages.success(request, _("已开启：新建评估%(n)s份。") % {"n": result.created})
@@ -303,7 +302,7 @@ class EvaluationListView(ScopedMixin, ListView):
         """The filtered, ordered evaluations without joins or columns the filters don't need:
         the page is counted and cut on this, and its rows are then loaded in full."""
         user = self.request.user
-        today = timezone.localdate()
+        today = clock.today()
         self.filterset = EvaluationFilterSet(
             self._filter_data(user, today),
             queryset=selectors.evaluations_in_scope(user),
@@ -417,7 +416,7 @@ class EvaluationListView(ScopedMixin, ListView):
 
 def _detail_context(request, ev: Evaluation) -> dict:
     user = request.user
-    today = timezone.localdate()
+    today = clock.today()
     cycle = ev.cycle
     tree = selectors.framework_tree(cycle.framework)
     leaves = tree.leaves_for(cycle.phase)

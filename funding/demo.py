@@ -14,8 +14,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils import timezone
-
+from portal import clock
 from stations.demo import DemoContext, register_demo_step
 
 DEMO_YEARS = 3
@@ -68,7 +67,7 @@ def funding(ctx: DemoContext) -> None:
         )
         .order_by("service_year", "id")
     )
-    now = timezone.now()
+    now = clock.now()
     budgets, budget_lines_for = [], []
     reports, report_lines_for = [], []
     for c in contracts:

@@ -25,10 +25,10 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import connection
-from django.utils import timezone
 
 from funding.choices import BudgetStatus, ReportStatus, ResourceKind
 from funding.demo import DEMO_YEARS, OTHER_SPLIT, PERSONNEL_SPLIT, RESOURCE_SOURCES
+from portal import clock
 
 FUNDING_TABLES = [
     "funding_spendingattachment",
@@ -66,7 +66,7 @@ def funding_bulk(*, seed: int, today: date | None = None, log=print) -> dict[str
 
     if connection.vendor != "postgresql":
         raise RuntimeError("funding_bulk needs PostgreSQL")
-    today = today or timezone.localdate()
+    today = today or clock.today()
     years = list(range(today.year - DEMO_YEARS + 1, today.year + 1))
     policies = {y: policy_for_service_year(y) for y in years}
     params = {
@@ -74,7 +74,7 @@ def funding_bulk(*, seed: int, today: date | None = None, log=print) -> dict[str
         "years": years,
         "this_year": today.year,
         "this_month": today.month,
-        "now": timezone.now(),
+        "now": clock.now(),
         "binding": [str(s) for s in BINDING_CONTRACT_STATUSES],
         "approved": BudgetStatus.APPROVED.value,
         "report_approved": ReportStatus.APPROVED.value,

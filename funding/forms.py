@@ -4,7 +4,6 @@ the forms shape input, the services judge it."""
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from funding.choices import (
@@ -17,6 +16,7 @@ from funding.choices import (
 )
 from funding.models import Budget, SocialResource, SpendingReport
 from funding.selectors import report_period_default
+from portal import clock
 from portal.scoping import ADD, VIEW, stations_for
 from stations.choices import BINDING_CONTRACT_STATUSES
 from stations.filtersets import LimitedModelChoiceField, district_choices, institution_choices
@@ -34,7 +34,7 @@ PERIOD_HELP = _(
 
 
 def year_choices():
-    this = timezone.localdate().year
+    this = clock.today().year
     return [(y, str(y)) for y in range(this + 1, this - YEARS_BACK, -1)]
 
 
@@ -126,7 +126,7 @@ class BudgetForm(StyledMixin, LinesMixin, forms.Form):
     def __init__(self, *args, user=None, budget: Budget | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if budget is None:
-            today = timezone.localdate()
+            today = clock.today()
             self.fields["contract"].queryset = contracts_to_prepare(user, Budget).filter(
                 ends_on__gte=today
             )
@@ -170,7 +170,7 @@ class ReportForm(StyledMixin, LinesMixin, forms.Form):
                 f"{c.station.name} · {c.service_year} · {c.kind.name} · {c.code}"
             )
             period, kind = report_period_default(
-                today=timezone.localdate(), service_year=self._initial_service_year()
+                today=clock.today(), service_year=self._initial_service_year()
             )
             self.fields["period"].initial = period
             self.fields["period"].widget.attrs["data-period-kind"] = kind
@@ -273,7 +273,7 @@ class BoardForm(StyledMixin, forms.Form):
         super().__init__(*args, **kwargs)
         # Unbound, the year select would show its first option (next year) while the board
         # shows this year.
-        self.fields["year"].initial = timezone.localdate().year
+        self.fields["year"].initial = clock.today().year
         self.fields["district"].queryset = district_choices(request)
         self.fields["district"].empty_label = _("全部区")
         if with_institution:
@@ -288,7 +288,7 @@ class BoardForm(StyledMixin, forms.Form):
     def values(self) -> dict:
         data = self.cleaned_data if self.is_valid() else {}
         return {
-            "service_year": data.get("year") or timezone.localdate().year,
+            "service_year": data.get("year") or clock.today().year,
             "district": data.get("district"),
             "institution": data.get("institution"),
             "project": data.get("project") or "comprehensive",
@@ -308,7 +308,7 @@ class TotalsForm(StyledMixin, forms.Form):
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         # Unbound, the select would show next year while the page totals this year.
-        self.fields["year"].initial = timezone.localdate().year
+        self.fields["year"].initial = clock.today().year
         self.fields["district"].queryset = district_choices(request)
         self.fields["district"].empty_label = _("全部区")
         self.style()

@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
@@ -48,7 +47,7 @@ from funding.permissions import (
 from funding.rules import personnel_floor_check
 from funding.services.imports import COLUMNS
 from funding.services.years import check_summary
-from portal import audit
+from portal import audit, clock
 from portal.choices import AuditAction
 from portal.errors import Conflict
 from portal.exports import export_filename, xlsx_response
@@ -243,7 +242,7 @@ class YearDetailView(ScopedMixin, DetailView):
             .order_by("-revision"),
             can_finalise=(
                 not fy.final
-                and fy.service_year < timezone.localdate().year
+                and fy.service_year < clock.today().year
                 and can_finalise_year(user, fy)
             ),
         )
@@ -929,7 +928,7 @@ class ResourceTotalsView(RoleRequiredMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         self.form = TotalsForm(request.GET or None, request=request)
         data = self.form.cleaned_data if self.form.is_valid() else {}
-        self.year = data.get("year") or timezone.localdate().year
+        self.year = data.get("year") or clock.today().year
         self.by = data.get("by") or "district"
         self.rows = selectors.social_resource_totals(
             request.user, service_year=self.year, by=self.by, district=data.get("district")
@@ -994,7 +993,7 @@ def station_tab(request, station) -> str:
     user = request.user
     if not user.has_role(*READERS):
         return render_to_string("funding/station_tab_none.html", {}, request=request)
-    year = timezone.localdate().year
+    year = clock.today().year
     data = selectors.station_funding(user, station, service_year=year)
     for row in data["years"]:
         row.figures = _figures(row)

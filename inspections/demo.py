@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
 
 from inspections import rules, services
 from inspections.choices import (
@@ -30,6 +29,7 @@ from inspections.models import (
     RectificationEvent,
     RectificationOrder,
 )
+from portal import clock
 from portal.selectors import policy_in_force
 from stations.demo import DemoContext, register_demo_step
 
@@ -71,7 +71,7 @@ def inspections(ctx: DemoContext) -> None:
                 actor=None, year=year, quarter=quarter, seed=rng.randrange(2**40)
             )
             QuarterPlan.objects.filter(pk=plan.pk).update(
-                status=PlanStatus.CONFIRMED, confirmed_at=timezone.now()
+                status=PlanStatus.CONFIRMED, confirmed_at=clock.now()
             )
             visits = list(plan.inspections.all())
             _teams(visits, inspector)
@@ -81,7 +81,7 @@ def inspections(ctx: DemoContext) -> None:
     with transaction.atomic():
         plan = services.plan_draw(actor=None, year=year, quarter=quarter, seed=rng.randrange(2**40))
         QuarterPlan.objects.filter(pk=plan.pk).update(
-            status=PlanStatus.CONFIRMED, confirmed_at=timezone.now()
+            status=PlanStatus.CONFIRMED, confirmed_at=clock.now()
         )
         current = list(plan.inspections.all())
         _teams(current, inspector)
@@ -123,7 +123,7 @@ def _record_past(
     rng, visits, checklist: ChecklistTemplate, policy: _PolicyByDay, today: dt.date
 ) -> None:
     items = list(checklist.items.all())
-    now = timezone.now()
+    now = clock.now()
     answers, findings = [], []
     for n, visit in enumerate(visits):
         visit.status = VisitStatus.SIGNED_OFF

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import django_filters as filters
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inspections.choices import (
@@ -19,6 +18,7 @@ from inspections.choices import (
 )
 from inspections.models import Finding, Inspection, RectificationOrder
 from inspections.selectors import overdue_q
+from portal import clock
 from portal.forms.base import FilterForm
 from portal.scoping import VIEW
 from stations.models import District, Station
@@ -154,9 +154,9 @@ class OrderFilterSet(filters.FilterSet):
     def filter_overdue(self, qs, name, value):
         flag = _yes_no(value)
         if flag is True:
-            return qs.filter(overdue_q(timezone.localdate()))
+            return qs.filter(overdue_q(clock.today()))
         if flag is False:
-            return qs.exclude(overdue_q(timezone.localdate()))
+            return qs.exclude(overdue_q(clock.today()))
         return qs
 
     def filter_is_repeat(self, qs, name, value):

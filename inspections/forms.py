@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inspections.choices import Area, MemberBody, Severity, SourceKind, VisitMode
 from inspections.models import Campaign, ChecklistTemplate, InspectionSettings
+from portal import clock
 from portal.choices import Role
 from portal.forms.base import BootstrapFormMixin
 from portal.models import User
@@ -40,7 +40,7 @@ class PlanDrawForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        today = timezone.localdate()
+        today = clock.today()
         self.fields["year"].initial = today.year
         self.fields["quarter"].initial = (today.month - 1) // 3 + 1
 

@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db.models import Count, Q
-from django.utils import timezone
 
 from inspections.choices import (
     AWAITING_STATION,
@@ -33,6 +32,7 @@ from inspections.models import (
     QuarterPlan,
     RectificationOrder,
 )
+from portal import clock
 from portal.scoping import VIEW
 
 NO_SETTINGS = "没有在%(on)s生效的督查参数。"
@@ -43,7 +43,7 @@ class SettingsMissing(LookupError):
 
 
 def settings_in_force(on: dt.date | None = None) -> InspectionSettings:
-    on = on or timezone.localdate()
+    on = on or clock.today()
     found = (
         InspectionSettings.objects.filter(effective_from__lte=on)
         .select_related("default_checklist")
@@ -97,7 +97,7 @@ def overdue_orders(
     source_kind: str | None = None,
 ):
     """Orders the station still owes past their due date."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     qs = _orders(user).filter(overdue_q(today))
     if station_ids is not None:
         qs = qs.filter(station_id__in=list(station_ids))
@@ -114,7 +114,7 @@ def order_counts_by_station(
     *, today: dt.date | None = None, station_ids: Iterable[int] | None = None
 ) -> dict[int, tuple[int, int]]:
     """Station id -> (open orders, overdue orders), system view, one query."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     qs = RectificationOrder.objects.filter(status__in=OPEN_ORDER_STATUSES)
     if station_ids is not None:
         qs = qs.filter(station_id__in=list(station_ids))
@@ -209,7 +209,7 @@ def plan_for(year: int, quarter: int) -> QuarterPlan | None:
 def quarter_board(user, *, year: int, quarter: int, today: dt.date | None = None) -> dict:
     """Planned and done visits, findings by area and severity, and orders open, overdue and
     closed, by district, over what ``user`` may see. Three aggregate queries at any scale."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     visits = (
         Inspection.objects.restrict(user, VIEW)
         .filter(plan__year=year, plan__quarter=quarter)
@@ -331,7 +331,7 @@ def station_history(user, station) -> dict:
 
 def campaign_progress(user, campaign: Campaign, *, today: dt.date | None = None) -> dict:
     """Visited, findings and rectified over a campaign's visits (three aggregate queries)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     visits = (
         Inspection.objects.restrict(user, VIEW)
         .filter(campaign=campaign)

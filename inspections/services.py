@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inspections import rules, selectors
@@ -53,6 +52,7 @@ from inspections.models import (
     RectificationResponse,
 )
 from inspections.uploads import EVIDENCE_TYPES, PHOTO_TYPES, check_upload
+from portal import clock
 from portal.choices import CITY_ROLES, Role
 from portal.errors import Conflict
 from portal.models import RoleAssignment, User
@@ -94,11 +94,11 @@ FAIL_NEEDS_FINDING = "条目“%(item)s”判定为不符合，请登记对应�
 
 
 def _now():
-    return timezone.now()
+    return clock.now()
 
 
 def _today():
-    return timezone.localdate()
+    return clock.today()
 
 
 def _is_city(actor) -> bool:

@@ -6,16 +6,16 @@ import datetime as dt
 
 from celery import shared_task
 from django.db import OperationalError
-from django.utils import timezone
 
 from inspections import rules, services
+from portal import clock
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def draw_quarter_plan(on: str | None = None) -> int | None:
     """Draft the current quarter's plan if it has none (runs daily; the unique constraint on
     year and quarter makes a repeated or concurrent run create nothing)."""
-    day = dt.date.fromisoformat(on) if on else timezone.localdate()
+    day = dt.date.fromisoformat(on) if on else clock.today()
     year, quarter = rules.quarter_of(day)
     plan = services.plan_draw(actor=None, year=year, quarter=quarter)
     return plan.pk
@@ -24,12 +24,12 @@ def draw_quarter_plan(on: str | None = None) -> int | None:
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def escalate_overdue_orders(on: str | None = None) -> int:
     """Raise overdue rectification orders: station, institution, district, city."""
-    day = dt.date.fromisoformat(on) if on else timezone.localdate()
+    day = dt.date.fromisoformat(on) if on else clock.today()
     return services.rectification_escalate_overdue(today=day)
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def remind_teams(on: str | None = None) -> int:
     """Remind inspectors of confirmed visits in the next three days (once per visit)."""
-    day = dt.date.fromisoformat(on) if on else timezone.localdate()
+    day = dt.date.fromisoformat(on) if on else clock.today()
     return services.inspection_remind_teams(today=day)

@@ -6,11 +6,11 @@ import datetime as dt
 
 from django.db.models import Count, Min, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inspections.choices import AWAITING_STATION, OrderStatus, VisitStatus
 from inspections.models import Inspection, RectificationOrder
+from portal import clock
 from portal.choices import CITY_ROLES, Role
 from portal.dashboards.todo import TodoItem
 from portal.scoping import VIEW
@@ -19,7 +19,7 @@ SOON_DAYS = 14
 
 
 def inspection_todos(user) -> list[TodoItem]:
-    today = timezone.localdate()
+    today = clock.today()
     roles = user.roles
     items: list[TodoItem] = []
     if Role.INSPECTOR in roles:

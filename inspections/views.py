@@ -10,7 +10,6 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
@@ -50,7 +49,7 @@ from inspections.models import (
     QuarterPlan,
     RectificationOrder,
 )
-from portal import audit
+from portal import audit, clock
 from portal.choices import CITY_ROLES, AuditAction, Role
 from portal.errors import Conflict
 from portal.exports import export_filename, xlsx_response
@@ -106,14 +105,14 @@ class ActionView(ScopedMixin, View):
 
 
 def _year_quarter(request) -> tuple[int, int]:
-    year, quarter = rules.quarter_of(timezone.localdate())
+    year, quarter = rules.quarter_of(clock.today())
     try:
         year = int(request.GET.get("year", year))
         quarter = int(request.GET.get("quarter", quarter))
     except ValueError:
         pass
     if not 1 <= quarter <= 4 or not 2000 <= year <= 2100:
-        year, quarter = rules.quarter_of(timezone.localdate())
+        year, quarter = rules.quarter_of(clock.today())
     return year, quarter
 
 
@@ -631,7 +630,7 @@ class OrderListView(ScopedMixin, ListView):
                 object_type="inspections.rectificationorder",
                 message=_("导出整改通知单"),
             )
-            today = timezone.localdate()
+            today = clock.today()
             rows = (
                 [
                     o.pk,
@@ -674,7 +673,7 @@ class OrderListView(ScopedMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
-        context["today"] = timezone.localdate()
+        context["today"] = clock.today()
         context["may_open"] = bool(self.request.user.roles & (CITY_ROLES | {Role.DISTRICT_OFFICER}))
         return context
 
@@ -707,7 +706,7 @@ class OrderDetailView(ScopedMixin, DetailView):
             responses=list(
                 order.responses.prefetch_related("evidence").select_related("responded_by")
             ),
-            overdue=rules.is_overdue(order.status, order.due_on, timezone.localdate()),
+            overdue=rules.is_overdue(order.status, order.due_on, clock.today()),
             may_respond=(
                 order.status in AWAITING_STATION
                 and bool(roles & ({Role.STATION_MANAGER, Role.INSTITUTION_ADMIN} | CITY_ROLES))
@@ -986,7 +985,7 @@ def station_tab(request, station: Station) -> str:
     history = selectors.station_history(request.user, station)
     return render_to_string(
         "inspections/station_tab.html",
-        {"history": history, "station": station, "today": timezone.localdate()},
+        {"history": history, "station": station, "today": clock.today()},
         request=request,
     )
 
@@ -1001,5 +1000,5 @@ class StationHistoryView(ScopedMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["history"] = selectors.station_history(self.request.user, self.object)
-        context["today"] = timezone.localdate()
+        context["today"] = clock.today()
         return context

@@ -10,11 +10,11 @@ import django_filters as filters
 from django import forms
 from django.apps import apps
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from portal import clock
 from portal.audit import AUDITED_APPS
 from portal.choices import AuditAction, AuditOutcome, Role
 from portal.forms.audit import AuditFilterForm
@@ -29,7 +29,7 @@ def _districts(request):
 
 
 def in_force_today() -> Q:
-    today = timezone.localdate()
+    today = clock.today()
     return (Q(starts_on__isnull=True) | Q(starts_on__lte=today)) & (
         Q(ends_on__isnull=True) | Q(ends_on__gte=today)
     )

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
+from portal import clock
 from portal.choices import ALL_ROLES, CITY_ROLES, Role
 
 if TYPE_CHECKING:
@@ -122,7 +122,7 @@ class ScopedQuerySet(models.QuerySet):
             return self._restrict_extra(user, action, self.all(), assignments)
         if not assignments:
             return self.none()
-        today = timezone.localdate()
+        today = clock.today()
         combined = _NOTHING
         for assignment in assignments:
             cond = assignment_condition(scope, assignment, user, today)
@@ -198,7 +198,7 @@ def stations_for(user: User | None, model: type[models.Model], action: str):
     assignments = [a for a in user.active_assignments() if a.role in allowed]
     if user.is_superuser and Role.CITY_ADMIN in allowed:
         return Station.objects.all()
-    today = timezone.localdate()
+    today = clock.today()
     combined = _NOTHING
     for assignment in assignments:
         cond = assignment_condition(Station.scope, assignment, user, today)

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import clock
 from portal.models import Notification, PolicyVersion
 
 NO_POLICY = "没有在%(on)s生效的政策参数版本。"
@@ -16,7 +16,7 @@ class PolicyMissing(LookupError):
 
 def policy_in_force(on: date | None = None) -> PolicyVersion:
     """The policy version in force on ``on`` (today by default): the latest effective by then."""
-    on = on or timezone.localdate()
+    on = on or clock.today()
     version = (
         PolicyVersion.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
     )

@@ -32,6 +32,26 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DEBUG", False)
 # The test suite runs with production settings (DEBUG off) but no TLS in front of it.
 TESTING = "pytest" in sys.modules
+# A process run "as of" a date: PORTAL_TODAY=YYYY-MM-DD starts the clock at 10:00 that day
+# in Asia/Shanghai and lets it run on (time-machine). The tests set it for the servers and
+# workers they start, so that these agree with the test's pinned date; `manage.py demo` can be
+# loaded as of a date the same way. Refused in production: there the clock is the real one.
+if os.environ.get("PORTAL_TODAY"):
+    if not (DEBUG or TESTING or env_bool("PORTAL_DEV")):
+        raise RuntimeError("PORTAL_TODAY is for development and tests only.")
+    if not TESTING:  # pytest pins its own clock (tests/conftest.py)
+        from datetime import datetime, time
+        from zoneinfo import ZoneInfo
+
+        import time_machine
+
+        _pinned = datetime.combine(
+            datetime.fromisoformat(os.environ["PORTAL_TODAY"]).date(),
+            time(10),
+            tzinfo=ZoneInfo("Asia/Shanghai"),
+        )
+        time_machine.travel(_pinned, tick=True).start()
+
 # A development key is allowed only with DEBUG, the demo or the tests; production must set it.
 SECRET_KEY = os.environ.get("SECRET_KEY") or (
     "dev-only-insecure-key-do-not-use-in-production"

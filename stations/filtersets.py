@@ -20,12 +20,12 @@ from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from portal import clock
 from portal.scoping import VIEW
 from stations.choices import (
     BINDING_CONTRACT_STATUSES,
@@ -296,7 +296,7 @@ class StationFilterSet(NarrowingMixin, filters.FilterSet):
     def filter_institution(self, qs, name, value):
         if not value:
             return qs
-        running = Contract.objects.in_force(timezone.localdate()).filter(
+        running = Contract.objects.in_force(clock.today()).filter(
             institution=value, is_comprehensive=True
         )
         return qs.filter(pk__in=running.values("station_id"))

@@ -7,9 +7,9 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import BLANK_CHOICE_DASH
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal import clock
 from portal.choices import Role
 from portal.scoping import ADD, VIEW, Scope, assignment_condition, roles_allowed, stations_for
 from stations.filtersets import ScopedChoiceWidget
@@ -43,7 +43,7 @@ def subdistricts_for(user, model=Station, action: str = ADD):
         return base.none()
     if Role.CITY_ADMIN in roles or Role.CITY_OFFICER in roles:
         return base
-    today = timezone.localdate()
+    today = clock.today()
     combined = None
     for assignment in user.active_assignments():
         if assignment.role not in roles:
@@ -298,7 +298,7 @@ class OutpostCloseForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["closed_on"].initial = timezone.localdate()
+        self.fields["closed_on"].initial = clock.today()
         self._style()
 
 
@@ -322,7 +322,7 @@ class CreditRecordLiftForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lifted_on"].initial = timezone.localdate()
+        self.fields["lifted_on"].initial = clock.today()
         self._style()
 
 
@@ -336,7 +336,7 @@ class ContractTerminateForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["terminated_on"].initial = timezone.localdate()
+        self.fields["terminated_on"].initial = clock.today()
         self._style()
 
 

@@ -20,10 +20,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import audit
+from portal import audit, clock
 from portal.choices import AuditAction, Role
 from portal.errors import Conflict
 from portal.scoping import ADD, CHANGE, ensure_may, ensure_may_add, roles_allowed
@@ -250,7 +249,7 @@ def _apply_credit_code_check(actor, institution: Institution, confirm_invalid_co
         return ""
     if confirm_invalid_code and _is_city_admin(actor):
         institution.credit_code_confirmed_by = actor
-        institution.credit_code_confirmed_at = timezone.now()
+        institution.credit_code_confirmed_at = clock.now()
         return result.reason
     raise ValidationError({"credit_code": _(CREDIT_CODE_INVALID) % {"reason": result.reason}})
 
@@ -448,7 +447,7 @@ def outpost_create(
         community=community,
         name=(name or f"{community.name}社工点").strip(),
         address=address,
-        opened_on=opened_on or timezone.localdate(),
+        opened_on=opened_on or clock.today(),
     )
     outpost.full_clean()
     outpost.save()
@@ -538,7 +537,7 @@ def _validate_contract(contract: Contract) -> None:
                 ends_on=contract.ends_on,
                 term_years=term_years,
                 earliest_year=EARLIEST_SERVICE_YEAR,
-                latest_year=timezone.localdate().year + 1,
+                latest_year=clock.today().year + 1,
             )
         )
     if contract.purchaser.district_id != contract.station.district_id:

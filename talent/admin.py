@@ -5,8 +5,8 @@ full-time rule), so the admin does not add them; it shows ID numbers masked only
 """
 
 from django.contrib import admin
-from django.utils import timezone
 
+from portal import clock
 from portal.admin import ScopedAdmin
 from talent.models import (
     CERecord,
@@ -31,7 +31,7 @@ class StaffingKeptMixin:
         return {o.pk if isinstance(o, SocialWorker) else o.person_id for o in objs}
 
     def _stations(self, objs) -> set[int]:
-        stations = stations_of_people(self._people(objs), timezone.localdate())
+        stations = stations_of_people(self._people(objs), clock.today())
         return set(stations) | {o.station_id for o in objs if isinstance(o, Employment)}
 
     def _after(self, objs, stations: set[int]) -> None:

@@ -6,12 +6,12 @@ from datetime import timedelta
 
 import django_filters as filters
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import BooleanWidget
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from portal import clock
 from portal.forms.base import FilterForm
 from portal.scoping import VIEW
 from stations.filtersets import LimitedModelChoiceFilter
@@ -82,7 +82,7 @@ class WorkerFilterSet(filters.FilterSet):
         fields = ["q", "district", "station", "position", "level", "registration", "in_post"]
 
     def _posts(self, **kwargs):
-        today = timezone.localdate()
+        today = clock.today()
         return (
             Employment.objects.filter(starts_on__lte=today, **kwargs)
             .exclude(ends_on__lt=today)
@@ -107,7 +107,7 @@ class WorkerFilterSet(filters.FilterSet):
         return queryset.filter(pk__in=posts) if value else queryset.exclude(pk__in=posts)
 
     def by_registration(self, queryset, name, value):
-        today = timezone.localdate()
+        today = clock.today()
         if value == "valid":
             return queryset.filter(registration_expires_on__gte=today)
         if value == "expiring":
@@ -133,7 +133,7 @@ class EmploymentFilterSet(filters.FilterSet):
         fields = ["station", "person", "position", "employment_type", "current"]
 
     def filter_current(self, queryset, name, value):
-        today = timezone.localdate()
+        today = clock.today()
         now = Q(starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
         return queryset.filter(now) if value else queryset.exclude(now)
 

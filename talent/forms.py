@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django import forms
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal import clock
 from portal.forms.base import BootstrapFormMixin
 from portal.scoping import ADD, VIEW, stations_for
 from stations.filtersets import LimitedModelChoiceField, ScopedChoiceWidget
@@ -161,7 +161,7 @@ class ProgrammeForm(UserForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].initial = timezone.localdate().year
+        self.fields["year"].initial = clock.today().year
 
 
 class SessionForm(UserForm):

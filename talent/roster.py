@@ -13,11 +13,10 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
-from portal import audit
+from portal import audit, clock
 from portal.choices import AuditAction, Role
 from portal.imports import (
     Column,
@@ -128,7 +127,7 @@ PERSON_DETAIL_FIELDS = ("phone", "education_level", "major", "school")
 
 @sensitive_variables()
 def roster_apply(*, actor, sheet: Sheet, today: date | None = None) -> RosterResult:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     result = RosterResult(errors=list(sheet.errors), rows=len(sheet.rows))
     errors = result.errors
 

@@ -12,8 +12,8 @@ from functools import cached_property
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
-from django.utils import timezone
 
+from portal import clock
 from portal.scoping import VIEW
 from portal.selectors import PolicyMissing, policy_in_force
 from stations.choices import ManagementMode
@@ -57,7 +57,7 @@ def current_q(on: date, prefix: str = "") -> Q:
 def worker_rows(user, on: date | None = None):
     """People ``user`` may see, with their latest post (station, institution, position).
     One query for a page: the post comes from correlated subqueries."""
-    on = on or timezone.localdate()
+    on = on or clock.today()
     latest = Employment.objects.filter(person=OuterRef("pk")).order_by(
         F("ends_on").desc(nulls_first=True), "-starts_on"
     )
@@ -86,7 +86,7 @@ class PersonFile:
 
 def person_file(*, user, person: SocialWorker, on: date | None = None) -> PersonFile:
     """Everything on a person's page, each part through ``restrict``."""
-    on = on or timezone.localdate()
+    on = on or clock.today()
     employments = list(
         Employment.objects.restrict(user, VIEW)
         .filter(person=person)
@@ -517,7 +517,7 @@ def staffing(
     live: bool = False,
 ) -> StaffingBoard:
     """The board ``user`` sees (``stations``: a queryset already restricted for them)."""
-    on = on or timezone.localdate()
+    on = on or clock.today()
     policy = policy_in_force(on)
     stations = stations if stations is not None else board_stations(user, on)
     if district_id:
@@ -541,9 +541,7 @@ def staffing_board(
 
 def fill_operators(rows: list[StationStaffing], *, on: date | None = None) -> None:
     """Name today's operator on the rows shown (one query), not on the whole board."""
-    operators = operators_on(
-        station_ids=[r.station_id for r in rows], on=on or timezone.localdate()
-    )
+    operators = operators_on(station_ids=[r.station_id for r in rows], on=on or clock.today())
     for r in rows:
         institution = operators.get(r.station_id)
         r.operator = institution.name if institution else ""
@@ -568,7 +566,7 @@ def board_totals(board: list[StationStaffing]) -> dict:
 
 def district_level_figures(user, *, on: date | None = None) -> list[dict]:
     """Per district: people in post full-time by highest certificate level (one query)."""
-    on = on or timezone.localdate()
+    on = on or clock.today()
     stations = Station.objects.restrict(user, VIEW)
     rows = (
         Employment.objects.filter(
@@ -682,7 +680,7 @@ def pre_exam_pass_rate(user, *, year: int) -> Decimal | None:
 
 def station_staff(user, *, station: Station, on: date | None = None):
     """The people in post at a station today (the station page's staff tab)."""
-    on = on or timezone.localdate()
+    on = on or clock.today()
     return (
         Employment.objects.restrict(user, VIEW)
         .filter(current_q(on), station=station)
@@ -701,7 +699,7 @@ _LAST_FOUR = re.compile(r"^\d{3}[\dXx]$")
 
 def people_in_post(user, *, on: date | None = None):
     """People in the user's view scope holding a post today (a job in scope), by name."""
-    on = on or timezone.localdate()
+    on = on or clock.today()
     in_post = (
         Employment.objects.restrict(user, VIEW)
         .filter(starts_on__lte=on)

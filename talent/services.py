@@ -17,11 +17,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
-from portal import audit
+from portal import audit, clock
 from portal.choices import AuditAction, AuditOutcome, Role
 from portal.models import PolicyVersion
 from portal.scoping import ADD, CHANGE, VIEW, ensure_may, ensure_may_add, roles_allowed
@@ -91,7 +90,7 @@ UNMASK_EXPORT_MESSAGE = "导出含完整身份证号的名册%(n)s人；原因�
 
 
 def _today() -> date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def _ensure_role(actor, model, action: str) -> None:

@@ -9,7 +9,6 @@ from django.db.models import Prefetch
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from portal import audit
+from portal import audit, clock
 from portal.choices import AuditAction
 from portal.errors import Conflict
 from portal.exports import export_filename, xlsx_response
@@ -337,7 +336,7 @@ class WorkerDetailView(ScopedMixin, DetailView):
             can_add_honour=bool(roles_allowed(user, Honour, ADD)),
             unmask_form=self.unmask_form or UnmaskForm(user=user),
             revealed_id=self.revealed_id,
-            today=timezone.localdate(),
+            today=clock.today(),
             history=audit.history(person)[:30] if user_may(user, CHANGE, person) else [],
         )
         return context
@@ -622,7 +621,7 @@ class FiguresView(RoleRequiredMixin, TemplateView):
         user = self.request.user
         districts = selectors.district_level_figures(user)
         honours = selectors.honour_figures(user)
-        year = timezone.localdate().year
+        year = clock.today().year
         level_labels = dict(HonourLevel.choices)
         kind_labels = dict(HonourKind.choices)
         context.update(
@@ -713,7 +712,7 @@ class ProgrammeListView(FilteredListMixin, ScopedMixin, ListView):
         year = self.request.GET.get("year", "")
         context["budget"] = selectors.programme_budget(
             self.request.user,
-            year=int(year) if year.isdigit() and len(year) == 4 else timezone.localdate().year,
+            year=int(year) if year.isdigit() and len(year) == 4 else clock.today().year,
         )
         for p in context["object_list"]:
             p.pass_rate = selectors.pass_rate(p.passed_exam, p.sat_exam)
@@ -876,7 +875,7 @@ class CompleteView(ServiceFormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
-        return {"completed_on": timezone.localdate()}
+        return {"completed_on": clock.today()}
 
     def perform(self, form):
         passed = form.cleaned_data.get("exam_passed")
@@ -952,7 +951,7 @@ def staff_tab(request, station) -> str:
             "rows": rows,
             "staffing": board[0] if board else None,
             "station": station,
-            "today": timezone.localdate(),
+            "today": clock.today(),
         },
         request=request,
     )

@@ -10,9 +10,9 @@ from datetime import date, timedelta
 
 from django.db.models import F, Q
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import clock
 from portal.choices import Role
 from portal.models import RoleAssignment, User
 from portal.selectors import policy_in_force
@@ -77,7 +77,7 @@ def _bucket(days_left: int) -> int:
 def registration_expiry_warnings_send(*, today: date | None = None) -> int:
     """Warn the institution and station of people whose registration lapses within 90 days;
     again at 30 and at 7 days."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     horizon = today + timedelta(days=max(EXPIRY_HORIZONS))
     posts = list(
         Employment.objects.filter(
@@ -126,7 +126,7 @@ def registration_expiry_warnings_send(*, today: date | None = None) -> int:
 
 def ce_shortfall_warnings_send(*, today: date | None = None) -> int:
     """Warn of people in their renewal window whose CE hours fall short of the policy."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     months = policy_in_force(today).registration_renewal_window_months
     window_end = rules.add_months(today, months)
     posts = list(
@@ -177,7 +177,7 @@ def ce_shortfall_warnings_send(*, today: date | None = None) -> int:
 
 def understaffed_warnings_send(*, today: date | None = None) -> int:
     """Tell each district's officers, once a month, which of its stations are below standard."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     board = staffing_board(None, on=today, stations=Station.objects.all())
     by_district: dict[str, list] = defaultdict(list)
     for row in board:

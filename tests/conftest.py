@@ -7,10 +7,13 @@ manager of station B1, who must see nothing of A.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.db import connection
 
@@ -26,6 +29,52 @@ from tests.factories import (
 )
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+# The day every test runs on unless ``--today`` moves it. Tests never read the real clock:
+# whatever they build (contracts, cycles, periods, deadlines) is derived from ``today``, and
+# .ci/run replays the date-sensitive apps at 1 January, 29 February, 30 June and 31 December.
+DEFAULT_TODAY = "2026-09-15"
+# 10:00 in Guangzhou: office hours, well away from midnight in either UTC or Asia/Shanghai.
+CLOCK_TIME = dt.time(10, 0)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--today",
+        default=os.environ.get("PORTAL_TEST_TODAY", DEFAULT_TODAY),
+        help="the date the frozen clock shows in every test (YYYY-MM-DD); default %(default)s",
+    )
+
+
+def pinned_today(config) -> dt.date:
+    return dt.date.fromisoformat(config.getoption("--today"))
+
+
+@pytest.fixture(scope="session")
+def today(pytestconfig) -> dt.date:
+    """The pinned date every test runs on (``--today``); derive years and periods from it."""
+    return pinned_today(pytestconfig)
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock(request, monkeypatch):
+    """Pin the clock for every test: ``today`` at 10:00 Asia/Shanghai, then ticking.
+
+    ``@pytest.mark.clock("2027-03-31T23:59")`` moves one test to a moment it is about (a
+    deadline's last minute); such a test must not also depend on ``--today``. Servers and
+    workers a test starts inherit ``PORTAL_TODAY`` so they agree with it.
+    """
+    marker = request.node.get_closest_marker("clock")
+    if marker is not None:
+        moment = dt.datetime.fromisoformat(marker.args[0])
+    else:
+        moment = dt.datetime.combine(pinned_today(request.config), CLOCK_TIME)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=SHANGHAI)
+    monkeypatch.setenv("PORTAL_TODAY", moment.astimezone(SHANGHAI).date().isoformat())
+    with time_machine.travel(moment, tick=True):
+        yield
 
 
 def _redis_answers() -> bool:
@@ -225,6 +274,7 @@ def login(client):
 
 def pytest_report_header(config):
     return (
+        f"today: {pinned_today(config)}; "
         f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}; "
         f"redis: {'yes' if os.environ.get('REDIS_URL') else 'no'}; CI: {IN_CI}"
     )

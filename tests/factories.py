@@ -6,8 +6,8 @@ import datetime as dt
 from decimal import Decimal
 
 import factory
-from django.utils import timezone
 
+from portal import clock
 from portal.choices import Role
 from portal.models import RoleAssignment, User
 from stations.choices import ContractStatus
@@ -99,7 +99,7 @@ class ContractFactory(factory.django.DjangoModelFactory):
     institution = factory.SubFactory(InstitutionFactory)
     purchaser = factory.LazyAttribute(lambda o: o.station.subdistrict)
     kind = factory.LazyFunction(comprehensive_kind)
-    service_year = factory.LazyFunction(lambda: timezone.localdate().year)
+    service_year = factory.LazyFunction(lambda: clock.today().year)
     starts_on = factory.LazyAttribute(lambda o: dt.date(o.service_year, 1, 1))
     ends_on = factory.LazyAttribute(lambda o: dt.date(o.service_year, 12, 31))
     annual_fee = Decimal("2400000.00")
@@ -119,6 +119,15 @@ def user_with_role(username: str, role: str, **anchor) -> User:
 
 
 __all__ = [
-    "PASSWORD", "CommunityFactory", "ContractFactory", "DistrictFactory", "InstitutionFactory",
-    "Role", "StationFactory", "SubdistrictFactory", "UserFactory", "assign", "user_with_role",
+    "PASSWORD",
+    "CommunityFactory",
+    "ContractFactory",
+    "DistrictFactory",
+    "InstitutionFactory",
+    "Role",
+    "StationFactory",
+    "SubdistrictFactory",
+    "UserFactory",
+    "assign",
+    "user_with_role",
 ]

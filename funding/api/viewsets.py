@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -27,6 +26,7 @@ from funding.models import (
     SpendingAttachment,
     SpendingReport,
 )
+from portal import clock
 from portal.api.mixins import ScopedViewSetMixin
 
 
@@ -279,7 +279,7 @@ class SocialResourceViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         if by not in ("station", "district", "city"):
             raise ValidationError({"by": ["应为 station、district 或 city。"]})
         try:
-            year = int(request.query_params.get("year") or timezone.localdate().year)
+            year = int(request.query_params.get("year") or clock.today().year)
         except ValueError as exc:
             raise ValidationError({"year": ["年度无效。"]}) from exc
         rows = selectors.social_resource_totals(request.user, service_year=year, by=by)

@@ -8,7 +8,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from funding.choices import EDITABLE_STATUSES, OPEN_BUDGET_STATUSES, BudgetCategory, BudgetStatus
@@ -21,6 +20,7 @@ from funding.services.common import (
     policy_for_year,
     totals,
 )
+from portal import clock
 from portal.errors import Conflict
 from portal.scoping import CHANGE, ensure_may, ensure_may_add
 
@@ -155,7 +155,7 @@ def budget_submit(*, actor, budget: Budget, version) -> Budget:
         budget.policy_version = policy
         budget.floor_percent = policy.personnel_floor_percent
         budget.checked_share = check.share
-        budget.submitted_at = timezone.now()
+        budget.submitted_at = clock.now()
         budget.submitted_by = actor
         budget.return_reason = ""
         budget.full_clean()
@@ -179,7 +179,7 @@ def budget_approve(*, actor, budget: Budget, version) -> Budget:
             older.status = BudgetStatus.SUPERSEDED
             older.save(update_fields=["status", "updated_at"])
         budget.status = BudgetStatus.APPROVED
-        budget.decided_at = timezone.now()
+        budget.decided_at = clock.now()
         budget.decided_by = actor
         budget.save()
     _refresh_year(budget)
@@ -197,7 +197,7 @@ def budget_return(*, actor, budget: Budget, version, reason: str) -> Budget:
         claim_version(budget, version, what=_(WHAT))
         budget.status = BudgetStatus.RETURNED
         budget.return_reason = reason.strip()
-        budget.decided_at = timezone.now()
+        budget.decided_at = clock.now()
         budget.decided_by = actor
         budget.save()
     _refresh_year(budget)

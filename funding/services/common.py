@@ -10,11 +10,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from funding.choices import CATEGORY_ORDER, PERSONNEL_CATEGORIES, BudgetCategory
 from funding.rules import money_problem
+from portal import clock
 from portal.errors import Conflict
 from portal.selectors import PolicyMissing, policy_for_service_year
 from stations.choices import BINDING_CONTRACT_STATUSES
@@ -114,7 +114,7 @@ def claim_version(obj, version, *, what: str) -> None:
 
 
 def contract_open_for_budget(contract, today: date | None = None) -> None:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if contract.status not in BINDING_CONTRACT_STATUSES or contract.ends_on < today:
         raise ValidationError(
             {

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from funding.choices import (
@@ -29,6 +28,7 @@ from funding.services.common import (
     policy_for_year,
     totals,
 )
+from portal import clock
 from portal.errors import Conflict
 from portal.scoping import CHANGE, ensure_may, ensure_may_add
 
@@ -126,7 +126,7 @@ def policy_period_kind(contract, kind: str | None = None) -> str:
 
 def check_period(contract, kind: str, period: int, today: date | None = None) -> tuple[date, date]:
     """The dates of a period, or a ValidationError saying why it cannot be reported."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if kind not in PeriodKind.values:
         raise ValidationError({"period_kind": _("报告周期无效。")})
     if not 1 <= int(period) <= PERIODS_IN_YEAR[kind]:
@@ -259,7 +259,7 @@ def report_submit(*, actor, report: SpendingReport, version) -> SpendingReport:
     with transaction.atomic():
         claim_version(report, version, what=_(WHAT))
         report.status = ReportStatus.SUBMITTED
-        report.submitted_at = timezone.now()
+        report.submitted_at = clock.now()
         report.submitted_by = actor
         report.return_reason = ""
         report.save()
@@ -275,7 +275,7 @@ def report_approve(*, actor, report: SpendingReport, version) -> SpendingReport:
     with transaction.atomic():
         claim_version(report, version, what=_(WHAT))
         report.status = ReportStatus.APPROVED
-        report.decided_at = timezone.now()
+        report.decided_at = clock.now()
         report.decided_by = actor
         report.save()
     _refresh_year(report)
@@ -292,7 +292,7 @@ def report_return(*, actor, report: SpendingReport, version, reason: str) -> Spe
         claim_version(report, version, what=_(WHAT))
         report.status = ReportStatus.RETURNED
         report.return_reason = reason.strip()
-        report.decided_at = timezone.now()
+        report.decided_at = clock.now()
         report.decided_by = actor
         report.save()
     _refresh_year(report)

@@ -24,6 +24,7 @@ from funding.choices import (
 from funding.models import APPROVE, Budget, BudgetLine, FundingYear, SpendingLine, SpendingReport
 from funding.rules import money, personnel_floor_check
 from funding.services.common import policy_for_year
+from portal import clock
 from portal.errors import Conflict
 from portal.scoping import ensure_may
 from stations.models import Contract
@@ -124,7 +125,7 @@ def funding_years_refresh(*, service_year: int, contract_ids=None) -> int:
         .values_list("contract_id", "m")
     )
     existing = {fy.contract_id: fy for fy in FundingYear.objects.filter(contract_id__in=ids)}
-    now = timezone.now()
+    now = clock.now()
     to_create, to_update = [], []
     for r in rows:
         fy = existing.get(r["id"])
@@ -201,7 +202,7 @@ def funding_year_finalise(
 ) -> FundingYear:
     """Record the year's actual personnel share as final, with the policy version that judged
     it. Reads the reports once more first, so the result is what was reported."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     ensure_may(actor, APPROVE, funding_year)
     if funding_year.final:
         raise Conflict(
@@ -228,7 +229,7 @@ def funding_year_finalise(
     funding_year.final_passed = check.passed
     funding_year.policy_version = policy
     funding_year.floor_percent = policy.personnel_floor_percent
-    funding_year.finalised_at = timezone.now()
+    funding_year.finalised_at = clock.now()
     funding_year.full_clean()
     funding_year.save()
     return funding_year
@@ -240,7 +241,7 @@ def funding_years_finalise_due(*, today: date | None = None) -> int:
     Set-based, like the refresh: the records are read again from the reports first, then the
     verdicts are computed with the rule in Python and written in one bulk update.
     """
-    today = today or timezone.localdate()
+    today = today or clock.today()
     pending = FundingYear.objects.filter(final=False, service_year__lt=today.year)
     approved_months = dict(
         SpendingReport.objects.filter(
@@ -268,7 +269,7 @@ def funding_years_finalise_due(*, today: date | None = None) -> int:
         if grace_over or (approved_months.get(contract_id) or 0) >= 12:
             due[year].append(contract_id)
     done = 0
-    now = timezone.now()
+    now = clock.now()
     for year, contract_ids in due.items():
         funding_years_refresh(service_year=year, contract_ids=contract_ids)
         policy = policies[year]
@@ -305,7 +306,7 @@ def recipients_by_station(station_ids, *, include_district: bool = True) -> dict
     from portal.models import RoleAssignment
     from stations.models import Station
 
-    today = timezone.localdate()
+    today = clock.today()
     station_ids = list(station_ids)
     stations = dict(Station.objects.filter(pk__in=station_ids).values_list("pk", "district_id"))
     operators = defaultdict(set)
@@ -359,7 +360,7 @@ def projection_warnings_send(*, service_year: int, today: date | None = None) ->
     from funding.selectors import with_floor_checks
     from portal.services.notifications import notification_post
 
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if today > date(service_year, 12, 31):
         return 0
     rows = list(
@@ -414,7 +415,7 @@ def late_report_reminders_send(*, today: date | None = None) -> int:
     from funding.services.reports import period_dates, report_label
     from portal.services.notifications import notification_post
 
-    today = today or timezone.localdate()
+    today = today or clock.today()
     contracts = list(
         Contract.objects.binding()
         .filter(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal import clock
 from portal.choices import ROLE_ANCHOR
 from portal.forms.base import BootstrapFormMixin
 from portal.models import RoleAssignment, User
@@ -108,7 +108,7 @@ class RoleAssignmentForm(BootstrapFormMixin, forms.ModelForm):
             {str(role): anchor or "" for role, anchor in ROLE_ANCHOR.items()}
         )
         if not self.is_bound and "starts_on" not in self.initial:
-            self.initial["starts_on"] = timezone.localdate()
+            self.initial["starts_on"] = clock.today()
 
     def anchor_bound_fields(self):
         return [self[name] for name in self.anchor_fields]

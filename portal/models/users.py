@@ -4,9 +4,9 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal import clock
 from portal.choices import ROLE_ANCHOR, Role
 from portal.scoping import Scope, ScopedManager, ScopedModel, ScopedQuerySet
 
@@ -57,7 +57,7 @@ class User(AbstractUser, ScopedModel):
             if not self.pk:
                 cached = []
             else:
-                today = timezone.localdate()
+                today = clock.today()
                 cached = list(
                     RoleAssignment.objects.filter(user=self)
                     .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=today))

@@ -5,8 +5,8 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
+from portal import clock
 from portal.models import Notification, User
 
 
@@ -71,7 +71,7 @@ def notification_mark_read(*, actor: User, ids: Iterable[int] | None = None) -> 
     qs = Notification.objects.restrict(actor, "change").filter(read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
-    return qs.update(read_at=timezone.now())
+    return qs.update(read_at=clock.now())
 
 
 def notification_emails_send(*, limit: int = 500) -> int:
@@ -86,6 +86,6 @@ def notification_emails_send(*, limit: int = 500) -> int:
     )
     for note in pending:
         send_mail(note.title, note.body or note.title, None, [note.recipient.email])
-        Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
+        Notification.objects.filter(pk=note.pk).update(emailed_at=clock.now())
         sent += 1
     return sent

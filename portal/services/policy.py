@@ -12,9 +12,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.models import model_to_dict
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import clock
 from portal.errors import Conflict
 from portal.models import PolicyVersion, User
 from portal.scoping import CHANGE, ensure_may, ensure_may_add
@@ -45,12 +45,12 @@ def policy_version_initial(source: PolicyVersion | None) -> dict[str, Any]:
 
 
 def is_frozen(version: PolicyVersion, today=None) -> bool:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return version.effective_from <= today
 
 
 def _check_future(version: PolicyVersion) -> None:
-    today = timezone.localdate()
+    today = clock.today()
     if version.effective_from is not None and version.effective_from <= today:
         raise ValidationError({"effective_from": _(NOT_IN_FUTURE) % {"today": today.isoformat()}})
 

@@ -11,13 +11,12 @@ from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
-from portal import audit
+from portal import audit, clock
 from portal.choices import AuditAction, AuditOutcome, Role
 from portal.models import RoleSecurity, User
 
@@ -50,7 +49,7 @@ def _locks(username: str | None = None, *, request=None) -> dict[str, datetime]:
     """
     cool_off = get_cool_off(request)
     rows = AccessAttempt.objects.filter(
-        attempt_time__gte=timezone.now() - cool_off, username__isnull=False
+        attempt_time__gte=clock.now() - cool_off, username__isnull=False
     )
     if username is not None:
         rows = rows.filter(username=username)
@@ -171,7 +170,7 @@ def _check_code(device: TOTPDevice, code: str) -> None:
     allowed, info = device.verify_is_allowed()
     if not allowed:
         until = (info or {}).get("locked_until")
-        seconds = max(1, int((until - timezone.now()).total_seconds()) + 1) if until else 1
+        seconds = max(1, int((until - clock.now()).total_seconds()) + 1) if until else 1
         raise ValidationError({"code": ERR_TOTP_THROTTLED % {"s": seconds}})
     if not device.verify_token((code or "").strip().replace(" ", "")):
         raise ValidationError({"code": ERR_TOTP_CODE})

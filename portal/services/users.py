@@ -16,10 +16,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import audit
+from portal import audit, clock
 from portal.choices import AuditAction, Role
 from portal.models import RoleAssignment, User
 from portal.scoping import CHANGE, DELETE, VIEW, ensure_may, ensure_may_add
@@ -210,7 +209,7 @@ def role_assignment_end(
     """End an assignment on ``ends_on`` (today by default; the role holds through that day)."""
     ensure_may(actor, CHANGE, assignment)
     _refuse_own_admin_role(actor, assignment)
-    assignment.ends_on = ends_on or timezone.localdate()
+    assignment.ends_on = ends_on or clock.today()
     assignment.full_clean()
     assignment.save()
     assignment.user.forget_assignments()

@@ -22,7 +22,7 @@ from django.views.generic import TemplateView
 from django_otp import login as otp_login
 from rest_framework.authtoken.models import Token
 
-from portal import audit
+from portal import audit, clock
 from portal.choices import AuditAction, Role
 from portal.forms.auth import (
     LoginForm,
@@ -283,7 +283,7 @@ class ApiTokenView(LoginRequiredMixin, View):
         context = {
             "token": token,
             "expires_at": security.api_token_expires_at(token) if token else None,
-            "expired": bool(token and security.api_token_expires_at(token) < timezone.now()),
+            "expired": bool(token and security.api_token_expires_at(token) < clock.now()),
             "new_key": new_key,
             "token_days": settings.API_TOKEN_DAYS,
         }

@@ -5,9 +5,9 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.templatetags.static import static
-from django.utils import timezone
 from django.views.generic import TemplateView
 
+from portal import clock
 from portal.dashboards.home import home_context
 from portal.views.mixins import public_view
 
@@ -22,7 +22,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            home_context(self.request.user, on=timezone.localdate(), current_path=self.request.path)
+            home_context(self.request.user, on=clock.today(), current_path=self.request.path)
         )
         return context
 

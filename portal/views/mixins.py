@@ -34,9 +34,11 @@ class ScopedMixin(LoginRequiredMixin):
         obj = super().get_object(queryset)
         if self.scope_action not in (VIEW, ADD):
             model = type(obj)
-            if not model.objects.restrict(self.request.user, self.scope_action).filter(
-                pk=obj.pk
-            ).exists():
+            if (
+                not model.objects.restrict(self.request.user, self.scope_action)
+                .filter(pk=obj.pk)
+                .exists()
+            ):
                 raise PermissionDenied
         return obj
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from portal import clock
 from portal.errors import Conflict
 from portal.filtersets import PolicyVersionFilterSet
 from portal.forms.base import apply_errors
@@ -31,7 +31,7 @@ MONEY_FIELDS = ("standard_annual_fee", "talent_training_budget")
 
 def in_force_id() -> int | None:
     try:
-        return policy_in_force(timezone.localdate()).pk
+        return policy_in_force(clock.today()).pk
     except PolicyMissing:
         return None
 
@@ -88,7 +88,7 @@ class PolicyListView(ScopedMixin, FilteredListMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["in_force_id"] = in_force_id()
-        context["today"] = timezone.localdate()
+        context["today"] = clock.today()
         context["may_add"] = user_may_add(self.request.user)
         return context
 
@@ -133,7 +133,7 @@ class PolicyCreateView(ScopedMixin, View):
 
     def get(self, request):
         try:
-            source = policy_in_force(timezone.localdate())
+            source = policy_in_force(clock.today())
         except PolicyMissing:
             source = None
         form = PolicyVersionForm(initial=services.policy_version_initial(source))

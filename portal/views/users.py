@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView
 
-from portal import audit
+from portal import audit, clock
 from portal.choices import Role
 from portal.filtersets import UserFilterSet, in_force_today
 from portal.forms.base import apply_errors
@@ -280,7 +280,7 @@ class RoleAssignmentEndView(RoleAssignmentMixin, View):
 
     def get(self, request, pk):
         assignment = self.get_assignment()
-        initial = {"ends_on": assignment.ends_on or timezone.localdate()}
+        initial = {"ends_on": assignment.ends_on or clock.today()}
         form = RoleAssignmentEndForm(initial=initial)
         return render(request, self.template_name, {"form": form, "assignment": assignment})
 

@@ -4,7 +4,6 @@ services."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
@@ -12,6 +11,7 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from portal import clock
 from portal.api.mixins import ScopedViewSetMixin
 from portal.scoping import CHANGE, VIEW
 from stations import services
@@ -175,7 +175,7 @@ class StationViewSet(WritableScopedViewSet):
     filterset_class = StationFilterSet
 
     def get_queryset(self):
-        return with_operator(super().get_queryset(), timezone.localdate())
+        return with_operator(super().get_queryset(), clock.today())
 
     def create_object(self, data):
         return self._reread(services.station_create(actor=self.request.user, **data))
@@ -190,7 +190,7 @@ class StationViewSet(WritableScopedViewSet):
     )
     @action(detail=False, methods=["get"], url_path="district-figures", pagination_class=None)
     def district_figures(self, request):
-        rows = district_figures(self.filter_queryset(self.get_queryset()), timezone.localdate())
+        rows = district_figures(self.filter_queryset(self.get_queryset()), clock.today())
         data = [
             {
                 "id": r["district_id"],

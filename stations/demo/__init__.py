@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.utils import timezone
+from portal import clock
 
 # The demo accounts' password; README.md lists the accounts. Demo data only.
 DEMO_PASSWORD = "Demo-2026!gz"  # noqa: S105
@@ -109,7 +109,7 @@ def run_demo(
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}; choose one of {', '.join(SCALES)}")
     ctx = DemoContext(
-        scale=scale, seed=seed, today=today or timezone.localdate(), log=log or (lambda _msg: None)
+        scale=scale, seed=seed, today=today or clock.today(), log=log or (lambda _msg: None)
     )
     started = time.perf_counter()
     wanted = set(only) if only is not None else None

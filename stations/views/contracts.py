@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import CreateView, DetailView, UpdateView
 
+from portal import clock
 from portal.models import AuditEvent
 from portal.scoping import ADD, CHANGE, VIEW, roles_allowed, stations_for, user_may
 from portal.selectors import PolicyMissing, policy_for_service_year
@@ -106,7 +106,7 @@ class ContractDetailView(ScopedMixin, DetailView):
             .order_by("-at", "-id")[:100],
             can_change=user_may(user, CHANGE, contract),
             in_force=contract.status in ("signed", "terminated")
-            and contract.starts_on <= timezone.localdate() <= contract.ends_on,
+            and contract.starts_on <= clock.today() <= contract.ends_on,
         )
         return context
 
@@ -132,11 +132,11 @@ class ContractCreateView(ServiceFormMixin, ScopedMixin, CreateView):
 
     def get_initial(self):
         initial = super().get_initial()
-        year = self.request.GET.get("service_year") or timezone.localdate().year
+        year = self.request.GET.get("service_year") or clock.today().year
         try:
             year = int(year)
         except ValueError:
-            year = timezone.localdate().year
+            year = clock.today().year
         initial["service_year"] = year
         initial["starts_on"] = f"{year}-01-01"
         initial["ends_on"] = f"{year}-12-31"

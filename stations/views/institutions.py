@@ -6,11 +6,11 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DetailView, FormView, UpdateView
 
+from portal import clock
 from portal.models import AuditEvent
 from portal.scoping import ADD, CHANGE, VIEW, roles_allowed, user_may
 from portal.views.mixins import ScopedMixin
@@ -34,7 +34,7 @@ def _count(queryset, field: str):
 
 def institution_rows(user):
     """Institutions with the number of (visible) stations they run today and open listings."""
-    today = timezone.localdate()
+    today = clock.today()
     running = Contract.objects.restrict(user, VIEW).in_force(today).filter(is_comprehensive=True)
     return Institution.objects.annotate(
         stations_now=_count(running, "institution"),
@@ -94,7 +94,7 @@ class InstitutionDetailView(ScopedMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         institution, user = self.object, self.request.user
-        today = timezone.localdate()
+        today = clock.today()
         contracts = list(
             Contract.objects.restrict(user, VIEW)
             .filter(institution=institution)

@@ -6,12 +6,12 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, UpdateView
 
+from portal import clock
 from portal.models import AuditEvent
 from portal.scoping import (
     ADD,
@@ -37,9 +37,7 @@ HISTORY_LIMIT = 100
 
 def station_rows(user):
     """Stations with district, street/town and today's operator: one query for a page."""
-    return with_operator(
-        Station.objects.select_related("district", "subdistrict"), timezone.localdate()
-    )
+    return with_operator(Station.objects.select_related("district", "subdistrict"), clock.today())
 
 
 class StationListView(FilteredListView):
@@ -105,7 +103,7 @@ class StationMapDataView(ScopedMixin, View):
             data.pop(key, None)
         visible = Station.objects.restrict(request.user, VIEW)
         filterset = StationFilterSet(data or None, queryset=visible, request=request)
-        rows = district_figures(filterset.qs, timezone.localdate())
+        rows = district_figures(filterset.qs, clock.today())
         return JsonResponse(
             {
                 "map": "广州",
@@ -135,7 +133,7 @@ class StationDetailView(ScopedMixin, DetailView):
     def get_queryset(self):
         return with_operator(
             super().get_queryset().select_related("district", "subdistrict"),
-            timezone.localdate(),
+            clock.today(),
         )
 
     def get_context_data(self, **kwargs):
@@ -173,7 +171,7 @@ class StationDetailView(ScopedMixin, DetailView):
             can_change=user_may(user, CHANGE, station),
             can_add_contract=stations_for(user, Contract, ADD).filter(pk=station.pk).exists(),
             can_add_outpost=stations_for(user, Outpost, ADD).filter(pk=station.pk).exists(),
-            today=timezone.localdate(),
+            today=clock.today(),
         )
         return context
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from evaluations import services
 from evaluations.choices import Phase
 from evaluations.models import Evaluation, Framework
+from portal import clock
 from tests.factories import assign
 
 
@@ -48,7 +48,7 @@ def framework(db) -> Framework:
 
 @pytest.fixture
 def cycle(world, framework):
-    today = timezone.localdate()
+    today = clock.today()
     c = services.cycle_create(
         actor=world.city_officer,
         service_year=today.year,

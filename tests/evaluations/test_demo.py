@@ -1,9 +1,9 @@
 import pytest
-from django.utils import timezone
 
 from evaluations.choices import CycleStatus, EvaluationStatus
 from evaluations.demo import evaluations as evaluations_step
 from evaluations.models import Cycle, Evaluation
+from portal import clock
 from stations.demo import DemoContext
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_step_adds_published_cycles_and_one_in_progress(world):
     from tests.factories import ContractFactory
 
-    today = timezone.localdate()
+    today = clock.today()
     for year in (today.year - 2, today.year - 1):
         for station in (world.station_a1, world.station_b1):
             ContractFactory(station=station, service_year=year)
@@ -40,7 +40,7 @@ def test_the_demo_cycle_in_progress_has_score_sheets_self_assessments_and_survey
     from evaluations.models import Score, SelfAssessment, SurveyLink, SurveyResponse
     from tests.factories import ContractFactory, StationFactory
 
-    today = timezone.localdate()
+    today = clock.today()
     stations = [StationFactory(subdistrict=world.station_a1.subdistrict) for _i in range(15)]
     for station in stations:
         ContractFactory(station=station, service_year=today.year)
@@ -74,7 +74,7 @@ def test_the_demo_opens_a_rectification_order_for_each_failing_published_result(
     from inspections.models import RectificationOrder
     from tests.factories import ContractFactory
 
-    today = timezone.localdate()
+    today = clock.today()
     ContractFactory(station=world.station_a1, service_year=today.year - 1)
     ctx = DemoContext(scale="city", seed=1, today=today, log=lambda _m: None)
     ctx.data.update({"stations": [world.station_a1], "accounts": {}})

@@ -9,11 +9,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
 from evaluations import services
 from evaluations.choices import EvaluationStatus, Grade, Phase, Scorer
 from evaluations.models import Evaluation, Score, SurveyResponse
+from portal import clock
 from portal.errors import Conflict
 from tests.evaluations.conftest import dates, leaves, score_everything
 
@@ -34,7 +34,7 @@ def test_opening_creates_one_evaluation_per_station_with_a_contract_and_a_rerun_
 
 
 def test_a_cycle_does_not_open_before_its_date(world, framework):
-    today = timezone.localdate()
+    today = clock.today()
     c = services.cycle_create(
         actor=world.city_officer,
         service_year=today.year,

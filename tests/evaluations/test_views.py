@@ -10,6 +10,7 @@ from django.urls import reverse
 from evaluations import services
 from evaluations.choices import Scorer
 from evaluations.models import Evaluation
+from portal import clock
 from tests.evaluations.conftest import leaves, score_everything
 from tests.factories import ContractFactory, StationFactory
 
@@ -46,9 +47,7 @@ def test_an_evaluator_sees_only_assigned_evaluations_while_the_assignment_lasts(
     assignment = ev_a1.assignments.get()
     import datetime as dt
 
-    from django.utils import timezone
-
-    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    yesterday = clock.today() - dt.timedelta(days=1)
     type(assignment).objects.filter(pk=assignment.pk).update(
         starts_on=yesterday - dt.timedelta(days=5), ends_on=yesterday
     )
@@ -370,7 +369,6 @@ def test_a_district_pack_is_one_pdf_of_its_scored_stations_and_scoped(world, ass
 
 
 def _final_cycle_assigned_to_the_evaluator(world, framework):
-    from django.utils import timezone
 
     from evaluations.choices import Phase
     from tests.evaluations.conftest import dates
@@ -380,7 +378,7 @@ def _final_cycle_assigned_to_the_evaluator(world, framework):
         service_year=world.contract_a1.service_year,
         phase=Phase.FINAL,
         framework=framework,
-        **dates(timezone.localdate()),
+        **dates(clock.today()),
     )
     services.cycle_open(cycle_id=c.pk)
     ev = Evaluation.objects.get(cycle=c, station=world.station_a1)

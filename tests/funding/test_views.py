@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from funding import services
 from funding.models import Budget
+from portal import clock
 from tests.factories import ContractFactory, StationFactory
 from tests.funding.conftest import lines_with_personnel, report
 
@@ -259,10 +260,9 @@ def test_the_list_filter_bars_are_styled_and_say_all_instead_of_dashes(world, lo
 
 
 def test_the_resource_totals_select_shows_the_year_it_totals(world, login):
-    from django.utils import timezone
 
     response = login(world.city_officer).get(reverse("funding:resource_totals"))
-    year = timezone.localdate().year
+    year = clock.today().year
     assert response.context["year"] == year
     assert f'<option value="{year}" selected>' in response.content.decode()
 
@@ -339,11 +339,9 @@ def _period_input(html: str) -> str:
 def test_the_report_form_defaults_to_the_last_finished_period_of_the_policys_kind(world, login):
     from datetime import date
 
-    from django.utils import timezone
-
     from portal.models import PolicyVersion
 
-    today = timezone.localdate()
+    today = clock.today()
     client = login(world.station_a1_manager)
     url = reverse("funding:report_create") + f"?contract={world.contract_a1.pk}"
     field = _period_input(client.get(url).content.decode())

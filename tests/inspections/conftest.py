@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from inspections import rules
 from inspections.choices import MemberBody, PlanStatus, VisitMode, VisitStatus
@@ -16,16 +15,12 @@ from inspections.models import (
     InspectionTeamMember,
     QuarterPlan,
 )
+from portal import clock
 
 
 @pytest.fixture
 def checklist(db):
     return ChecklistTemplate.objects.get(code="quarterly", version=1)
-
-
-@pytest.fixture
-def today():
-    return timezone.localdate()
 
 
 @pytest.fixture
@@ -61,7 +56,7 @@ def make_visit(
         checklist=checklist,
         mode=mode,
         status=status,
-        scheduled_on=scheduled_on or timezone.localdate(),
+        scheduled_on=scheduled_on or clock.today(),
         institution=institution,
     )
     if inspector is not None:
@@ -77,7 +72,7 @@ def visit_factory():
 
 
 def tomorrow() -> dt.date:
-    return timezone.localdate() + dt.timedelta(days=1)
+    return clock.today() + dt.timedelta(days=1)
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,6 @@ import datetime as dt
 import io
 
 import pytest
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from inspections import rules, services
@@ -19,6 +18,7 @@ from inspections.models import (
     InspectionSettings,
     QuarterPlan,
 )
+from portal import clock
 from tests.inspections.conftest import make_visit
 
 
@@ -154,7 +154,7 @@ def test_the_heat_map_and_a_station_history_are_in_the_api(world, plan, login):
     visit = make_visit(station=world.station_a1, plan=plan, inspector=world.inspector)
     make_visit(station=world.station_a2, plan=plan, inspector=world.inspector)
     client = login(world.district_a_officer)
-    heat = client.get("/api/v1/inspections/board/heatmap/", {"year": timezone.localdate().year})
+    heat = client.get("/api/v1/inspections/board/heatmap/", {"year": clock.today().year})
     assert heat.status_code == 200 and set(heat.json()) == {"districts", "areas", "cells", "max"}
     visits = client.get("/api/v1/inspections/visits/", {"station": world.station_a1.pk}).json()
     rows = visits["results"] if isinstance(visits, dict) else visits

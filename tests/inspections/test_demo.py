@@ -4,12 +4,12 @@ with unannounced visits, each order judged by the policy version in force when i
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 
 from inspections import rules
 from inspections.choices import OrderStatus, PlanStatus, VisitMode
 from inspections.demo import inspections as inspections_step
 from inspections.models import QuarterPlan, RectificationOrder
+from portal import clock
 from portal.models import PolicyVersion
 from stations.demo import DemoContext
 from tests.factories import DistrictFactory, StationFactory, SubdistrictFactory
@@ -28,7 +28,7 @@ def _newer_policy_from(day):
 
 
 def test_the_demo_step_adds_past_quarters_and_the_current_plan_with_unannounced_visits(world):
-    today = timezone.localdate()
+    today = clock.today()
     stations = []
     for _ in range(2):
         sub = SubdistrictFactory(district=DistrictFactory())

@@ -9,12 +9,12 @@ import re
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from inspections import services
 from inspections.choices import VisitMode
 from inspections.models import Inspection
+from portal import clock
 from portal.models import AuditEvent, Notification
 from tests.inspections.conftest import make_visit
 
@@ -102,7 +102,7 @@ def canary(world, plan, django_capture_on_commit_callbacks):
         plan=plan,
         inspector=world.inspector,
         institution=world.institution_b,
-        scheduled_on=timezone.localdate(),
+        scheduled_on=clock.today(),
     )
     secret = make_visit(
         station=world.station_a1,
@@ -110,7 +110,7 @@ def canary(world, plan, django_capture_on_commit_callbacks):
         inspector=world.inspector,
         mode=VisitMode.UNANNOUNCED,
         institution=world.institution_a,
-        scheduled_on=timezone.localdate() + dt.timedelta(days=1),
+        scheduled_on=clock.today() + dt.timedelta(days=1),
     )
     secret.summary = "CANARY-SECRET-VISIT"
     secret.save()
@@ -143,7 +143,7 @@ def test_no_route_reveals_an_unannounced_visit_before_it_starts(world, canary, l
     _control, secret = canary
     if day == "on_the_day":
         # The morning of the visit: the team has not arrived and pressed "start" yet.
-        Inspection.objects.filter(pk=secret.pk).update(scheduled_on=timezone.localdate())
+        Inspection.objects.filter(pk=secret.pk).update(scheduled_on=clock.today())
     client = login(getattr(world, persona))
     # Other apps are built alongside: a page of theirs that errors shows nothing, so it cannot
     # leak; ours must not error.
@@ -193,7 +193,7 @@ def test_no_route_reveals_an_unannounced_visit_before_it_starts(world, canary, l
 @pytest.mark.parametrize("persona", NON_CITY)
 def test_once_started_the_visit_is_visible_to_those_in_scope(world, canary, login, persona):
     _control, secret = canary
-    Inspection.objects.filter(pk=secret.pk).update(scheduled_on=timezone.localdate())
+    Inspection.objects.filter(pk=secret.pk).update(scheduled_on=clock.today())
     services.inspection_start(actor=world.inspector, visit=Inspection.objects.get(pk=secret.pk))
     user = getattr(world, persona)
     client = login(user)

@@ -6,11 +6,11 @@ import shutil
 import subprocess
 
 import pytest
-from django.utils import timezone
 
 from inspections import services
 from inspections.choices import OrderStatus
 from inspections.models import Finding, InspectionAnswer, RectificationOrder
+from portal import clock
 from tests.factories import StationFactory, SubdistrictFactory
 from tests.inspections.conftest import make_visit
 
@@ -160,6 +160,6 @@ def test_the_heat_map_counts_findings_by_area_and_district(world, plan, login):
     _signed_visit(world, plan, n_findings=2)
     from inspections.selectors import heatmap
 
-    heat = heatmap(world.city_officer, year=timezone.localdate().year)
+    heat = heatmap(world.city_officer, year=clock.today().year)
     assert heat["districts"] == ["天河区"] and heat["max"] == 2
     assert Finding.objects.count() == 2

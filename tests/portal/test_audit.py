@@ -4,9 +4,8 @@ import datetime as dt
 
 import pytest
 from django.db import DatabaseError, connection, transaction
-from django.utils import timezone
 
-from portal import audit
+from portal import audit, clock
 from portal.choices import AuditAction
 from portal.models import AuditEvent
 from portal.services.audit import audit_events_prune
@@ -95,7 +94,7 @@ def test_postgresql_refuses_updates_and_deletes_of_recent_events(world):
 
 
 def test_pruning_removes_only_events_older_than_the_retention_period(world):
-    now = timezone.now()
+    now = clock.now()
     old = AuditEvent.objects.create(action=AuditAction.ACTION, at=now - dt.timedelta(days=187))
     kept = AuditEvent.objects.create(action=AuditAction.ACTION, at=now - dt.timedelta(days=185))
     removed = audit_events_prune()
@@ -107,7 +106,7 @@ def test_pruning_removes_only_events_older_than_the_retention_period(world):
 @pytest.mark.postgres
 def test_postgresql_refuses_to_prune_young_events_even_when_asked(world, settings):
     young = AuditEvent.objects.create(
-        action=AuditAction.ACTION, at=timezone.now() - dt.timedelta(days=100)
+        action=AuditAction.ACTION, at=clock.now() - dt.timedelta(days=100)
     )
     settings.AUDIT_RETENTION_DAYS = 30  # a misconfiguration the settings module also refuses
     with pytest.raises(DatabaseError):

@@ -12,6 +12,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from portal import clock
 from portal.choices import AuditAction, AuditOutcome
 from portal.models import AuditEvent, PolicyVersion, RoleAssignment, User
 
@@ -36,7 +37,7 @@ def test_the_city_admin_and_city_officer_search_the_log_and_others_may_not(world
 
 
 def test_the_log_is_newest_first(world, login):
-    now = timezone.now()
+    now = clock.now()
     old = event(at=now - timedelta(days=3), message="old")
     new = event(at=now - timedelta(days=1), message="new")
     # Only login rows: the fixtures' own create rows would push these onto a later page.

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from portal import clock
 from portal.choices import AuditAction, AuditOutcome
 from portal.models import AuditEvent
 from portal.services.security import account_unlock, is_locked_out
@@ -257,7 +258,7 @@ def test_an_idle_session_ends_and_the_login_page_says_why(client, world):
     assert client.get("/").status_code == 200
     # 30 minutes pass without a request: the stored session has expired.
     Session.objects.filter(session_key=client.session.session_key).update(
-        expire_date=timezone.now() - timedelta(seconds=1)
+        expire_date=clock.now() - timedelta(seconds=1)
     )
     response = client.get("/", follow=True)
     assert response.redirect_chain[-1][0].startswith(LOGIN)
@@ -428,7 +429,7 @@ def test_a_revoked_token_is_refused(world, login):
 @pytest.mark.django_db
 def test_a_token_older_than_90_days_is_refused_with_a_chinese_message(world):
     token = Token.objects.create(user=world.district_a_officer)
-    Token.objects.filter(pk=token.pk).update(created=timezone.now() - timedelta(days=90, seconds=1))
+    Token.objects.filter(pk=token.pk).update(created=clock.now() - timedelta(days=90, seconds=1))
     response = Client().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token.key}")
     assert response.status_code == 401
     assert response.json()["detail"] == "令牌已过期，请重新生成。"
@@ -437,7 +438,7 @@ def test_a_token_older_than_90_days_is_refused_with_a_chinese_message(world):
 @pytest.mark.django_db
 def test_a_token_just_under_90_days_old_still_works(world):
     token = Token.objects.create(user=world.district_a_officer)
-    Token.objects.filter(pk=token.pk).update(created=timezone.now() - timedelta(days=89, hours=23))
+    Token.objects.filter(pk=token.pk).update(created=clock.now() - timedelta(days=89, hours=23))
     response = Client().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token.key}")
     assert response.status_code == 200
 

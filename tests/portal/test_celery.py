@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
+from portal import clock
 from portal.celery import app
 from portal.choices import AuditAction
 from portal.models import AuditEvent
@@ -38,7 +38,7 @@ def test_the_audit_pruning_job_is_scheduled():
 @pytest.mark.filterwarnings("ignore::celery.exceptions.AlwaysEagerIgnored")
 def test_a_real_worker_on_redis_prunes_old_audit_rows_in_postgresql():
     old = AuditEvent.objects.create(
-        action=AuditAction.ACTION, message="old", at=timezone.now() - dt.timedelta(days=200)
+        action=AuditAction.ACTION, message="old", at=clock.now() - dt.timedelta(days=200)
     )
     recent = AuditEvent.objects.create(action=AuditAction.ACTION, message="recent")
 

@@ -10,8 +10,8 @@ import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
+from portal import clock
 from portal.errors import Conflict
 from portal.models import PolicyVersion
 from portal.selectors import policy_for_service_year, policy_in_force
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def future(days: int = 30) -> date:
-    return timezone.localdate() + timedelta(days=days)
+    return clock.today() + timedelta(days=days)
 
 
 def seeded_2018() -> PolicyVersion:
@@ -91,7 +91,7 @@ def test_a_future_version_may_be_edited_until_it_takes_effect(world):
 def test_a_new_version_must_take_effect_after_today(world):
     with pytest.raises(ValidationError) as exc:
         services.policy_version_create(
-            actor=world.city_admin, name="补录", effective_from=timezone.localdate()
+            actor=world.city_admin, name="补录", effective_from=clock.today()
         )
     assert "effective_from" in exc.value.message_dict
 

@@ -13,7 +13,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _run(args, **extra_env):
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "PORTAL_DEV"}}
+    # Production runs on the real clock: PORTAL_TODAY (the tests' pinned date) is refused there.
+    dev_only = {"DEBUG", "PORTAL_DEV", "PORTAL_TODAY"}
+    env = {k: v for k, v in os.environ.items() if k not in dev_only}
     env.update(extra_env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -110,3 +112,9 @@ def test_a_production_start_creates_no_accounts():
     from portal.models import User
 
     assert not User.objects.exists()
+
+
+def test_production_refuses_a_pinned_clock():
+    result = _run(["check"], **_production_env(), PORTAL_TODAY="2027-01-01")
+    assert result.returncode != 0
+    assert "PORTAL_TODAY is for development and tests only" in result.stderr

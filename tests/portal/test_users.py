@@ -11,8 +11,8 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
+from portal import clock
 from portal.choices import AuditAction, Role
 from portal.models import AuditEvent, RoleAssignment, User
 from portal.services import users as services
@@ -77,7 +77,7 @@ def test_the_list_filters_by_role_district_and_status_and_searches(world, login)
 
 def test_an_ended_role_no_longer_counts_in_the_role_filter(world, login):
     RoleAssignment.objects.filter(user=world.district_b_officer).update(
-        ends_on=timezone.localdate() - timedelta(days=1)
+        ends_on=clock.today() - timedelta(days=1)
     )
     response = login(world.city_admin).get(
         reverse("manage:user_list"), {"role": Role.DISTRICT_OFFICER}
@@ -286,7 +286,7 @@ def test_the_admin_gives_a_role_with_its_anchor(world, login):
         {
             "role": Role.DISTRICT_OFFICER,
             "district": world.district_a.pk,
-            "starts_on": timezone.localdate().isoformat(),
+            "starts_on": clock.today().isoformat(),
             "ends_on": "",
             "note": "",
         },
@@ -327,7 +327,7 @@ def test_an_anchor_the_role_does_not_use_is_reported_on_that_field(world, login)
 
 def test_an_end_date_before_the_start_is_reported_on_the_end_date(world, login):
     target = UserFactory(username="newbie")
-    today = timezone.localdate()
+    today = clock.today()
     response = login(world.city_admin).post(
         reverse("manage:role_create", args=[target.pk]),
         {
@@ -380,7 +380,7 @@ def test_a_long_station_list_is_a_search_box_that_still_accepts_a_station(world,
         {
             "role": Role.STATION_MANAGER,
             "station": chosen.pk,
-            "starts_on": timezone.localdate().isoformat(),
+            "starts_on": clock.today().isoformat(),
         },
     )
     assert response.status_code == 302
@@ -391,7 +391,7 @@ def test_a_long_station_list_is_a_search_box_that_still_accepts_a_station(world,
 
 def test_ending_a_role_sets_its_end_date(world, login):
     assignment = RoleAssignment.objects.get(user=world.station_a1_manager)
-    end = timezone.localdate() + timedelta(days=10)
+    end = clock.today() + timedelta(days=10)
     response = login(world.city_admin).post(
         reverse("manage:role_end", args=[assignment.pk]), {"ends_on": end.isoformat()}
     )
@@ -403,13 +403,13 @@ def test_ending_a_role_sets_its_end_date(world, login):
 def test_a_role_ended_yesterday_no_longer_grants_anything(world):
     assignment = RoleAssignment.objects.get(user=world.station_a1_manager)
     RoleAssignment.objects.filter(pk=assignment.pk).update(
-        starts_on=timezone.localdate() - timedelta(days=30)
+        starts_on=clock.today() - timedelta(days=30)
     )
     assignment.refresh_from_db()
     services.role_assignment_end(
         actor=world.city_admin,
         assignment=assignment,
-        ends_on=timezone.localdate() - timedelta(days=1),
+        ends_on=clock.today() - timedelta(days=1),
     )
     manager = User.objects.get(pk=world.station_a1_manager.pk)
     assert not manager.has_role(Role.STATION_MANAGER)
@@ -561,7 +561,7 @@ def test_the_api_creates_a_role_assignment_and_reports_a_wrong_anchor(world, log
 def test_the_api_ends_and_removes_role_assignments(world, login):
     client = login(world.city_admin)
     assignment = RoleAssignment.objects.get(user=world.station_b1_manager)
-    end = timezone.localdate() + timedelta(days=5)
+    end = clock.today() + timedelta(days=5)
     response = client.post(
         f"/api/v1/role-assignments/{assignment.pk}/end/",
         {"ends_on": end.isoformat()},

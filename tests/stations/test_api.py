@@ -7,16 +7,16 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 from rest_framework.test import APIClient
 
+from portal import clock
 from stations.models import Contract, Institution, Station
 from stations.rules import make_credit_code
 from tests.factories import CommunityFactory, ContractFactory, StationFactory
 
 pytestmark = pytest.mark.django_db
 
-THIS_YEAR = timezone.localdate().year
+THIS_YEAR = clock.today().year
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
+from portal import clock
 from portal.choices import Role
 from portal.models import AuditEvent, User
 from stations.choices import ManagementMode
@@ -31,7 +31,7 @@ def demo(db):
 
 
 def _fingerprint():
-    today = timezone.localdate()
+    today = clock.today()
     first = list(Station.objects.order_by("code")[:10])
     ops = operators_on(station_ids=[s.pk for s in first], on=today)
     return [(s.code, s.name, ops[s.pk].name, ops[s.pk].credit_code) for s in first]
@@ -50,7 +50,7 @@ def test_city_scale_has_the_real_shape(demo):
 
 
 def test_every_station_has_exactly_one_comprehensive_contract_in_force_today(demo):
-    today = timezone.localdate()
+    today = clock.today()
     in_force = Counter(
         Contract.objects.in_force(today)
         .filter(is_comprehensive=True)
@@ -82,9 +82,7 @@ def test_contracts_run_from_2018_in_three_year_terms_with_changes_of_operator(de
 
 
 def test_most_institutions_run_two_to_four_stations_with_valid_codes(demo):
-    ops = operators_on(
-        station_ids=Station.objects.values_list("pk", flat=True), on=timezone.localdate()
-    )
+    ops = operators_on(station_ids=Station.objects.values_list("pk", flat=True), on=clock.today())
     runs = Counter(inst.pk for inst in ops.values())
     assert sum(1 for n in runs.values() if 2 <= n <= 4) >= 0.8 * len(runs)
     assert all(
@@ -130,7 +128,7 @@ def test_the_same_seed_gives_the_same_data_and_another_seed_other_operators(db):
 
 
 def test_demo_accounts_exist_with_the_right_scopes(demo):
-    today = timezone.localdate()
+    today = clock.today()
     users = {u.username: u for u in User.objects.all()}
     assert set(users) == {
         "admin",

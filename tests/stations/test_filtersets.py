@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 from django.test import RequestFactory
-from django.utils import timezone
 
+from portal import clock
 from stations import filtersets
 from stations.filtersets import (
     ContractFilterSet,
@@ -19,7 +19,7 @@ from tests.factories import ContractFactory, SubdistrictFactory
 
 pytestmark = pytest.mark.django_db
 
-THIS_YEAR = timezone.localdate().year
+THIS_YEAR = clock.today().year
 
 
 def request_for(user):

@@ -12,8 +12,8 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
+from portal import clock
 from portal import imports as safe
 from portal.models import AuditEvent
 from stations.imports import ContractImporter, InstitutionImporter, StationImporter
@@ -22,7 +22,7 @@ from stations.rules import make_credit_code
 
 pytestmark = pytest.mark.django_db
 
-THIS_YEAR = timezone.localdate().year
+THIS_YEAR = clock.today().year
 NEXT_YEAR = THIS_YEAR + 1
 
 

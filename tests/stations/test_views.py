@@ -10,9 +10,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import load_workbook
 
+from portal import clock
 from portal.models import AuditEvent
 from stations.choices import ManagementMode, StationStatus
 from stations.models import Contract, CreditRecord, Institution, Outpost, Station
@@ -28,7 +28,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-THIS_YEAR = timezone.localdate().year
+THIS_YEAR = clock.today().year
 
 
 def detail(station):

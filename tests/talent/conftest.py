@@ -11,7 +11,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
-from django.utils import timezone
 
 from talent import rules, services
 from talent.choices import EmploymentType, Position
@@ -71,8 +70,3 @@ def people(world) -> People:
         starts_on=dt.date(2023, 1, 1),
     )
     return People(ana=ana, ana_id=ana_id, bo=bo, cai=cai)
-
-
-@pytest.fixture
-def today():
-    return timezone.localdate()

@@ -28,8 +28,8 @@ from django.db import connection, connections, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
+from portal import clock
 from stations.demo import DEFAULT_SEED, SCALES, DemoContext, demo_steps
 
 STATION_STEPS = {"geography", "institutions", "stations", "contracts", "accounts"}
@@ -117,7 +117,7 @@ class Command(BaseCommand):
         t0 = time.perf_counter()
         call_command("migrate", verbosity=0, interactive=False)
         times["migrate"] = time.perf_counter() - t0
-        ctx = DemoContext(scale=scale, seed=seed, today=timezone.localdate())
+        ctx = DemoContext(scale=scale, seed=seed, today=clock.today())
         t0 = time.perf_counter()
         with transaction.atomic():
             for step in demo_steps():
@@ -134,7 +134,7 @@ class Command(BaseCommand):
         from evaluations.models import Cycle, Evaluation, Framework, Score
 
         times = {}
-        today = timezone.localdate()
+        today = clock.today()
         framework = Framework.objects.get(code="gz-station", version=1)
         d = lambda n: today + dt.timedelta(days=n)  # noqa: E731
         cycle = services.cycle_create(
@@ -170,7 +170,7 @@ class Command(BaseCommand):
                     frac = Decimal(60 + (i * 7 + k * 13) % 41) / 100
                     buf.write(
                         f"{eid}\t{lf.id}\t{(lf.max_score * frac):.2f}\t\t{lf.scorer}\t"
-                        f"{timezone.now().isoformat()}\n"
+                        f"{clock.now().isoformat()}\n"
                     )
             buf.seek(0)
             raw.copy_from(

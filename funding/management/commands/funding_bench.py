@@ -29,8 +29,8 @@ from django.db import connection, connections, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
-from django.utils import timezone
 
+from portal import clock
 from stations.demo import DEFAULT_SEED, SCALES, STATIONS_STEPS, run_demo
 
 
@@ -146,7 +146,7 @@ class Command(BaseCommand):
         from portal.models import User
         from stations.models import District
 
-        year = timezone.localdate().year
+        year = clock.today().year
         users = {u.username: u for u in User.objects.filter(username__in=["admin", "district"])}
         if len(users) < 2:
             raise CommandError("bench database has no demo accounts")
@@ -193,7 +193,7 @@ class Command(BaseCommand):
     def _projection(self):
         from funding.services import funding_years_refresh, projection_warnings_send
 
-        today = timezone.localdate()
+        today = clock.today()
         t0 = time.perf_counter()
         refreshed = funding_years_refresh(service_year=today.year)
         t1 = time.perf_counter()

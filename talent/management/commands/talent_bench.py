@@ -34,8 +34,8 @@ from django.db import connection, connections, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
+from portal import clock
 from portal.choices import Role
 from portal.models import RoleAssignment, User
 from stations.choices import ContractStatus
@@ -150,7 +150,7 @@ class Command(BaseCommand):
     # --- synthetic spine -----------------------------------------------------------------
 
     def _spine(self, n_stations: int, tag: str, n_districts: int = 1):
-        today = timezone.localdate()
+        today = clock.today()
         taken = set(District.objects.values_list("code", flat=True))
         free = (f"{c:06d}" for c in range(989999, 100000, -1) if f"{c:06d}" not in taken)
         district = District.objects.create(code=next(free), name=f"基准区{tag}")
@@ -272,7 +272,7 @@ class Command(BaseCommand):
 
     def _board(self, scale: str, runs: int, load: bool):
         n_stations, per_station, n_districts = SCALES[scale]
-        today = timezone.localdate()
+        today = clock.today()
         if load:
             self._load(scale, n_stations, per_station, n_districts, today)
         district = District.objects.get(name=f"基准区{self._tag(scale)}")
