@@ -52,6 +52,7 @@ from evaluations.models import (
     SelfAssessment,
     SurveyLink,
 )
+from evaluations.permissions import can_run_what_if
 from portal import audit, clock
 from portal.choices import CITY_ROLES, AuditAction, Role
 from portal.errors import Conflict
@@ -835,6 +836,8 @@ class FrameworkDetailView(ScopedMixin, TemplateView):
         self.framework = get_object_or_404(
             Framework.objects.restrict(request.user, VIEW), pk=kwargs["pk"]
         )
+        if request.GET.get("whatif") == "1" and not can_run_what_if(request.user):
+            raise PermissionDenied
         if request.GET.get("format") == "xlsx":
             return xlsx_response(
                 export_filename(f"指标体系-{self.framework.code}-v{self.framework.version}"),
@@ -861,11 +864,13 @@ class FrameworkDetailView(ScopedMixin, TemplateView):
                 "parents": [n for n in tree.nodes if n.level != NodeLevel.ITEM],
             }
         )
-        last = selectors.last_results_cycle()
+        can_what_if = can_run_what_if(user)
+        last = selectors.last_results_cycle() if can_what_if else None
         if last is not None and self.request.GET.get("whatif") == "1":
             ctx["whatif_cycle"] = last
             ctx["whatif"] = selectors.what_if(user, self.framework, last)[:500]
         ctx["last_cycle"] = last
+        ctx["can_what_if"] = can_what_if
         return ctx
 
 

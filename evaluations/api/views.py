@@ -23,6 +23,7 @@ from evaluations.models import (
     SurveyLink,
     SurveyQuestion,
 )
+from evaluations.permissions import can_run_what_if
 from portal.api.mixins import ScopedViewSetMixin
 from portal.choices import CITY_ROLES
 from portal.models import User
@@ -79,7 +80,8 @@ class FrameworkViewSet(
     @action(detail=True, methods=["get"], url_path="what-if")
     def what_if(self, request, pk=None):
         fw = self.get_object()
-        _city(request)
+        if not can_run_what_if(request.user):
+            raise PermissionDenied()
         cycle = selectors.last_results_cycle()
         if cycle is None:
             return Response({"cycle": None, "stations": []})

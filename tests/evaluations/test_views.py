@@ -231,6 +231,35 @@ def test_what_if_shows_old_and_new_totals_per_station(world, assigned, framework
     assert rows and rows[0]["old_total"] == Decimal("90.00")
 
 
+@pytest.mark.parametrize(
+    "persona",
+    [
+        "district_a_officer",
+        "subdistrict_a1_officer",
+        "institution_a_admin",
+        "station_a1_manager",
+        "evaluator",
+    ],
+)
+def test_the_what_if_is_for_city_roles_only_on_page_and_api(
+    world, assigned, framework, login, persona
+):
+    _scored(world, assigned)
+    draft = services.framework_new_version(actor=world.city_officer, framework=framework)
+    page_url = reverse("evaluations:framework_detail", args=[draft.pk])
+    api_url = f"/api/v1/evaluation-frameworks/{draft.pk}/what-if/"
+    client = login(getattr(world, persona))
+    page = client.get(page_url)
+    assert page.status_code == 200 and "?whatif=1" not in page.content.decode()
+    assert client.get(page_url + "?whatif=1").status_code == 403
+    assert client.get(api_url).status_code == 403
+    client = login(world.city_officer)
+    page = client.get(page_url)
+    assert "?whatif=1" in page.content.decode()
+    assert client.get(page_url + "?whatif=1").context["whatif"]
+    assert client.get(api_url).json()["stations"]
+
+
 def test_the_station_page_has_an_evaluation_tab_with_the_history(world, assigned, login):
     _scored(world, assigned)
     client = login(world.station_a1_manager)
