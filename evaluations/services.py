@@ -20,9 +20,7 @@ from django.utils.translation import gettext as _
 
 from evaluations import rules, selectors
 from evaluations.choices import (
-    GROUP_FOR_SCORER,
     SURVEY_SCALE,
-    SURVEY_SCORERS,
     AppealDecision,
     AppealStatus,
     CycleStatus,
@@ -895,54 +893,18 @@ def scores_save(
     return evaluation
 
 
-def _compute(ev: Evaluation, scores: dict[int, tuple], means: dict, tree=None):
-    """(total, grade, breakdown, missing leaves) for one evaluation.
-
-    ``scores``: node id -> (score, scorer, scored_by id); ``means``: group -> (mean, count).
-    A survey-mapped indicator takes its score from the answers when there are any, else from
-    the evaluator's entry by hand.
-    """
-    cycle = ev.cycle
-    tree = tree or selectors.framework_tree(cycle.framework)
-    policy = cycle.policy_version or policy_for_service_year(cycle.service_year)
-    breakdown, leaves, missing = [], [], []
-    for leaf in tree.leaves_for(cycle.phase):
-        value, by, source = None, None, "manual"
-        if leaf.scorer in SURVEY_SCORERS and GROUP_FOR_SCORER[leaf.scorer] in means:
-            mean, count = means[GROUP_FOR_SCORER[leaf.scorer]]
-            value, source = rules.survey_score(mean, leaf.max_score), f"survey:{count}"
-        elif leaf.id in scores:
-            value, _scorer, by = scores[leaf.id]
-        if value is None:
-            missing.append(leaf)
-        leaves.append(rules.LeafScore(leaf.dimension_code, leaf.max_score, value))
-        breakdown.append(
-            {
-                "code": leaf.code,
-                "dim": leaf.dimension_code,
-                "max": str(leaf.max_score),
-                "score": None if value is None else str(value),
-                "scorer": leaf.scorer,
-                "by": by,
-                "source": source,
-            }
-        )
-    total = rules.total_score(leaves, tree.dimension_weights)
-    grade = rules.grade_for_policy(total, policy)
-    return total, grade, breakdown, missing, policy
-
-
 def _compute_and_store(ev: Evaluation) -> Evaluation:
-    scores = {
-        s.node_id: (s.score, s.scorer, s.scored_by_id) for s in Score.objects.filter(evaluation=ev)
-    }
-    means = {g: v for (eid, g), v in selectors.survey_means([ev.pk]).items() if eid == ev.pk}
-    total, grade, breakdown, missing, policy = _compute(ev, scores, means)
-    if missing:
-        items = "、".join(f"{lf.code} {lf.name}" for lf in missing[:10])
-        raise ValidationError(_(SCORES_INCOMPLETE) % {"n": len(missing), "items": items})
-    ev.total, ev.grade, ev.breakdown = total, grade, breakdown
-    ev.framework_id, ev.policy_version = ev.cycle.framework_id, policy
+    cycle = ev.cycle
+    tree = selectors.framework_tree(cycle.framework)
+    policy = cycle.policy_version or policy_for_service_year(cycle.service_year)
+    sources = selectors.score_sources(tree, [ev.pk]).get(ev.pk, rules.ScoreSources())
+    result = rules.score_evaluation(tree, cycle.phase, sources)
+    if result.missing:
+        items = "、".join(f"{lf.code} {lf.name}" for lf in result.missing[:10])
+        raise ValidationError(_(SCORES_INCOMPLETE) % {"n": len(result.missing), "items": items})
+    ev.total, ev.breakdown = result.total, result.breakdown
+    ev.grade = rules.grade_for_policy(result.total, policy)
+    ev.framework_id, ev.policy_version = cycle.framework_id, policy
     ev.computed_at = _now()
     if ev.status in (EvaluationStatus.NOT_STARTED, EvaluationStatus.SUBMITTED):
         ev.status = EvaluationStatus.SCORED
@@ -984,68 +946,42 @@ def scoring_complete(
     return evaluation
 
 
+# Evaluations whose sources are read and results computed at a time (bounded memory at
+# nation scale: about 30 score rows each).
+COMPUTE_BATCH = 2000
+
+
 def results_compute_cycle(*, cycle: Cycle, only_complete: bool = True) -> int:
     """Compute and save the results of every evaluation of a cycle whose scores are complete,
-    in bulk (one pass over the scores, one UPDATE per batch). Returns how many were saved."""
+    in bulk (two reads and one UPDATE per batch of evaluations). Returns how many were saved.
+    An evaluation with nothing entered and no survey answers is left as it is."""
     tree = selectors.framework_tree(cycle.framework)
     policy = cycle.policy_version or policy_for_service_year(cycle.service_year)
-    cycle.policy_version = policy
-    ids = list(
+    statuses = list(
         Evaluation.objects.filter(cycle=cycle)
         .exclude(status__in=[EvaluationStatus.PUBLISHED, EvaluationStatus.IN_APPEAL])
         .order_by("pk")
         .values_list("pk", "status")
     )
-    status_of = dict(ids)
-    means_by_ev: dict[int, dict] = {}
-    answered = SurveyResponse.objects.filter(evaluation__cycle=cycle).values("evaluation_id")
-    if ids and SurveyResponse.objects.filter(evaluation__cycle=cycle).exists():
-        for (eid, group), value in selectors.survey_means(answered).items():
-            means_by_ev.setdefault(eid, {})[group] = value
     now = _now()
     saved = 0
-    batch: list[tuple] = []
-    current_id, current = None, {}
-
-    def flush():
-        nonlocal saved
+    for start in range(0, len(statuses), COMPUTE_BATCH):
+        chunk = statuses[start : start + COMPUTE_BATCH]
+        sources = selectors.score_sources(tree, [eid for eid, _status in chunk])
+        batch: list[tuple] = []
+        for eid, status in chunk:
+            if eid not in sources:
+                continue
+            result = rules.score_evaluation(tree, cycle.phase, sources[eid])
+            if result.missing and only_complete:
+                continue
+            if status in (EvaluationStatus.NOT_STARTED, EvaluationStatus.SUBMITTED):
+                status = EvaluationStatus.SCORED
+            grade = rules.grade_for_policy(result.total, policy)
+            batch.append((eid, result.total, grade, result.breakdown, status))
         if batch:
             _bulk_store(batch, cycle.framework_id, policy.pk, now)
             saved += len(batch)
-            batch.clear()
-
-    def finish(eid, scores):
-        ev = Evaluation(pk=eid, cycle=cycle)
-        means = means_by_ev.get(eid, {})
-        total, grade, breakdown, missing, _p = _compute(ev, scores, means, tree)
-        if missing and only_complete:
-            return
-        status = status_of[eid]
-        if status in (EvaluationStatus.NOT_STARTED, EvaluationStatus.SUBMITTED):
-            status = EvaluationStatus.SCORED
-        batch.append((eid, total, grade, breakdown, status))
-        if len(batch) >= 2000:
-            flush()
-
-    rows = (
-        Score.objects.filter(
-            evaluation__cycle=cycle,
-            evaluation_id__in=Evaluation.objects.filter(cycle=cycle)
-            .exclude(status__in=[EvaluationStatus.PUBLISHED, EvaluationStatus.IN_APPEAL])
-            .values("pk"),
-        )
-        .order_by("evaluation_id")
-        .values_list("evaluation_id", "node_id", "score", "scorer", "scored_by_id")
-    )
-    for eid, node_id, score, scorer, by in rows.iterator(chunk_size=20000):
-        if eid != current_id:
-            if current_id is not None:
-                finish(current_id, current)
-            current_id, current = eid, {}
-        current[node_id] = (score, scorer, by)
-    if current_id is not None:
-        finish(current_id, current)
-    flush()
     return saved
 
 
