@@ -101,8 +101,12 @@ SURVEY_NO_QUESTIONS = "问卷尚未设置题目，请联系市民政局。"
 SURVEY_COUNT = "每次发放的链接数须在1到%(max)s之间。"
 NOT_YOUR_STATION = "只有本站站长可以提出申诉。"
 ASSIGN_DATES = "结束日期不能早于开始日期。"
+ESCALATION_NOTICE = "逾期%(n)s份（升级层级%(level)s）。逾期的社工站：%(stations)s。"
+ESCALATION_NOTICE_MORE = "逾期%(n)s份（升级层级%(level)s）。逾期的社工站：%(stations)s等%(n)s个。"
 
 MAX_LINKS_PER_ISSUE = 200
+# Stations named in an escalation notice; beyond them the notice gives the count only.
+ESCALATION_LIST_MAX = 10
 
 
 def _now():
@@ -1520,7 +1524,8 @@ def reminders_send(*, cycle: Cycle, today: date | None = None) -> int:
 
 def _escalate(cycle: Cycle, stage: str, level: int, pending, url: str) -> int:
     """Level 1 station managers, 2 institution admins, 3 district officers, 4 city officers;
-    each level tells its own people how many are late (one message per level and person)."""
+    each level tells its own people how many of theirs are late, and which (one message per
+    level and person, its text from ``_escalation_bodies``)."""
     from portal.services.notifications import notification_post
 
     if not pending.exists():
@@ -1543,17 +1548,55 @@ def _escalate(cycle: Cycle, stage: str, level: int, pending, url: str) -> int:
         )
     else:
         who = _users_with(Role.CITY_OFFICER)
-    count = pending.count()
-    return len(
-        notification_post(
-            recipients=who,
-            title=title,
-            body=_("逾期%(n)s份（升级层级%(level)s）。") % {"n": count, "level": level},
-            url=url,
-            kind="evaluation",
-            dedupe_key=key,
+    posted = 0
+    for body, recipients in _escalation_bodies(who, pending, level=level, dedupe_key=key).items():
+        posted += len(
+            notification_post(
+                recipients=recipients,
+                title=title,
+                body=body,
+                url=url,
+                kind="evaluation",
+                dedupe_key=key,
+            )
+        )
+    return posted
+
+
+def _escalation_bodies(recipients, pending, *, level: int, dedupe_key: str) -> dict[str, list]:
+    """Each recipient's notice text -> the recipients it goes to.
+
+    A notice counts and names the late evaluations within the recipient's own scope (the one
+    scoping path, ``Evaluation.objects.restrict``): an institution admin hears of their
+    stations, a district officer of their district's, the city of all. A recipient with
+    none in scope is told nothing, and one who already has this notice is not counted again.
+    """
+    from portal.models import Notification
+
+    users = list(recipients)
+    done = set(
+        Notification.objects.filter(recipient__in=users, dedupe_key=dedupe_key).values_list(
+            "recipient_id", flat=True
         )
     )
+    late_ids = pending.values("pk")
+    bodies: dict[str, list] = {}
+    for user in users:
+        if user.pk in done:
+            continue
+        mine = Evaluation.objects.restrict(user, VIEW).filter(pk__in=late_ids)
+        n = mine.count()
+        if not n:
+            continue
+        names = list(
+            mine.order_by("station__code").values_list("station__name", flat=True)[
+                :ESCALATION_LIST_MAX
+            ]
+        )
+        message = ESCALATION_NOTICE_MORE if n > len(names) else ESCALATION_NOTICE
+        body = _(message) % {"n": n, "level": level, "stations": "、".join(names)}
+        bodies.setdefault(body, []).append(user)
+    return bodies
 
 
 def reminders_send_all(*, today: date | None = None) -> int:
