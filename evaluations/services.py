@@ -138,7 +138,11 @@ def _d(value) -> Decimal | None:
 # --- frameworks --------------------------------------------------------------------------------
 
 
-def _ensure_framework_editable(framework: Framework) -> None:
+# The lock checks below are public: the API runs them before it validates a payload, so a
+# write to a locked object answers 409 whatever else is wrong with it (issue 18).
+
+
+def ensure_framework_editable(framework: Framework) -> None:
     if framework.frozen_at or framework.cycles.exists():
         raise Conflict(_(FRAMEWORK_FROZEN) % {"name": framework})
 
@@ -163,7 +167,7 @@ def framework_create(
 
 def framework_update(*, actor, framework: Framework, **fields) -> Framework:
     _ensure_city(actor)
-    _ensure_framework_editable(framework)
+    ensure_framework_editable(framework)
     for key in ("name", "note", "is_example"):
         if key in fields:
             setattr(framework, key, fields[key])
@@ -211,7 +215,7 @@ def framework_node_add(
     sort_order: int | None = None,
 ) -> FrameworkNode:
     _ensure_city(actor)
-    _ensure_framework_editable(framework)
+    ensure_framework_editable(framework)
     if parent is not None and parent.framework_id != framework.pk:
         raise ValidationError({"parent": _("上级指标不属于本体系。")})
     _check_parent(level, parent)
@@ -240,7 +244,7 @@ def framework_node_add(
 
 def framework_node_update(*, actor, node: FrameworkNode, **fields) -> FrameworkNode:
     _ensure_city(actor)
-    _ensure_framework_editable(node.framework)
+    ensure_framework_editable(node.framework)
     for key in (
         "name",
         "max_score",
@@ -268,7 +272,7 @@ def framework_node_update(*, actor, node: FrameworkNode, **fields) -> FrameworkN
 
 def framework_node_delete(*, actor, node: FrameworkNode) -> None:
     _ensure_city(actor)
-    _ensure_framework_editable(node.framework)
+    ensure_framework_editable(node.framework)
     node.delete()
 
 
@@ -549,10 +553,21 @@ def _freeze(framework: Framework) -> None:
         framework.save(update_fields=["frozen_at", "status", "updated_at"])
 
 
-def cycle_update(*, actor, cycle: Cycle, **fields) -> Cycle:
-    _ensure_city(actor)
+def ensure_cycle_not_published(cycle: Cycle) -> None:
+    if cycle.status == CycleStatus.PUBLISHED:
+        raise Conflict(_(PUBLISHED_LOCKED))
+
+
+def ensure_cycle_editable(cycle: Cycle) -> None:
+    """Dates and framework change only while the cycle is planned."""
+    ensure_cycle_not_published(cycle)
     if cycle.status != CycleStatus.PLANNED:
         raise Conflict(_(CYCLE_OPENED))
+
+
+def cycle_update(*, actor, cycle: Cycle, **fields) -> Cycle:
+    _ensure_city(actor)
+    ensure_cycle_editable(cycle)
     for key in (*CYCLE_DATE_FIELDS, "name"):
         if key in fields:
             setattr(cycle, key, fields[key])
@@ -579,6 +594,7 @@ def cycle_open(*, cycle_id: int, today: date | None = None) -> OpenResult:
     today = today or _today()
     with transaction.atomic():
         cycle = Cycle.objects.select_for_update().get(pk=cycle_id)
+        ensure_cycle_not_published(cycle)
         if cycle.opens_on > today:
             return OpenResult(0, 0)
         existing = Evaluation.objects.filter(cycle=cycle).count()
@@ -637,6 +653,10 @@ def assignment_create(
     """Assign ``evaluator`` to each evaluation (one or a batch); an existing assignment of
     the same pair gets the new dates. Returns how many were created or changed."""
     _ensure_city(actor)
+    for ev in evaluations:
+        if actor is not None:
+            ensure_may(actor, CHANGE, ev)
+        ensure_evaluation_not_published(ev)
     if Role.EVALUATOR not in {a.role for a in evaluator.active_assignments()}:
         raise ValidationError({"evaluator": _(NOT_EVALUATOR) % {"user": evaluator}})
     starts_on = starts_on or _today()
@@ -647,7 +667,7 @@ def assignment_create(
         for ev in evaluations:
             if actor is not None:
                 ensure_may(actor, CHANGE, ev)
-            _ensure_not_published(ev)
+            ensure_evaluation_not_published(ev)
             EvaluatorAssignment.objects.update_or_create(
                 evaluation=ev,
                 evaluator=evaluator,
@@ -668,7 +688,8 @@ def assignment_end(*, actor, assignment: EvaluatorAssignment, ends_on: date | No
 # --- locks -------------------------------------------------------------------------------------
 
 
-def _ensure_not_published(evaluation: Evaluation) -> None:
+def ensure_evaluation_not_published(evaluation: Evaluation) -> None:
+    """The publication lock (checked again under a row lock by every write)."""
     if evaluation.status == EvaluationStatus.PUBLISHED:
         raise Conflict(_(PUBLISHED_LOCKED))
 
@@ -680,7 +701,7 @@ def _lock(evaluation: Evaluation, seen_version: int | None = None) -> Evaluation
         .select_related("cycle", "station")
         .get(pk=evaluation.pk)
     )
-    _ensure_not_published(locked)
+    ensure_evaluation_not_published(locked)
     if seen_version is not None and int(seen_version) != locked.version:
         raise Conflict(_(STALE_VERSION) % {"current": locked.version, "seen": seen_version})
     return locked
@@ -725,6 +746,7 @@ def self_assessment_save(
     """Save (draft) the self-assessment of one indicator with evidence files."""
     today = today or _today()
     _ensure_station_manager(actor, evaluation)
+    ensure_evaluation_not_published(evaluation)
     checked = check_all(files)
     with transaction.atomic():
         ev = _lock(evaluation)
@@ -1071,6 +1093,7 @@ def appeal_file(
 ) -> Appeal:
     today = today or _today()
     _ensure_station_manager(actor, evaluation, NOT_YOUR_STATION)
+    ensure_evaluation_not_published(evaluation)
     checked = check_all(files)
     if not (reason or "").strip():
         raise ValidationError({"reason": _(APPEAL_REASON)})
@@ -1164,6 +1187,7 @@ def appeal_answer(*, actor, appeal: Appeal, answer: str) -> Appeal:
             or (actor.has_role(Role.EVALUATOR) and selectors.evaluator_has(actor, ev))
         ):
             raise PermissionDenied(_("只有分派的评估人员可以答复申诉。"))
+    ensure_evaluation_not_published(ev)
     if not (answer or "").strip():
         raise ValidationError({"answer": _(APPEAL_ANSWER_EMPTY)})
     with transaction.atomic():
@@ -1183,6 +1207,7 @@ def appeal_decide(
     """The city officer's decision; decided scores replace the disputed ones and the result
     is computed again. Every change is in the audit trail (score rows are audited)."""
     _ensure_city(actor)
+    ensure_evaluation_not_published(appeal.evaluation)
     if decision not in AppealDecision.values:
         raise ValidationError({"decision": _("请选择裁定结果。")})
     scores = scores or {}
@@ -1289,6 +1314,7 @@ def evaluation_publish(*, actor, evaluation: Evaluation) -> Evaluation:
 def cycle_publish(*, actor, cycle: Cycle) -> int:
     """Publish every scored evaluation of the cycle (appeals must be decided first)."""
     _ensure_city(actor)
+    ensure_cycle_not_published(cycle)
     with transaction.atomic():
         ready = list(
             Evaluation.objects.select_for_update()
@@ -1324,7 +1350,7 @@ def survey_links_issue(
     _ensure_city(actor)
     if actor is not None:
         ensure_may(actor, VIEW, evaluation)
-    _ensure_not_published(evaluation)
+    ensure_evaluation_not_published(evaluation)
     if group not in RespondentGroup.values:
         raise ValidationError({"group": _("请选择对象类别。")})
     if not 1 <= int(count) <= MAX_LINKS_PER_ISSUE:

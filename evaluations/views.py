@@ -194,6 +194,16 @@ class CycleFormView(CityMixin, View):
     def post(self, request, *args, **kwargs):
         cycle = self._cycle()
         form = CycleForm(request.POST, instance=cycle, user=request.user)
+        if cycle is not None:
+            # The lock before the fields, as in the API.
+            try:
+                services.ensure_cycle_editable(cycle)
+            except Conflict as error:
+                messages.error(request, error.message)
+                form = CycleForm(instance=cycle, user=request.user)
+                return render(
+                    request, self.template_name, {"form": form, "cycle": cycle}, status=409
+                )
         if form.is_valid():
             data = dict(form.cleaned_data)
             try:
@@ -220,7 +230,10 @@ class CycleOpenView(CityMixin, View):
 
     def post(self, request, pk):
         cycle = get_object_or_404(Cycle.objects.restrict(request.user, VIEW), pk=pk)
-        result = services.cycle_open(cycle_id=cycle.pk)
+        try:
+            result = services.cycle_open(cycle_id=cycle.pk)
+        except Conflict as error:
+            return _conflict(request, error)
         if cycle.opens_on > clock.today():
             messages.error(request, _("未到开启日期（%(d)s）。") % {"d": cycle.opens_on})
         else:
@@ -231,7 +244,10 @@ class CycleOpenView(CityMixin, View):
 class CyclePublishView(CityMixin, View):
     def post(self, request, pk):
         cycle = get_object_or_404(Cycle.objects.restrict(request.user, VIEW), pk=pk)
-        n = services.cycle_publish(actor=request.user, cycle=cycle)
+        try:
+            n = services.cycle_publish(actor=request.user, cycle=cycle)
+        except Conflict as error:
+            return _conflict(request, error)
         messages.success(request, _("已发布%(n)s份评估结果。") % {"n": n})
         return HttpResponseRedirect(reverse("evaluations:cycle_board", args=[pk]))
 
