@@ -7,12 +7,16 @@ bands seeded as defaults). Rounding is half-up to two decimals, stated once here
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
-from evaluations.choices import Grade, NodePhase, Phase
+from evaluations.choices import GROUP_FOR_SCORER, Grade, NodePhase, Phase
+
+if TYPE_CHECKING:
+    from evaluations.selectors import Leaf, Tree
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
@@ -98,6 +102,86 @@ def total_score(leaves: Iterable[LeafScore], weights: dict[str, Decimal | None])
         return Decimal("0.00")
     total = sum(Decimal(raw[d]) * points[d] / maxima[d] for d in dims) * HUNDRED / weight_sum
     return min(q2(total), Decimal("100.00"))
+
+
+@dataclass(frozen=True)
+class Entered:
+    """A score entered by hand for one leaf, the maximum it was entered against and who
+    entered it (a user id)."""
+
+    score: Decimal
+    max_score: Decimal
+    by: int | None = None
+
+
+@dataclass(frozen=True)
+class ScoreSources:
+    """Every source of one evaluation's leaf values, by leaf code.
+
+    ``entered``: the scores the scorers typed in (evaluator, purchaser, supervisor, and the
+    financial part, which the evaluator scores by hand from the funding module's figures);
+    ``survey``: respondent group -> (mean answer, number of answers) of the satisfaction
+    survey. A new source of values is added here and in ``leaf_value``, nowhere else.
+    """
+
+    entered: Mapping[str, Entered] = field(default_factory=dict)
+    survey: Mapping[str, tuple[Decimal, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One evaluation scored: the total, the breakdown saved with the result (per leaf:
+    code, dimension, maximum, score, scorer, who, source) and the leaves without a value."""
+
+    total: Decimal
+    breakdown: list[dict]
+    missing: list[Leaf]
+
+
+def leaf_value(leaf: Leaf, sources: ScoreSources) -> tuple[Decimal | None, int | None, str]:
+    """``(value, who entered it, source)`` of one leaf.
+
+    A survey-mapped indicator takes its score from the answers when there are any, else
+    from the entry by hand. An entry made against another maximum (a changed framework in
+    the what-if) is scaled to this leaf's maximum, half-up to the fen.
+    """
+    group = GROUP_FOR_SCORER.get(leaf.scorer)
+    if group is not None and group in sources.survey:
+        mean, count = sources.survey[group]
+        return survey_score(mean, leaf.max_score), None, f"survey:{count}"
+    entered = sources.entered.get(leaf.code)
+    if entered is None:
+        return None, None, "manual"
+    if entered.max_score == leaf.max_score:
+        return Decimal(entered.score), entered.by, "manual"
+    if not entered.max_score:
+        return None, None, "manual"
+    return q2(Decimal(entered.score) * leaf.max_score / entered.max_score), entered.by, "manual"
+
+
+def score_evaluation(tree: Tree, phase: str, sources: ScoreSources) -> Scored:
+    """The one computation of a result: every leaf of ``tree`` that applies in ``phase``
+    valued from ``sources``, totalled with the tree's dimension weights. Stored results and
+    the what-if both come from here, so an unchanged framework changes no station's score.
+    """
+    breakdown, values, missing = [], [], []
+    for leaf in tree.leaves_for(phase):
+        value, by, source = leaf_value(leaf, sources)
+        if value is None:
+            missing.append(leaf)
+        values.append(LeafScore(leaf.dimension_code, leaf.max_score, value))
+        breakdown.append(
+            {
+                "code": leaf.code,
+                "dim": leaf.dimension_code,
+                "max": str(leaf.max_score),
+                "score": None if value is None else str(value),
+                "scorer": leaf.scorer,
+                "by": by,
+                "source": source,
+            }
+        )
+    return Scored(total_score(values, tree.dimension_weights), breakdown, missing)
 
 
 def dimension_percentages(leaves: Sequence[LeafScore]) -> dict[str, Decimal]:

@@ -67,6 +67,9 @@ class Tree:
     def leaves_for(self, phase: str) -> list[Leaf]:
         return [lf for lf in self.leaves if _leaf_applies(lf, phase)]
 
+    def leaf_by_id(self) -> dict[int, Leaf]:
+        return {lf.id: lf for lf in self.leaves}
+
     def rows(self):
         """Depth-first (node, depth) for display and export."""
 
@@ -458,6 +461,31 @@ def survey_means(evaluation_ids) -> dict[tuple[int, str], tuple[Decimal, int]]:
     return {(r["evaluation_id"], r["group"]): (Decimal(r["mean"]), r["n"]) for r in rows}
 
 
+def score_sources(tree: Tree, evaluation_ids) -> dict[int, rules.ScoreSources]:
+    """Every source of the scores of ``evaluation_ids`` (a list or a queryset of ids), for
+    ``rules.score_evaluation``: the scores entered, by leaf code of ``tree`` (the framework
+    they were entered on), and the survey answers. Two queries; an evaluation with neither
+    has no entry."""
+    by_id = tree.leaf_by_id()
+    entered: dict[int, dict[str, rules.Entered]] = {}
+    rows = (
+        Score.objects.filter(evaluation_id__in=evaluation_ids)
+        .order_by()
+        .values_list("evaluation_id", "node_id", "score", "scored_by_id")
+    )
+    for ev_id, node_id, score, by in rows.iterator(chunk_size=20000):
+        leaf = by_id.get(node_id)
+        if leaf is not None:
+            entered.setdefault(ev_id, {})[leaf.code] = rules.Entered(score, leaf.max_score, by)
+    survey: dict[int, dict[str, tuple[Decimal, int]]] = {}
+    for (ev_id, group), value in survey_means(evaluation_ids).items():
+        survey.setdefault(ev_id, {})[group] = value
+    return {
+        ev_id: rules.ScoreSources(entered.get(ev_id, {}), survey.get(ev_id, {}))
+        for ev_id in entered.keys() | survey.keys()
+    }
+
+
 def survey_questions(group: str) -> list[tuple[str, str]]:
     """(code, text) of the questions in use for a respondent group, in order (one query).
     The public survey page has no user, so this reads the reference table directly."""
@@ -562,59 +590,46 @@ def last_results_cycle(before: Cycle | None = None) -> Cycle | None:
 
 
 def what_if(user, draft: Framework, cycle: Cycle) -> list[dict]:
-    """Per station: the last cycle's total and grade, and what they would be under ``draft``.
+    """Per station: the cycle's total and grade, and what they would be under ``draft``.
 
-    Saved scores carry over by indicator code, scaled to the new maximum; a new indicator with
-    no saved score counts nothing and is reported as missing.
+    Each result is computed again by ``rules.score_evaluation``, the function that computed
+    the stored one, from the same sources: scores entered carry over by indicator code
+    (scaled to a changed maximum) and survey answers feed the indicators mapped to them. An
+    unchanged framework therefore changes nothing; a new indicator with no value counts
+    nothing and is reported as missing. A fixed number of queries, whatever the number of
+    stations.
     """
     old_tree = framework_tree(cycle.framework)
     new_tree = framework_tree(draft)
-    new_leaves = new_tree.leaves_for(cycle.phase)
-    old_by_id = {lf.id: lf for lf in old_tree.leaves}
     policy = cycle.policy_version
     if policy is None:
         from portal.selectors import policy_for_service_year
 
         policy = policy_for_service_year(cycle.service_year)
-    evaluations = list(
+    scored = (
         evaluations_in_scope(user, cycle)
         .filter(total__isnull=False)
         .select_related("station", "station__district")
         .order_by("station__code")
     )
-    fractions: dict[int, dict[str, Decimal]] = {}
-    for ev_id, node_id, score in (
-        Score.objects.filter(evaluation__in=[e.pk for e in evaluations])
-        .values_list("evaluation_id", "node_id", "score")
-        .iterator()
-    ):
-        leaf = old_by_id.get(node_id)
-        if leaf and leaf.max_score:
-            fractions.setdefault(ev_id, {})[leaf.code] = Decimal(score) / leaf.max_score
+    evaluations = list(scored)
+    sources = score_sources(old_tree, scored.values("pk"))
+    nothing = rules.ScoreSources()
     out = []
     for ev in evaluations:
-        have = fractions.get(ev.pk, {})
-        leaves = [
-            rules.LeafScore(
-                lf.dimension_code,
-                lf.max_score,
-                (have[lf.code] * lf.max_score) if lf.code in have else None,
-            )
-            for lf in new_leaves
-        ]
-        new_total = rules.total_score(leaves, new_tree.dimension_weights)
-        new_grade = rules.grade_for_policy(new_total, policy)
+        result = rules.score_evaluation(new_tree, cycle.phase, sources.get(ev.pk, nothing))
+        new_grade = rules.grade_for_policy(result.total, policy)
         out.append(
             {
                 "station": ev.station,
                 "district": ev.station.district.name,
                 "old_total": ev.total,
                 "old_grade": Grade(ev.grade).label if ev.grade else "",
-                "new_total": new_total,
+                "new_total": result.total,
                 "new_grade": Grade(new_grade).label,
-                "change": new_total - ev.total,
+                "change": result.total - ev.total,
                 "grade_changed": new_grade != ev.grade,
-                "missing": sum(1 for lf in new_leaves if lf.code not in have),
+                "missing": len(result.missing),
             }
         )
     return out

@@ -20,9 +20,7 @@ from django.utils.translation import gettext as _
 
 from evaluations import rules, selectors
 from evaluations.choices import (
-    GROUP_FOR_SCORER,
     SURVEY_SCALE,
-    SURVEY_SCORERS,
     AppealDecision,
     AppealStatus,
     CycleStatus,
@@ -103,8 +101,12 @@ SURVEY_NO_QUESTIONS = "问卷尚未设置题目，请联系市民政局。"
 SURVEY_COUNT = "每次发放的链接数须在1到%(max)s之间。"
 NOT_YOUR_STATION = "只有本站站长可以提出申诉。"
 ASSIGN_DATES = "结束日期不能早于开始日期。"
+ESCALATION_NOTICE = "逾期%(n)s份（升级层级%(level)s）。逾期的社工站：%(stations)s。"
+ESCALATION_NOTICE_MORE = "逾期%(n)s份（升级层级%(level)s）。逾期的社工站：%(stations)s等%(n)s个。"
 
 MAX_LINKS_PER_ISSUE = 200
+# Stations named in an escalation notice; beyond them the notice gives the count only.
+ESCALATION_LIST_MAX = 10
 
 
 def _now():
@@ -136,7 +138,11 @@ def _d(value) -> Decimal | None:
 # --- frameworks --------------------------------------------------------------------------------
 
 
-def _ensure_framework_editable(framework: Framework) -> None:
+# The lock checks below are public: the API runs them before it validates a payload, so a
+# write to a locked object answers 409 whatever else is wrong with it (issue 18).
+
+
+def ensure_framework_editable(framework: Framework) -> None:
     if framework.frozen_at or framework.cycles.exists():
         raise Conflict(_(FRAMEWORK_FROZEN) % {"name": framework})
 
@@ -161,7 +167,7 @@ def framework_create(
 
 def framework_update(*, actor, framework: Framework, **fields) -> Framework:
     _ensure_city(actor)
-    _ensure_framework_editable(framework)
+    ensure_framework_editable(framework)
     for key in ("name", "note", "is_example"):
         if key in fields:
             setattr(framework, key, fields[key])
@@ -209,7 +215,7 @@ def framework_node_add(
     sort_order: int | None = None,
 ) -> FrameworkNode:
     _ensure_city(actor)
-    _ensure_framework_editable(framework)
+    ensure_framework_editable(framework)
     if parent is not None and parent.framework_id != framework.pk:
         raise ValidationError({"parent": _("上级指标不属于本体系。")})
     _check_parent(level, parent)
@@ -238,7 +244,7 @@ def framework_node_add(
 
 def framework_node_update(*, actor, node: FrameworkNode, **fields) -> FrameworkNode:
     _ensure_city(actor)
-    _ensure_framework_editable(node.framework)
+    ensure_framework_editable(node.framework)
     for key in (
         "name",
         "max_score",
@@ -266,7 +272,7 @@ def framework_node_update(*, actor, node: FrameworkNode, **fields) -> FrameworkN
 
 def framework_node_delete(*, actor, node: FrameworkNode) -> None:
     _ensure_city(actor)
-    _ensure_framework_editable(node.framework)
+    ensure_framework_editable(node.framework)
     node.delete()
 
 
@@ -547,10 +553,21 @@ def _freeze(framework: Framework) -> None:
         framework.save(update_fields=["frozen_at", "status", "updated_at"])
 
 
-def cycle_update(*, actor, cycle: Cycle, **fields) -> Cycle:
-    _ensure_city(actor)
+def ensure_cycle_not_published(cycle: Cycle) -> None:
+    if cycle.status == CycleStatus.PUBLISHED:
+        raise Conflict(_(PUBLISHED_LOCKED))
+
+
+def ensure_cycle_editable(cycle: Cycle) -> None:
+    """Dates and framework change only while the cycle is planned."""
+    ensure_cycle_not_published(cycle)
     if cycle.status != CycleStatus.PLANNED:
         raise Conflict(_(CYCLE_OPENED))
+
+
+def cycle_update(*, actor, cycle: Cycle, **fields) -> Cycle:
+    _ensure_city(actor)
+    ensure_cycle_editable(cycle)
     for key in (*CYCLE_DATE_FIELDS, "name"):
         if key in fields:
             setattr(cycle, key, fields[key])
@@ -577,6 +594,7 @@ def cycle_open(*, cycle_id: int, today: date | None = None) -> OpenResult:
     today = today or _today()
     with transaction.atomic():
         cycle = Cycle.objects.select_for_update().get(pk=cycle_id)
+        ensure_cycle_not_published(cycle)
         if cycle.opens_on > today:
             return OpenResult(0, 0)
         existing = Evaluation.objects.filter(cycle=cycle).count()
@@ -635,6 +653,10 @@ def assignment_create(
     """Assign ``evaluator`` to each evaluation (one or a batch); an existing assignment of
     the same pair gets the new dates. Returns how many were created or changed."""
     _ensure_city(actor)
+    for ev in evaluations:
+        if actor is not None:
+            ensure_may(actor, CHANGE, ev)
+        ensure_evaluation_not_published(ev)
     if Role.EVALUATOR not in {a.role for a in evaluator.active_assignments()}:
         raise ValidationError({"evaluator": _(NOT_EVALUATOR) % {"user": evaluator}})
     starts_on = starts_on or _today()
@@ -645,7 +667,7 @@ def assignment_create(
         for ev in evaluations:
             if actor is not None:
                 ensure_may(actor, CHANGE, ev)
-            _ensure_not_published(ev)
+            ensure_evaluation_not_published(ev)
             EvaluatorAssignment.objects.update_or_create(
                 evaluation=ev,
                 evaluator=evaluator,
@@ -666,7 +688,8 @@ def assignment_end(*, actor, assignment: EvaluatorAssignment, ends_on: date | No
 # --- locks -------------------------------------------------------------------------------------
 
 
-def _ensure_not_published(evaluation: Evaluation) -> None:
+def ensure_evaluation_not_published(evaluation: Evaluation) -> None:
+    """The publication lock (checked again under a row lock by every write)."""
     if evaluation.status == EvaluationStatus.PUBLISHED:
         raise Conflict(_(PUBLISHED_LOCKED))
 
@@ -678,7 +701,7 @@ def _lock(evaluation: Evaluation, seen_version: int | None = None) -> Evaluation
         .select_related("cycle", "station")
         .get(pk=evaluation.pk)
     )
-    _ensure_not_published(locked)
+    ensure_evaluation_not_published(locked)
     if seen_version is not None and int(seen_version) != locked.version:
         raise Conflict(_(STALE_VERSION) % {"current": locked.version, "seen": seen_version})
     return locked
@@ -723,6 +746,7 @@ def self_assessment_save(
     """Save (draft) the self-assessment of one indicator with evidence files."""
     today = today or _today()
     _ensure_station_manager(actor, evaluation)
+    ensure_evaluation_not_published(evaluation)
     checked = check_all(files)
     with transaction.atomic():
         ev = _lock(evaluation)
@@ -895,54 +919,18 @@ def scores_save(
     return evaluation
 
 
-def _compute(ev: Evaluation, scores: dict[int, tuple], means: dict, tree=None):
-    """(total, grade, breakdown, missing leaves) for one evaluation.
-
-    ``scores``: node id -> (score, scorer, scored_by id); ``means``: group -> (mean, count).
-    A survey-mapped indicator takes its score from the answers when there are any, else from
-    the evaluator's entry by hand.
-    """
-    cycle = ev.cycle
-    tree = tree or selectors.framework_tree(cycle.framework)
-    policy = cycle.policy_version or policy_for_service_year(cycle.service_year)
-    breakdown, leaves, missing = [], [], []
-    for leaf in tree.leaves_for(cycle.phase):
-        value, by, source = None, None, "manual"
-        if leaf.scorer in SURVEY_SCORERS and GROUP_FOR_SCORER[leaf.scorer] in means:
-            mean, count = means[GROUP_FOR_SCORER[leaf.scorer]]
-            value, source = rules.survey_score(mean, leaf.max_score), f"survey:{count}"
-        elif leaf.id in scores:
-            value, _scorer, by = scores[leaf.id]
-        if value is None:
-            missing.append(leaf)
-        leaves.append(rules.LeafScore(leaf.dimension_code, leaf.max_score, value))
-        breakdown.append(
-            {
-                "code": leaf.code,
-                "dim": leaf.dimension_code,
-                "max": str(leaf.max_score),
-                "score": None if value is None else str(value),
-                "scorer": leaf.scorer,
-                "by": by,
-                "source": source,
-            }
-        )
-    total = rules.total_score(leaves, tree.dimension_weights)
-    grade = rules.grade_for_policy(total, policy)
-    return total, grade, breakdown, missing, policy
-
-
 def _compute_and_store(ev: Evaluation) -> Evaluation:
-    scores = {
-        s.node_id: (s.score, s.scorer, s.scored_by_id) for s in Score.objects.filter(evaluation=ev)
-    }
-    means = {g: v for (eid, g), v in selectors.survey_means([ev.pk]).items() if eid == ev.pk}
-    total, grade, breakdown, missing, policy = _compute(ev, scores, means)
-    if missing:
-        items = "、".join(f"{lf.code} {lf.name}" for lf in missing[:10])
-        raise ValidationError(_(SCORES_INCOMPLETE) % {"n": len(missing), "items": items})
-    ev.total, ev.grade, ev.breakdown = total, grade, breakdown
-    ev.framework_id, ev.policy_version = ev.cycle.framework_id, policy
+    cycle = ev.cycle
+    tree = selectors.framework_tree(cycle.framework)
+    policy = cycle.policy_version or policy_for_service_year(cycle.service_year)
+    sources = selectors.score_sources(tree, [ev.pk]).get(ev.pk, rules.ScoreSources())
+    result = rules.score_evaluation(tree, cycle.phase, sources)
+    if result.missing:
+        items = "、".join(f"{lf.code} {lf.name}" for lf in result.missing[:10])
+        raise ValidationError(_(SCORES_INCOMPLETE) % {"n": len(result.missing), "items": items})
+    ev.total, ev.breakdown = result.total, result.breakdown
+    ev.grade = rules.grade_for_policy(result.total, policy)
+    ev.framework_id, ev.policy_version = cycle.framework_id, policy
     ev.computed_at = _now()
     if ev.status in (EvaluationStatus.NOT_STARTED, EvaluationStatus.SUBMITTED):
         ev.status = EvaluationStatus.SCORED
@@ -984,68 +972,42 @@ def scoring_complete(
     return evaluation
 
 
+# Evaluations whose sources are read and results computed at a time (bounded memory at
+# nation scale: about 30 score rows each).
+COMPUTE_BATCH = 2000
+
+
 def results_compute_cycle(*, cycle: Cycle, only_complete: bool = True) -> int:
     """Compute and save the results of every evaluation of a cycle whose scores are complete,
-    in bulk (one pass over the scores, one UPDATE per batch). Returns how many were saved."""
+    in bulk (two reads and one UPDATE per batch of evaluations). Returns how many were saved.
+    An evaluation with nothing entered and no survey answers is left as it is."""
     tree = selectors.framework_tree(cycle.framework)
     policy = cycle.policy_version or policy_for_service_year(cycle.service_year)
-    cycle.policy_version = policy
-    ids = list(
+    statuses = list(
         Evaluation.objects.filter(cycle=cycle)
         .exclude(status__in=[EvaluationStatus.PUBLISHED, EvaluationStatus.IN_APPEAL])
         .order_by("pk")
         .values_list("pk", "status")
     )
-    status_of = dict(ids)
-    means_by_ev: dict[int, dict] = {}
-    answered = SurveyResponse.objects.filter(evaluation__cycle=cycle).values("evaluation_id")
-    if ids and SurveyResponse.objects.filter(evaluation__cycle=cycle).exists():
-        for (eid, group), value in selectors.survey_means(answered).items():
-            means_by_ev.setdefault(eid, {})[group] = value
     now = _now()
     saved = 0
-    batch: list[tuple] = []
-    current_id, current = None, {}
-
-    def flush():
-        nonlocal saved
+    for start in range(0, len(statuses), COMPUTE_BATCH):
+        chunk = statuses[start : start + COMPUTE_BATCH]
+        sources = selectors.score_sources(tree, [eid for eid, _status in chunk])
+        batch: list[tuple] = []
+        for eid, status in chunk:
+            if eid not in sources:
+                continue
+            result = rules.score_evaluation(tree, cycle.phase, sources[eid])
+            if result.missing and only_complete:
+                continue
+            if status in (EvaluationStatus.NOT_STARTED, EvaluationStatus.SUBMITTED):
+                status = EvaluationStatus.SCORED
+            grade = rules.grade_for_policy(result.total, policy)
+            batch.append((eid, result.total, grade, result.breakdown, status))
         if batch:
             _bulk_store(batch, cycle.framework_id, policy.pk, now)
             saved += len(batch)
-            batch.clear()
-
-    def finish(eid, scores):
-        ev = Evaluation(pk=eid, cycle=cycle)
-        means = means_by_ev.get(eid, {})
-        total, grade, breakdown, missing, _p = _compute(ev, scores, means, tree)
-        if missing and only_complete:
-            return
-        status = status_of[eid]
-        if status in (EvaluationStatus.NOT_STARTED, EvaluationStatus.SUBMITTED):
-            status = EvaluationStatus.SCORED
-        batch.append((eid, total, grade, breakdown, status))
-        if len(batch) >= 2000:
-            flush()
-
-    rows = (
-        Score.objects.filter(
-            evaluation__cycle=cycle,
-            evaluation_id__in=Evaluation.objects.filter(cycle=cycle)
-            .exclude(status__in=[EvaluationStatus.PUBLISHED, EvaluationStatus.IN_APPEAL])
-            .values("pk"),
-        )
-        .order_by("evaluation_id")
-        .values_list("evaluation_id", "node_id", "score", "scorer", "scored_by_id")
-    )
-    for eid, node_id, score, scorer, by in rows.iterator(chunk_size=20000):
-        if eid != current_id:
-            if current_id is not None:
-                finish(current_id, current)
-            current_id, current = eid, {}
-        current[node_id] = (score, scorer, by)
-    if current_id is not None:
-        finish(current_id, current)
-    flush()
     return saved
 
 
@@ -1131,6 +1093,7 @@ def appeal_file(
 ) -> Appeal:
     today = today or _today()
     _ensure_station_manager(actor, evaluation, NOT_YOUR_STATION)
+    ensure_evaluation_not_published(evaluation)
     checked = check_all(files)
     if not (reason or "").strip():
         raise ValidationError({"reason": _(APPEAL_REASON)})
@@ -1224,6 +1187,7 @@ def appeal_answer(*, actor, appeal: Appeal, answer: str) -> Appeal:
             or (actor.has_role(Role.EVALUATOR) and selectors.evaluator_has(actor, ev))
         ):
             raise PermissionDenied(_("只有分派的评估人员可以答复申诉。"))
+    ensure_evaluation_not_published(ev)
     if not (answer or "").strip():
         raise ValidationError({"answer": _(APPEAL_ANSWER_EMPTY)})
     with transaction.atomic():
@@ -1243,6 +1207,7 @@ def appeal_decide(
     """The city officer's decision; decided scores replace the disputed ones and the result
     is computed again. Every change is in the audit trail (score rows are audited)."""
     _ensure_city(actor)
+    ensure_evaluation_not_published(appeal.evaluation)
     if decision not in AppealDecision.values:
         raise ValidationError({"decision": _("请选择裁定结果。")})
     scores = scores or {}
@@ -1349,6 +1314,7 @@ def evaluation_publish(*, actor, evaluation: Evaluation) -> Evaluation:
 def cycle_publish(*, actor, cycle: Cycle) -> int:
     """Publish every scored evaluation of the cycle (appeals must be decided first)."""
     _ensure_city(actor)
+    ensure_cycle_not_published(cycle)
     with transaction.atomic():
         ready = list(
             Evaluation.objects.select_for_update()
@@ -1384,7 +1350,7 @@ def survey_links_issue(
     _ensure_city(actor)
     if actor is not None:
         ensure_may(actor, VIEW, evaluation)
-    _ensure_not_published(evaluation)
+    ensure_evaluation_not_published(evaluation)
     if group not in RespondentGroup.values:
         raise ValidationError({"group": _("请选择对象类别。")})
     if not 1 <= int(count) <= MAX_LINKS_PER_ISSUE:
@@ -1584,7 +1550,8 @@ def reminders_send(*, cycle: Cycle, today: date | None = None) -> int:
 
 def _escalate(cycle: Cycle, stage: str, level: int, pending, url: str) -> int:
     """Level 1 station managers, 2 institution admins, 3 district officers, 4 city officers;
-    each level tells its own people how many are late (one message per level and person)."""
+    each level tells its own people how many of theirs are late, and which (one message per
+    level and person, its text from ``_escalation_bodies``)."""
     from portal.services.notifications import notification_post
 
     if not pending.exists():
@@ -1607,17 +1574,55 @@ def _escalate(cycle: Cycle, stage: str, level: int, pending, url: str) -> int:
         )
     else:
         who = _users_with(Role.CITY_OFFICER)
-    count = pending.count()
-    return len(
-        notification_post(
-            recipients=who,
-            title=title,
-            body=_("逾期%(n)s份（升级层级%(level)s）。") % {"n": count, "level": level},
-            url=url,
-            kind="evaluation",
-            dedupe_key=key,
+    posted = 0
+    for body, recipients in _escalation_bodies(who, pending, level=level, dedupe_key=key).items():
+        posted += len(
+            notification_post(
+                recipients=recipients,
+                title=title,
+                body=body,
+                url=url,
+                kind="evaluation",
+                dedupe_key=key,
+            )
+        )
+    return posted
+
+
+def _escalation_bodies(recipients, pending, *, level: int, dedupe_key: str) -> dict[str, list]:
+    """Each recipient's notice text -> the recipients it goes to.
+
+    A notice counts and names the late evaluations within the recipient's own scope (the one
+    scoping path, ``Evaluation.objects.restrict``): an institution admin hears of their
+    stations, a district officer of their district's, the city of all. A recipient with
+    none in scope is told nothing, and one who already has this notice is not counted again.
+    """
+    from portal.models import Notification
+
+    users = list(recipients)
+    done = set(
+        Notification.objects.filter(recipient__in=users, dedupe_key=dedupe_key).values_list(
+            "recipient_id", flat=True
         )
     )
+    late_ids = pending.values("pk")
+    bodies: dict[str, list] = {}
+    for user in users:
+        if user.pk in done:
+            continue
+        mine = Evaluation.objects.restrict(user, VIEW).filter(pk__in=late_ids)
+        n = mine.count()
+        if not n:
+            continue
+        names = list(
+            mine.order_by("station__code").values_list("station__name", flat=True)[
+                :ESCALATION_LIST_MAX
+            ]
+        )
+        message = ESCALATION_NOTICE_MORE if n > len(names) else ESCALATION_NOTICE
+        body = _(message) % {"n": n, "level": level, "stations": "、".join(names)}
+        bodies.setdefault(body, []).append(user)
+    return bodies
 
 
 def reminders_send_all(*, today: date | None = None) -> int:

@@ -52,6 +52,7 @@ from evaluations.models import (
     SelfAssessment,
     SurveyLink,
 )
+from evaluations.permissions import can_run_what_if
 from portal import audit, clock
 from portal.choices import CITY_ROLES, AuditAction, Role
 from portal.errors import Conflict
@@ -193,6 +194,16 @@ class CycleFormView(CityMixin, View):
     def post(self, request, *args, **kwargs):
         cycle = self._cycle()
         form = CycleForm(request.POST, instance=cycle, user=request.user)
+        if cycle is not None:
+            # The lock before the fields, as in the API.
+            try:
+                services.ensure_cycle_editable(cycle)
+            except Conflict as error:
+                messages.error(request, error.message)
+                form = CycleForm(instance=cycle, user=request.user)
+                return render(
+                    request, self.template_name, {"form": form, "cycle": cycle}, status=409
+                )
         if form.is_valid():
             data = dict(form.cleaned_data)
             try:
@@ -219,7 +230,10 @@ class CycleOpenView(CityMixin, View):
 
     def post(self, request, pk):
         cycle = get_object_or_404(Cycle.objects.restrict(request.user, VIEW), pk=pk)
-        result = services.cycle_open(cycle_id=cycle.pk)
+        try:
+            result = services.cycle_open(cycle_id=cycle.pk)
+        except Conflict as error:
+            return _conflict(request, error)
         if cycle.opens_on > clock.today():
             messages.error(request, _("未到开启日期（%(d)s）。") % {"d": cycle.opens_on})
         else:
@@ -230,7 +244,10 @@ class CycleOpenView(CityMixin, View):
 class CyclePublishView(CityMixin, View):
     def post(self, request, pk):
         cycle = get_object_or_404(Cycle.objects.restrict(request.user, VIEW), pk=pk)
-        n = services.cycle_publish(actor=request.user, cycle=cycle)
+        try:
+            n = services.cycle_publish(actor=request.user, cycle=cycle)
+        except Conflict as error:
+            return _conflict(request, error)
         messages.success(request, _("已发布%(n)s份评估结果。") % {"n": n})
         return HttpResponseRedirect(reverse("evaluations:cycle_board", args=[pk]))
 
@@ -835,6 +852,8 @@ class FrameworkDetailView(ScopedMixin, TemplateView):
         self.framework = get_object_or_404(
             Framework.objects.restrict(request.user, VIEW), pk=kwargs["pk"]
         )
+        if request.GET.get("whatif") == "1" and not can_run_what_if(request.user):
+            raise PermissionDenied
         if request.GET.get("format") == "xlsx":
             return xlsx_response(
                 export_filename(f"指标体系-{self.framework.code}-v{self.framework.version}"),
@@ -861,11 +880,13 @@ class FrameworkDetailView(ScopedMixin, TemplateView):
                 "parents": [n for n in tree.nodes if n.level != NodeLevel.ITEM],
             }
         )
-        last = selectors.last_results_cycle()
+        can_what_if = can_run_what_if(user)
+        last = selectors.last_results_cycle() if can_what_if else None
         if last is not None and self.request.GET.get("whatif") == "1":
             ctx["whatif_cycle"] = last
             ctx["whatif"] = selectors.what_if(user, self.framework, last)[:500]
         ctx["last_cycle"] = last
+        ctx["can_what_if"] = can_what_if
         return ctx
 
 

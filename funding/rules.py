@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
+# A failing share that rounds up to the floor is shown to four places, truncated.
+SHARE_BELOW_FLOOR_PLACES = Decimal("0.0001")
 MONTHS_IN_YEAR = 12
 
 MONEY_NEGATIVE = "金额不能为负数。"
@@ -35,9 +37,11 @@ class FloorCheck:
 
     ``share`` is personnel as a percentage of the base, rounded half-up to two places for
     display; when that rounding would hide a failure (64.995% shows as 65.00%) ``share_text``
-    gives four places instead. ``passed`` comes from the exact comparison, never from
-    ``share``. ``shortfall`` is what personnel spending lacks, in yuan, rounded *up* to the
-    fen so that adding it passes; ``required`` likewise.
+    gives four places instead, truncated (never rounded): truncation never raises a figure,
+    so a share below the floor reads below it (64.99999958% reads 64.9999%, not 65.0000%).
+    ``passed`` comes from the exact comparison, never from ``share``. ``shortfall`` is what
+    personnel spending lacks, in yuan, rounded *up* to the fen so that adding it passes;
+    ``required`` likewise.
     """
 
     personnel: Decimal
@@ -78,7 +82,7 @@ def personnel_floor_check(
         exact_share = annual_personnel * 100 / fee
         share = exact_share.quantize(CENT, rounding=ROUND_HALF_UP)
         if not passed and share >= floor_percent:
-            share_text = f"{exact_share.quantize(Decimal('0.0001'), rounding=ROUND_HALF_UP)}"
+            share_text = f"{exact_share.quantize(SHARE_BELOW_FLOOR_PLACES, rounding=ROUND_DOWN)}"
         else:
             share_text = f"{share}"
     else:

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from evaluations import selectors, services
@@ -23,6 +24,7 @@ from evaluations.models import (
     SurveyLink,
     SurveyQuestion,
 )
+from evaluations.permissions import can_run_what_if
 from portal.api.mixins import ScopedViewSetMixin
 from portal.choices import CITY_ROLES
 from portal.models import User
@@ -34,7 +36,25 @@ def _city(request) -> None:
         raise PermissionDenied()
 
 
+class LockFirstMixin:
+    """A write to a locked object answers 409 before its payload is validated: a published
+    evaluation or cycle, a cycle past planning, a frozen framework. The lock is what the
+    caller needs to know first; fixing the fields would not help (issue 18). Scope still
+    comes first (404 outside it, 403 without the right), then the lock, then the fields.
+    The services check the same locks again under a row lock."""
+
+    def get_object(self):
+        obj = super().get_object()
+        if self.request.method not in SAFE_METHODS:
+            self.ensure_unlocked(obj)
+        return obj
+
+    def ensure_unlocked(self, obj) -> None:
+        raise NotImplementedError
+
+
 class FrameworkViewSet(
+    LockFirstMixin,
     ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -45,6 +65,11 @@ class FrameworkViewSet(
     queryset = Framework.objects.prefetch_related("nodes").order_by("code", "-version")
     serializer_class = s.EvaluationFrameworkSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def ensure_unlocked(self, obj) -> None:
+        # A new version is copied from a frozen one, and adopting changes no tree.
+        if self.action in ("update", "partial_update"):
+            services.ensure_framework_editable(obj)
 
     def perform_create(self, serializer):
         d = serializer.validated_data
@@ -79,7 +104,8 @@ class FrameworkViewSet(
     @action(detail=True, methods=["get"], url_path="what-if")
     def what_if(self, request, pk=None):
         fw = self.get_object()
-        _city(request)
+        if not can_run_what_if(request.user):
+            raise PermissionDenied()
         cycle = selectors.last_results_cycle()
         if cycle is None:
             return Response({"cycle": None, "stations": []})
@@ -103,6 +129,7 @@ class FrameworkViewSet(
 
 
 class FrameworkNodeViewSet(
+    LockFirstMixin,
     ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -117,10 +144,14 @@ class FrameworkNodeViewSet(
     filterset_fields = ["framework"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
+    def ensure_unlocked(self, obj) -> None:
+        services.ensure_framework_editable(obj.framework)
+
     def create(self, request, *args, **kwargs):
         framework = get_object_or_404(
             Framework.objects.restrict(request.user, VIEW), pk=request.data.get("framework")
         )
+        services.ensure_framework_editable(framework)
         ser = self.get_serializer(data=request.data)
         ser.is_valid(raise_exception=True)
         node = services.framework_node_add(
@@ -141,6 +172,7 @@ class FrameworkNodeViewSet(
 
 
 class CycleViewSet(
+    LockFirstMixin,
     ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -151,6 +183,12 @@ class CycleViewSet(
     queryset = Cycle.objects.select_related("framework").order_by("-opens_on")
     serializer_class = s.EvaluationCycleSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def ensure_unlocked(self, obj) -> None:
+        if self.action in ("update", "partial_update"):
+            services.ensure_cycle_editable(obj)
+        else:
+            services.ensure_cycle_not_published(obj)
 
     def perform_create(self, serializer):
         serializer.instance = services.cycle_create(
@@ -203,7 +241,7 @@ class CycleViewSet(
         return Response(selectors.grade_distribution(request.user, self.get_object()))
 
 
-class EvaluationViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class EvaluationViewSet(LockFirstMixin, ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Evaluation.objects.select_related("station").order_by("cycle_id", "station_id")
     serializer_class = s.EvaluationSerializer
     filter_backends = [DjangoFilterBackend]
@@ -211,6 +249,9 @@ class EvaluationViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_class(self):
         return s.EvaluationDetailSerializer if self.action == "retrieve" else s.EvaluationSerializer
+
+    def ensure_unlocked(self, obj) -> None:
+        services.ensure_evaluation_not_published(obj)
 
     def _detail(self, ev, code=status.HTTP_200_OK):
         ev = self.get_queryset().get(pk=ev.pk)
@@ -310,19 +351,25 @@ class EvaluationViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         )
 
 
-class AppealViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    queryset = Appeal.objects.prefetch_related("items").order_by("-filed_at")
+class AppealViewSet(LockFirstMixin, ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = (
+        Appeal.objects.select_related("evaluation").prefetch_related("items").order_by("-filed_at")
+    )
     serializer_class = s.EvaluationAppealSerializer
+
+    def ensure_unlocked(self, obj) -> None:
+        services.ensure_evaluation_not_published(obj.evaluation)
 
     @extend_schema(
         request=s.EvaluationAppealAnswerSerializer, responses=s.EvaluationAppealSerializer
     )
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
+        appeal = self.get_object()
         ser = s.EvaluationAppealAnswerSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         appeal = services.appeal_answer(
-            actor=request.user, appeal=self.get_object(), answer=ser.validated_data["answer"]
+            actor=request.user, appeal=appeal, answer=ser.validated_data["answer"]
         )
         return Response(s.EvaluationAppealSerializer(appeal).data)
 
@@ -331,12 +378,13 @@ class AppealViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
+        appeal = self.get_object()
         ser = s.EvaluationAppealDecideSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
         appeal = services.appeal_decide(
             actor=request.user,
-            appeal=self.get_object(),
+            appeal=appeal,
             decision=d["decision"],
             note=d.get("note", ""),
             scores={int(k): v for k, v in d["scores"].items()},
@@ -355,6 +403,11 @@ class AssignmentViewSet(
     serializer_class = s.EvaluatorAssignmentSerializer
 
     def create(self, request, *args, **kwargs):
+        named = str(request.data.get("evaluation") or "")
+        if named.isdigit():
+            target = Evaluation.objects.restrict(request.user, VIEW).filter(pk=named).first()
+            if target is not None:
+                services.ensure_evaluation_not_published(target)
         ser = self.get_serializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = ser.validated_data

@@ -23,6 +23,7 @@ from funding.services.common import (
 from portal import clock
 from portal.errors import Conflict
 from portal.scoping import CHANGE, ensure_may, ensure_may_add
+from stations.rules import fee_problem
 
 BUDGET_LOCKED = "该预算状态为「%(status)s」，已锁定，不能修改。如需调整，请在批准后提交修订版本。"
 BUDGET_OPEN_EXISTS = (
@@ -137,13 +138,20 @@ def budget_check(budget: Budget):
 
 
 def budget_submit(*, actor, budget: Budget, version) -> Budget:
-    """Submit for approval: the lines add up to the fee and personnel meets the floor.
+    """Submit for approval: the fee is positive, the lines add up to it and personnel meets
+    the floor.
 
     A failing budget changes nothing; the message gives share, floor and shortfall in yuan.
+    A fee of 0 (the contract form refuses it, an ORM write or an import may not) would pass
+    the floor on any personnel figure, so it is refused with the contract form's own rule
+    and message (``stations.rules.fee_problem``).
     """
     ensure_may(actor, CHANGE, budget)
     if budget.status not in EDITABLE_STATUSES:
         raise Conflict(_(BUDGET_LOCKED) % {"status": budget.get_status_display()})
+    problem = fee_problem(budget.fee)
+    if problem:
+        raise ValidationError({"fee": [problem]})
     lines = list(budget.lines.values("category", "amount", "note"))
     _check_adds_up(lines, budget.fee)
     policy, check = budget_check(budget)

@@ -1,6 +1,6 @@
 import pytest
 
-from evaluations.choices import CycleStatus, EvaluationStatus
+from evaluations.choices import CycleStatus, EvaluationStatus, Grade
 from evaluations.demo import evaluations as evaluations_step
 from evaluations.models import Cycle, Evaluation
 from portal import clock
@@ -87,3 +87,54 @@ def test_the_demo_opens_a_rectification_order_for_each_failing_published_result(
     assert order.source_ref == f"evaluation:{ev.pk}" and order.station_id == ev.station_id
     _rectifications(ctx)  # a rerun opens nothing twice
     assert RectificationOrder.objects.filter(source_ref=f"evaluation:{ev.pk}").count() == 1
+
+
+def test_the_what_if_of_an_unchanged_framework_equals_every_stored_result_of_the_demo(db):
+    from decimal import Decimal
+
+    from django.db.models import Exists, OuterRef
+
+    from evaluations import rules, selectors, services
+    from evaluations.choices import SURVEY_SCORERS
+    from evaluations.models import Framework, Score
+    from stations.demo import STATIONS_STEPS, run_demo
+
+    ctx = run_demo(scale="city", seed=7, only=(*STATIONS_STEPS, "evaluations"))
+    city = ctx.data["accounts"]["city"]
+    # The stations of the live cycle that ran the survey are scored as in issue 18: the
+    # evaluator types 0 for the survey-mapped items, the answers give them their value.
+    live = Cycle.objects.get(status=CycleStatus.OPEN)
+    leaves = selectors.framework_tree(live.framework).leaves_for(live.phase)
+    surveyed = list(
+        Evaluation.objects.filter(cycle=live, survey_responses__isnull=False).distinct()
+    )
+    Score.objects.bulk_create(
+        Score(
+            evaluation=ev,
+            node_id=lf.id,
+            scorer=lf.scorer,
+            score=Decimal(0) if lf.scorer in SURVEY_SCORERS else rules.q2(lf.max_score * 4 / 5),
+        )
+        for ev in surveyed
+        for lf in leaves
+    )
+    assert services.results_compute_cycle(cycle=live) >= len(surveyed) > 0
+
+    framework = Framework.objects.get(code="gz-station", version=1)
+    copy = services.framework_new_version(actor=city, framework=framework)
+    # The cycles with score rows: the latest published one and the live one.
+    cycles = Cycle.objects.filter(
+        Exists(Score.objects.filter(evaluation__cycle=OuterRef("pk")))
+    ).order_by("opens_on")
+    assert cycles.count() == 2 and selectors.last_results_cycle() in cycles
+    for cycle in cycles:
+        stored = {
+            code: (total, Grade(grade).label)
+            for code, total, grade in Evaluation.objects.filter(
+                cycle=cycle, total__isnull=False
+            ).values_list("station__code", "total", "grade")
+        }
+        rows = selectors.what_if(city, copy, cycle)
+        assert len(stored) > 50
+        assert {r["station"].code: (r["new_total"], r["new_grade"]) for r in rows} == stored
+        assert not any(r["change"] or r["grade_changed"] or r["missing"] for r in rows)

@@ -167,3 +167,110 @@ def test_latest_grades_feed_the_inspection_draw_with_the_newest_published_grade(
     assert selectors.latest_grades_for(station_ids=ids, on=after_final) == {
         world.station_a1.pk: Grade.FAIL
     }
+
+
+# --- the what-if: one scoring function for stored results and simulations --------------------
+
+
+def _score_as_city(world, ev, fraction: str, overrides=None) -> Evaluation:
+    """Every leaf scored by the city officer (who may score every part) at ``fraction`` of its
+    maximum, with ``overrides`` (code -> score) entered instead."""
+    from evaluations import services
+    from tests.evaluations.conftest import leaves
+
+    overrides = overrides or {}
+    ev.refresh_from_db()
+    services.scores_save(
+        actor=world.city_officer,
+        evaluation=ev,
+        version=ev.version,
+        entries=[
+            services.ScoreInput(lf.id, overrides.get(lf.code, lf.max_score * Decimal(fraction)))
+            for lf in leaves(ev)
+        ],
+    )
+    ev.refresh_from_db()
+    return ev
+
+
+def _answer_surveys(world, ev, answers: dict[str, list[int]]) -> None:
+    """One answered link per rating in ``answers`` (group -> every question rated so)."""
+    from evaluations import services
+
+    for group, ratings in answers.items():
+        links = services.survey_links_issue(
+            actor=world.city_officer, evaluation=ev, group=group, count=len(ratings)
+        )
+        for link, rating in zip(links, ratings, strict=True):
+            questions = selectors.survey_questions(group)
+            services.survey_answer(token=link.token, answers={q: rating for q, _t in questions})
+
+
+def test_the_what_if_counts_survey_answers_as_the_result_does(world, ev_a1, framework):
+    from evaluations import services
+
+    # The survey feeds D2.3.1 (users) and D2.3.2 (community); the evaluator typed 0 for both.
+    _answer_surveys(world, ev_a1, {"users": [5, 4, 4], "community": [3, 4]})
+    ev = _score_as_city(world, ev_a1, "0.85", {"D2.3.1": Decimal(0), "D2.3.2": Decimal(0)})
+    services.scoring_complete(actor=world.city_officer, evaluation=ev)
+    ev.refresh_from_db()
+    fed = {r["code"]: r for r in ev.breakdown if r["code"] in ("D2.3.1", "D2.3.2")}
+    assert fed["D2.3.1"]["source"] == "survey:3" and Decimal(fed["D2.3.1"]["score"]) > 0
+    assert fed["D2.3.2"]["source"] == "survey:2" and Decimal(fed["D2.3.2"]["score"]) > 0
+
+    copy = services.framework_new_version(actor=world.city_officer, framework=framework)
+    [row] = selectors.what_if(world.city_officer, copy, ev.cycle)
+    assert (row["new_total"], row["new_grade"]) == (ev.total, Grade(ev.grade).label)
+    assert row["change"] == 0 and not row["grade_changed"] and row["missing"] == 0
+
+
+def test_an_unchanged_copy_of_the_framework_changes_no_stations_total(world, cycle, framework):
+    from evaluations import services
+
+    evs = {ev.station_id: ev for ev in Evaluation.objects.filter(cycle=cycle)}
+    a1, a2, b1 = (evs[s.pk] for s in (world.station_a1, world.station_a2, world.station_b1))
+    _answer_surveys(world, a1, {"users": [5, 3]})
+    _answer_surveys(world, b1, {"users": [2], "community": [1, 2, 5]})
+    services.scoring_complete(
+        actor=world.city_officer, evaluation=_score_as_city(world, a1, "0.91")
+    )
+    services.scoring_complete(
+        actor=world.city_officer, evaluation=_score_as_city(world, a2, "0.63")
+    )
+    _score_as_city(world, b1, "0.77", {"D1.1.1": Decimal("3.33")})
+    # B1 is computed by the bulk path (the task's), A1 and A2 once more.
+    assert services.results_compute_cycle(cycle=cycle) == 3
+    stored = dict(Evaluation.objects.filter(cycle=cycle).values_list("station__code", "total"))
+    assert len(set(stored.values())) == 3
+
+    copy = services.framework_new_version(actor=world.city_officer, framework=framework)
+    rows = selectors.what_if(world.city_officer, copy, cycle)
+    assert {r["station"].code: r["new_total"] for r in rows} == stored
+    assert not any(r["change"] or r["grade_changed"] or r["missing"] for r in rows)
+
+
+def test_a_changed_maximum_scales_the_entered_score_and_a_new_indicator_counts_nothing(
+    world, ev_a1, framework
+):
+    from evaluations import services
+    from evaluations.models import FrameworkNode
+
+    ev = _score_as_city(world, ev_a1, "0.5")
+    services.scoring_complete(actor=world.city_officer, evaluation=ev)
+    copy = services.framework_new_version(actor=world.city_officer, framework=framework)
+    node = copy.nodes.get(code="D2.1.1")
+    services.framework_node_update(
+        actor=world.city_officer, node=node, max_score=node.max_score * 2
+    )
+    services.framework_node_add(
+        actor=world.city_officer,
+        framework=copy,
+        level="item",
+        code="D2.1.9",
+        name="新增指标",
+        parent=FrameworkNode.objects.get(framework=copy, code="D2.1"),
+        max_score=Decimal(10),
+    )
+    [row] = selectors.what_if(world.city_officer, copy, ev.cycle)
+    # Half marks everywhere stay half marks on a doubled maximum; the new item has no value.
+    assert row["missing"] == 1 and row["new_total"] < ev.total

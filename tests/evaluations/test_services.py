@@ -14,8 +14,10 @@ from evaluations import services
 from evaluations.choices import EvaluationStatus, Grade, Phase, Scorer
 from evaluations.models import Evaluation, Score, SurveyResponse
 from portal import clock
+from portal.choices import Role
 from portal.errors import Conflict
 from tests.evaluations.conftest import dates, leaves, score_everything
+from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -350,6 +352,64 @@ def test_escalation_reaches_the_district_after_a_week_late(world, cycle):
     assert Notification.objects.filter(
         recipient=world.district_a_officer, title__contains="逾期"
     ).exists()
+
+
+def _late_notice(user, stage="自评") -> str:
+    from portal.models import Notification
+
+    [note] = Notification.objects.filter(recipient=user, title__contains=f"{stage}已逾期")
+    return note.body
+
+
+def test_each_escalation_notice_counts_and_lists_the_recipients_own_late_stations(
+    world, cycle, monkeypatch
+):
+    from tests.factories import ContractFactory, StationFactory
+
+    # Two more late stations in district B run by institution B: A1 is institution A's, A2
+    # and B1 institution B's. Nobody has self-assessed.
+    for n in (2, 3):
+        station = StationFactory(
+            code=f"HZ-00{n}", name=f"海珠{n}号社工服务站", subdistrict=world.subdistrict_b1
+        )
+        ContractFactory(station=station, institution=world.institution_b)
+    services.cycle_open(cycle_id=cycle.pk)
+    institution_b_admin = user_with_role(
+        "institution_b", Role.INSTITUTION_ADMIN, institution=world.institution_b
+    )
+    monkeypatch.setattr(services, "ESCALATION_LIST_MAX", 3)
+    for days in (4, 8, 15):  # institutions, then districts, then the city
+        services.reminders_send(cycle=cycle, today=cycle.self_due_on + dt.timedelta(days=days))
+
+    a1, a2, b1 = "五山街社工服务站", "员村街社工服务站", "赤岗街社工服务站"
+    assert _late_notice(world.institution_a_admin) == (
+        f"逾期1份（升级层级2）。逾期的社工站：{a1}。"
+    )
+    assert _late_notice(institution_b_admin) == (
+        f"逾期4份（升级层级2）。逾期的社工站：{b1}、海珠2号社工服务站、海珠3号社工服务站等4个。"
+    )
+    assert _late_notice(world.district_a_officer) == (
+        f"逾期2份（升级层级3）。逾期的社工站：{a1}、{a2}。"
+    )
+    body = _late_notice(world.district_b_officer)
+    assert body.startswith("逾期3份（升级层级3）。") and a1 not in body and a2 not in body
+    assert _late_notice(world.city_officer).startswith("逾期5份（升级层级4）。")
+
+
+def test_an_escalation_reaches_nobody_with_nothing_late_in_their_scope(world, cycle):
+    from portal.models import Notification
+
+    # The evaluator's assignment to A1 ended yesterday: A1's late scoring is no longer theirs.
+    ev = Evaluation.objects.get(cycle=cycle, station=world.station_a1)
+    services.assignment_create(
+        actor=world.city_officer,
+        evaluations=[ev],
+        evaluator=world.evaluator,
+        starts_on=cycle.opens_on,
+        ends_on=clock.today() - dt.timedelta(days=1),
+    )
+    services.reminders_send(cycle=cycle, today=cycle.scoring_due_on + dt.timedelta(days=1))
+    assert not Notification.objects.filter(recipient=world.evaluator).exists()
 
 
 def test_a_reworded_or_retired_survey_question_is_what_respondents_answer(world, ev_a1, client):

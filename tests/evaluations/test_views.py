@@ -95,6 +95,139 @@ def test_a_published_evaluation_answers_409_in_pages_and_api(world, assigned, lo
     assert page.status_code == 409 and "已发布并锁定" in page.content.decode()
 
 
+@pytest.fixture
+def published(world, assigned):
+    """A published cycle: A1 scored, appealed, answered, decided and published with the rest."""
+    ev = _scored(world, assigned)
+    lf = next(lf for lf in leaves(ev) if lf.scorer == Scorer.EVALUATOR)
+    appeal = services.appeal_file(
+        actor=world.station_a1_manager,
+        evaluation=ev,
+        reason="评分偏低",
+        items=[services.AppealInput(lf.id, lf.max_score, "档案齐全")],
+        today=ev.cycle.appeal_starts_on,
+    )
+    services.appeal_answer(actor=world.evaluator, appeal=appeal, answer="维持")
+    services.appeal_decide(actor=world.city_officer, appeal=appeal, decision="rejected")
+    Evaluation.objects.filter(cycle=ev.cycle).exclude(pk=ev.pk).update(status="published")
+    services.cycle_publish(actor=world.city_officer, cycle=ev.cycle)
+    ev.refresh_from_db()
+    ev.cycle.refresh_from_db()
+    assert ev.status == ev.cycle.status == "published"
+    return ev, type(appeal).objects.get(pk=appeal.pk)
+
+
+def test_every_evaluation_write_to_a_published_cycle_answers_409_before_field_errors(
+    world, published, framework, login
+):
+    ev, appeal = published
+    cycle, node = ev.cycle, framework.nodes.get(code="D2.1.1")
+    evaluation = f"/api/v1/evaluations/{ev.pk}"
+    bad = {"version": "x", "scores": "nope", "node": "x", "reason": "", "items": "x"}
+    writes = [
+        (world.evaluator, "post", f"{evaluation}/scores/", bad),
+        (world.evaluator, "post", f"{evaluation}/complete/", {"version": "abc"}),
+        (world.station_a1_manager, "post", f"{evaluation}/self-assessment/", bad),
+        (world.station_a1_manager, "post", f"{evaluation}/submit-self-assessment/", bad),
+        (world.station_a1_manager, "post", f"{evaluation}/appeal/", bad),
+        (world.city_officer, "post", f"{evaluation}/publish/", bad),
+        (world.city_officer, "post", f"{evaluation}/survey-links/", {"group": "x", "count": 0}),
+        (world.evaluator, "post", f"/api/v1/evaluation-appeals/{appeal.pk}/answer/", {}),
+        (
+            world.city_officer,
+            "post",
+            f"/api/v1/evaluation-appeals/{appeal.pk}/decide/",
+            {"decision": "maybe"},
+        ),
+        (
+            world.city_officer,
+            "post",
+            "/api/v1/evaluation-assignments/",
+            {"evaluation": ev.pk, "evaluator": "x", "starts_on": "not a date"},
+        ),
+        (
+            world.city_officer,
+            "patch",
+            f"/api/v1/evaluation-cycles/{cycle.pk}/",
+            {"opens_on": "not a date", "phase": "x"},
+        ),
+        (world.city_officer, "post", f"/api/v1/evaluation-cycles/{cycle.pk}/open/", bad),
+        (world.city_officer, "post", f"/api/v1/evaluation-cycles/{cycle.pk}/compute/", bad),
+        (world.city_officer, "post", f"/api/v1/evaluation-cycles/{cycle.pk}/publish/", bad),
+    ]
+    for user, method, url, payload in writes:
+        response = getattr(login(user), method)(url, payload, content_type="application/json")
+        assert (url, response.status_code) == (url, 409)
+        assert "已发布并锁定" in response.json()["detail"], url
+    # The framework the published cycle used is frozen: the same order, its own message.
+    frozen = [
+        ("patch", f"/api/v1/evaluation-frameworks/{framework.pk}/", {"name": ""}),
+        (
+            "post",
+            "/api/v1/evaluation-framework-nodes/",
+            {"framework": framework.pk, "level": "bogus", "max_score": "abc"},
+        ),
+        ("patch", f"/api/v1/evaluation-framework-nodes/{node.pk}/", {"max_score": "abc"}),
+        ("delete", f"/api/v1/evaluation-framework-nodes/{node.pk}/", None),
+    ]
+    client = login(world.city_officer)
+    for method, url, payload in frozen:
+        response = getattr(client, method)(url, payload, content_type="application/json")
+        assert (url, response.status_code) == (url, 409)
+        assert "已被评估周期使用" in response.json()["detail"], url
+
+
+def test_the_services_behind_the_pages_report_the_lock_before_bad_input(world, published):
+    from django.core.exceptions import ValidationError
+
+    from portal.errors import Conflict
+
+    ev, appeal = published
+    calls = [
+        lambda: services.appeal_file(
+            actor=world.station_a1_manager, evaluation=ev, reason="", items=[]
+        ),
+        lambda: services.appeal_answer(actor=world.evaluator, appeal=appeal, answer=""),
+        lambda: services.appeal_decide(actor=world.city_officer, appeal=appeal, decision="x"),
+        lambda: services.self_assessment_save(
+            actor=world.station_a1_manager, evaluation=ev, node_id=0, text=""
+        ),
+        lambda: services.assignment_create(
+            actor=world.city_officer, evaluations=[ev], evaluator=world.station_a1_manager
+        ),
+        lambda: services.cycle_update(actor=world.city_officer, cycle=ev.cycle, name=""),
+        lambda: services.cycle_open(cycle_id=ev.cycle_id),
+    ]
+    for call in calls:
+        with pytest.raises(Conflict, match="已发布并锁定"):
+            try:
+                call()
+            except ValidationError as error:
+                pytest.fail(f"field error before the lock: {error}")
+
+
+def test_opening_publishing_or_editing_a_published_cycle_answers_409_on_the_page(
+    world, published, login
+):
+    ev, _appeal = published
+    client = login(world.city_officer)
+    for name in ("cycle_open", "cycle_publish", "cycle_edit"):
+        page = client.post(
+            reverse(f"evaluations:{name}", args=[ev.cycle_id]), {"opens_on": "not a date"}
+        )
+        assert page.status_code == 409 and "已发布并锁定" in page.content.decode()
+
+
+def test_field_errors_still_answer_400_where_nothing_is_locked(world, assigned, login):
+    client = login(world.evaluator)
+    response = client.post(
+        f"/api/v1/evaluations/{assigned.pk}/scores/",
+        {"version": "x", "scores": "nope"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "version" in response.json()
+
+
 def test_a_score_above_the_maximum_shows_the_chinese_message(world, assigned, login):
     lf = next(lf for lf in leaves(assigned) if lf.scorer == Scorer.EVALUATOR)
     client = login(world.evaluator)
@@ -229,6 +362,35 @@ def test_what_if_shows_old_and_new_totals_per_station(world, assigned, framework
     assert page.status_code == 200
     rows = page.context["whatif"]
     assert rows and rows[0]["old_total"] == Decimal("90.00")
+
+
+@pytest.mark.parametrize(
+    "persona",
+    [
+        "district_a_officer",
+        "subdistrict_a1_officer",
+        "institution_a_admin",
+        "station_a1_manager",
+        "evaluator",
+    ],
+)
+def test_the_what_if_is_for_city_roles_only_on_page_and_api(
+    world, assigned, framework, login, persona
+):
+    _scored(world, assigned)
+    draft = services.framework_new_version(actor=world.city_officer, framework=framework)
+    page_url = reverse("evaluations:framework_detail", args=[draft.pk])
+    api_url = f"/api/v1/evaluation-frameworks/{draft.pk}/what-if/"
+    client = login(getattr(world, persona))
+    page = client.get(page_url)
+    assert page.status_code == 200 and "?whatif=1" not in page.content.decode()
+    assert client.get(page_url + "?whatif=1").status_code == 403
+    assert client.get(api_url).status_code == 403
+    client = login(world.city_officer)
+    page = client.get(page_url)
+    assert "?whatif=1" in page.content.decode()
+    assert client.get(page_url + "?whatif=1").context["whatif"]
+    assert client.get(api_url).json()["stations"]
 
 
 def test_the_station_page_has_an_evaluation_tab_with_the_history(world, assigned, login):

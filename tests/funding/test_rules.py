@@ -45,8 +45,22 @@ def test_one_fen_under_the_floor_fails_and_does_not_round_itself_to_65():
     check = personnel_floor_check(personnel=Decimal("1559999.99"), fee=FEE, floor_percent=FLOOR)
     assert not check.passed
     assert check.shortfall == Decimal("0.01")
-    # 64.9999996% would show as 65.00% rounded half-up; the text keeps the failure visible.
-    assert check.share_text == "65.0000"
+    # 64.99999958% would show as 65.00% rounded half-up (and 65.0000% to four places); the
+    # text truncates, so the failure reads below the floor.
+    assert check.share_text == "64.9999"
+
+
+def test_the_message_one_fen_under_the_floor_reads_below_the_floor():
+    check = personnel_floor_check(personnel=Decimal("1559999.99"), fee=FEE, floor_percent=FLOOR)
+    message = floor_message(check, policy_name="2018年版")
+    assert message.startswith("人员经费占比 64.9999%，低于政策规定的 65.00%")
+    assert "65.0000%" not in message
+    assert "还差 0.01 元" in message
+
+
+def test_at_exactly_the_floor_the_share_reads_65_00_and_passes():
+    check = personnel_floor_check(personnel=Decimal("1560000.00"), fee=FEE, floor_percent=FLOOR)
+    assert check.passed and check.share_text == "65.00"
 
 
 def test_the_message_gives_share_floor_and_shortfall():
@@ -102,6 +116,35 @@ def test_at_every_boundary_the_least_passing_fen_passes_and_one_fen_less_fails(f
     if least_dec >= Decimal("0.01"):
         below = least_dec - Decimal("0.01")
         assert not personnel_floor_check(personnel=below, fee=fee, floor_percent=floor).passed
+
+
+@given(personnel=fen, fee=fees, floor=floors, months=st.integers(min_value=1, max_value=12))
+@settings(max_examples=400, deadline=None)
+def test_the_share_shown_reads_below_the_floor_exactly_when_the_check_fails(
+    personnel, fee, floor, months
+):
+    check = personnel_floor_check(
+        personnel=personnel, fee=fee, floor_percent=floor, months_covered=months
+    )
+    shown = Decimal(check.share_text)
+    assert (shown >= floor) == check.passed
+
+
+@given(fee=fees, floor=floors)
+@settings(max_examples=300, deadline=None)
+def test_one_fen_below_every_boundary_the_share_reads_below_the_floor(fee, floor):
+    required = Fraction(fee) * Fraction(floor) / 100
+    least = Fraction(-((-required * 100).__floor__()), 100)  # ceil to the fen
+    least_dec = Decimal(least.numerator) / Decimal(least.denominator)
+    at = personnel_floor_check(personnel=least_dec, fee=fee, floor_percent=floor)
+    assert at.passed and Decimal(at.share_text) >= floor
+    if least_dec >= Decimal("0.01"):
+        below = personnel_floor_check(
+            personnel=least_dec - Decimal("0.01"), fee=fee, floor_percent=floor
+        )
+        assert not below.passed and Decimal(below.share_text) < floor
+        message = floor_message(below)
+        assert f"{below.share_text}%，低于政策规定的 {floor}%" in message
 
 
 @given(st.lists(st.tuples(st.sampled_from(list(BudgetCategory)), fen), max_size=20))

@@ -86,6 +86,27 @@ def test_it_rejects_a_budget_below_the_personnel_floor_with_share_floor_and_shor
     assert budget.status == BudgetStatus.DRAFT and budget.policy_version is None
 
 
+def test_it_refuses_a_budget_whose_fee_is_zero_with_the_contract_forms_message(world):
+    from funding.models import BudgetLine
+    from stations.rules import FEE_NOT_POSITIVE
+
+    # A fee of 0 gets past the contract form only by an ORM write or an import; its lines
+    # add up (all 0) and any personnel figure would "meet" 65% of nothing.
+    budget = _draft(world)
+    BudgetLine.objects.filter(budget=budget).update(amount=Decimal("0.00"))
+    Budget.objects.filter(pk=budget.pk).update(
+        fee=Decimal("0.00"), total=Decimal("0.00"), personnel=Decimal("0.00")
+    )
+    budget.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        services.budget_submit(
+            actor=world.station_a1_manager, budget=budget, version=budget.version
+        )
+    assert error.value.message_dict["fee"] == [FEE_NOT_POSITIVE] == ["年度项目经费必须大于0元。"]
+    budget.refresh_from_db()
+    assert budget.status == BudgetStatus.DRAFT and budget.checked_share is None
+
+
 def test_a_district_officer_approves_and_the_budget_is_locked(world):
     budget = _draft(world)
     budget = services.budget_submit(
