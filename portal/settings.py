@@ -158,8 +158,11 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
     )
 }
-# Parallel test runs on one server (several developers, xdist workers) need their own database.
-DATABASES["default"]["TEST"] = {"NAME": f"test_portal{os.environ.get('TEST_DB_SUFFIX', '')}"}
+# Test databases are named after the database in DATABASE_URL, so that checkouts sharing one
+# PostgreSQL server (CI, parallel work trees) never drop each other's test database.
+_test_stem = DATABASES["default"].get("NAME") or "postgres"
+_test_stem = "portal" if _test_stem == "postgres" else _test_stem
+DATABASES["default"]["TEST"] = {"NAME": f"test_{_test_stem}{os.environ.get('TEST_DB_SUFFIX', '')}"}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"]["NAME"] = None  # in-memory
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
