@@ -1474,24 +1474,15 @@ def survey_answer(
 # --- reminders and escalation -------------------------------------------------------------------
 
 
-def _users_with(role: str, **anchor):
-    from portal.models import User
+def _responsible(evaluations, role: str, on: date) -> list:
+    """The users who answer through ``role`` on ``on`` for a station of ``evaluations``
+    (``portal.selectors.users_responsible_for``: current role rows of active users only)."""
+    from portal.selectors import users_responsible_for
 
-    today = _today()
-    from django.db.models import Q
-
-    return (
-        User.objects.filter(
-            is_active=True,
-            role_assignments__role=role,
-            **{f"role_assignments__{k}": v for k, v in anchor.items()},
-        )
-        .filter(
-            Q(role_assignments__starts_on__isnull=True) | Q(role_assignments__starts_on__lte=today),
-            Q(role_assignments__ends_on__isnull=True) | Q(role_assignments__ends_on__gte=today),
-        )
-        .distinct()
+    by_station = users_responsible_for(
+        evaluations.order_by().values_list("station_id", flat=True).distinct(), [role], on
     )
+    return list({u.pk: u for users in by_station.values() for u in users}.values())
 
 
 def reminders_send(*, cycle: Cycle, today: date | None = None) -> int:
@@ -1513,7 +1504,7 @@ def reminders_send(*, cycle: Cycle, today: date | None = None) -> int:
     # Self-assessment: station managers whose evaluation is not submitted.
     pending_self = Evaluation.objects.filter(cycle=cycle, status=EvaluationStatus.NOT_STARTED)
     if rules.should_remind(today, cycle.self_due_on):
-        managers = _users_with(Role.STATION_MANAGER, station__in=pending_self.values("station_id"))
+        managers = _responsible(pending_self, Role.STATION_MANAGER, today)
         posted += len(
             notification_post(
                 recipients=managers,
@@ -1527,7 +1518,7 @@ def reminders_send(*, cycle: Cycle, today: date | None = None) -> int:
     late = rules.days_late(today, cycle.self_due_on)
     level = rules.escalation_level(late)
     if level:
-        posted += _escalate(cycle, "self", level, pending_self, url)
+        posted += _escalate(cycle, "self", level, pending_self, url, today=today)
 
     # Scoring: evaluators, street/town and district officers with indicators still unscored.
     unscored = Evaluation.objects.filter(
@@ -1548,9 +1539,9 @@ def reminders_send(*, cycle: Cycle, today: date | None = None) -> int:
                 dedupe_key=f"{base}:scoring:remind",
             )
         )
-        for scorer, role, path in (
-            (Scorer.PURCHASER, Role.SUBDISTRICT_OFFICER, "subdistrict"),
-            (Scorer.SUPERVISOR, Role.DISTRICT_OFFICER, "district"),
+        for scorer, role in (
+            (Scorer.PURCHASER, Role.SUBDISTRICT_OFFICER),
+            (Scorer.SUPERVISOR, Role.DISTRICT_OFFICER),
         ):
             if scorer not in scorers:
                 continue
@@ -1560,7 +1551,7 @@ def reminders_send(*, cycle: Cycle, today: date | None = None) -> int:
                     "evaluation_id"
                 )
             )
-            who = _users_with(role, **{f"{path}__in": lacking.values(f"station__{path}_id")})
+            who = _responsible(lacking, role, today)
             posted += len(
                 notification_post(
                     recipients=who,
@@ -1578,15 +1569,18 @@ def reminders_send(*, cycle: Cycle, today: date | None = None) -> int:
     late = rules.days_late(today, cycle.scoring_due_on)
     level = rules.escalation_level(late)
     if level:
-        posted += _escalate(cycle, "scoring", level, unscored, url)
+        posted += _escalate(cycle, "scoring", level, unscored, url, today=today)
     return posted
 
 
-def _escalate(cycle: Cycle, stage: str, level: int, pending, url: str) -> int:
+def _escalate(
+    cycle: Cycle, stage: str, level: int, pending, url: str, *, today: date | None = None
+) -> int:
     """Level 1 station managers, 2 institution admins, 3 district officers, 4 city officers;
     each level tells its own people how many are late (one message per level and person)."""
     from portal.services.notifications import notification_post
 
+    today = today or _today()
     if not pending.exists():
         return 0
     stage_label = _("自评") if stage == "self" else _("评分")
@@ -1594,19 +1588,17 @@ def _escalate(cycle: Cycle, stage: str, level: int, pending, url: str) -> int:
     key = f"evaluations:{cycle.pk}:{stage}:esc{level}"
     if level == 1:
         if stage == "self":
-            who = _users_with(Role.STATION_MANAGER, station__in=pending.values("station_id"))
+            who = _responsible(pending, Role.STATION_MANAGER, today)
         else:
             from portal.models import User
 
             who = User.objects.filter(evaluation_assignments__evaluation__in=pending).distinct()
     elif level == 2:
-        who = _users_with(Role.INSTITUTION_ADMIN, institution__in=pending.values("institution_id"))
+        who = _responsible(pending, Role.INSTITUTION_ADMIN, today)
     elif level == 3:
-        who = _users_with(
-            Role.DISTRICT_OFFICER, district__in=pending.values("station__district_id")
-        )
+        who = _responsible(pending, Role.DISTRICT_OFFICER, today)
     else:
-        who = _users_with(Role.CITY_OFFICER)
+        who = _responsible(pending, Role.CITY_OFFICER, today)
     count = pending.count()
     return len(
         notification_post(

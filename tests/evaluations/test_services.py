@@ -14,8 +14,11 @@ from evaluations import services
 from evaluations.choices import EvaluationStatus, Grade, Phase, Scorer
 from evaluations.models import Evaluation, Score, SurveyResponse
 from portal import clock
+from portal.choices import Role
 from portal.errors import Conflict
+from portal.models import Notification
 from tests.evaluations.conftest import dates, leaves, score_everything
+from tests.factories import assign, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -403,3 +406,22 @@ def test_an_appeal_decision_leaves_the_changed_score_in_the_audit_trail(world, a
     changes = list(audit.history(score))
     assert any("score" in (e.changes or {}) for e in changes), [e.changes for e in changes]
     assert list(audit.history(appeal))
+
+
+def test_reminders_and_escalations_reach_current_managers_only(world, cycle):
+    # A former manager of station A1 (which has not submitted) who now manages B1 (which has):
+    # the ended A1 row and the active B1 row must not combine into "manager of A1 today".
+    due = cycle.self_due_on
+    former = user_with_role(
+        "former_a1", Role.STATION_MANAGER, station=world.station_a1, ends_on=due - dt.timedelta(30)
+    )
+    assign(former, Role.STATION_MANAGER, station=world.station_b1)
+    inactive = user_with_role("inactive_a1", Role.STATION_MANAGER, station=world.station_a1)
+    inactive.is_active = False
+    inactive.save()
+    ev_b1 = Evaluation.objects.get(cycle=cycle, station=world.station_b1)
+    Evaluation.objects.filter(pk=ev_b1.pk).update(status=EvaluationStatus.SUBMITTED)
+    services.reminders_send(cycle=cycle, today=due - dt.timedelta(days=1))
+    services.reminders_send(cycle=cycle, today=due + dt.timedelta(days=1))  # level 1: managers
+    assert Notification.objects.filter(recipient=world.station_a1_manager).count() == 2
+    assert not Notification.objects.filter(recipient__in=[former, inactive]).exists()
