@@ -49,13 +49,14 @@ from evaluations.models import (
     SelfAssessment,
     SurveyLink,
     SurveyResponse,
+    active_assignment_q,
 )
 from evaluations.uploads import check_all
 from portal import audit, clock
 from portal.choices import CITY_ROLES, AuditAction, Role
 from portal.errors import Conflict
 from portal.scoping import CHANGE, VIEW, ensure_may
-from portal.selectors import policy_for_service_year
+from portal.selectors import policy_for_service_year, users_in_role, users_responsible_for
 
 # --- messages ----------------------------------------------------------------------------------
 FRAMEWORK_FROZEN = "指标体系“%(name)s”已被评估周期使用，不能修改；请生成新版本后再修改。"
@@ -649,17 +650,29 @@ def assignment_create(
             EvaluatorAssignment.objects.update_or_create(
                 evaluation=ev,
                 evaluator=evaluator,
-                defaults={"starts_on": starts_on, "ends_on": ends_on, "assigned_by": actor},
+                defaults={
+                    "starts_on": starts_on,
+                    "ends_on": ends_on,
+                    "ended_at": None,
+                    "assigned_by": actor,
+                },
             )
             n += 1
     return n
 
 
 def assignment_end(*, actor, assignment: EvaluatorAssignment, ends_on: date | None = None):
+    """End an evaluator's assignment: now (``ends_on`` today, the default), when access stops
+    at once rather than at midnight (``ended_at``), or after a later day."""
     _ensure_city(actor)
-    assignment.ends_on = max(ends_on or _today(), assignment.starts_on)
+    today = _today()
+    last_day = ends_on or today
+    assignment.ends_on = max(last_day, assignment.starts_on)
+    # Ended today, or before it was to start (it never runs): access stops now.
+    ends_now = last_day <= today or last_day < assignment.starts_on
+    assignment.ended_at = _now() if ends_now else None
     assignment.full_clean()
-    assignment.save(update_fields=["ends_on"])
+    assignment.save(update_fields=["ends_on", "ended_at"])
     return assignment
 
 
@@ -1203,11 +1216,10 @@ def appeal_file(
 def _notify_appeal(evaluation_id: int, evaluator_ids: list[int]) -> None:
     from django.urls import reverse
 
-    from portal.models import User
     from portal.services.notifications import notification_post
 
     notification_post(
-        recipients=User.objects.filter(pk__in=evaluator_ids),
+        recipients=users_in_role(Role.EVALUATOR).filter(pk__in=evaluator_ids),
         title=_("有新的评估申诉待答复"),
         url=reverse("evaluations:evaluation_detail", args=[evaluation_id]),
         kind="evaluation",
@@ -1474,11 +1486,18 @@ def survey_answer(
 # --- reminders and escalation -------------------------------------------------------------------
 
 
+def _current_evaluators(evaluations, on: date):
+    """Evaluators assigned to one of ``evaluations`` by an assignment in force on ``on``, who
+    still hold the evaluator role (an ended assignment or role hears nothing more)."""
+    assigned = EvaluatorAssignment.objects.filter(
+        active_assignment_q(on), evaluation__in=evaluations
+    ).values("evaluator_id")
+    return users_in_role(Role.EVALUATOR, on).filter(pk__in=assigned)
+
+
 def _responsible(evaluations, role: str, on: date) -> list:
     """The users who answer through ``role`` on ``on`` for a station of ``evaluations``
     (``portal.selectors.users_responsible_for``: current role rows of active users only)."""
-    from portal.selectors import users_responsible_for
-
     by_station = users_responsible_for(
         evaluations.order_by().values_list("station_id", flat=True).distinct(), [role], on
     )
@@ -1491,7 +1510,6 @@ def reminders_send(*, cycle: Cycle, today: date | None = None) -> int:
     a repeated run post nothing twice."""
     from django.urls import reverse
 
-    from portal.models import User
     from portal.services.notifications import notification_post
 
     today = today or _today()
@@ -1528,7 +1546,7 @@ def reminders_send(*, cycle: Cycle, today: date | None = None) -> int:
         tree = selectors.framework_tree(cycle.framework)
         leaves = tree.leaves_for(cycle.phase)
         scorers = {lf.scorer for lf in leaves}
-        evaluators = User.objects.filter(evaluation_assignments__evaluation__in=unscored).distinct()
+        evaluators = _current_evaluators(unscored, today)
         posted += len(
             notification_post(
                 recipients=evaluators,
@@ -1590,9 +1608,7 @@ def _escalate(
         if stage == "self":
             who = _responsible(pending, Role.STATION_MANAGER, today)
         else:
-            from portal.models import User
-
-            who = User.objects.filter(evaluation_assignments__evaluation__in=pending).distinct()
+            who = _current_evaluators(pending, today)
     elif level == 2:
         who = _responsible(pending, Role.INSTITUTION_ADMIN, today)
     elif level == 3:

@@ -481,6 +481,11 @@ def inspection_reschedule(
     return visit
 
 
+def _current_inspector_ids(on: dt.date | None = None) -> set[int]:
+    """Users who hold the inspector role now: a team member whose role ended hears no more."""
+    return set(users_in_role(Role.INSPECTOR, on or _today()).values_list("pk", flat=True))
+
+
 def _active_inspectors(user_ids: Iterable[int]) -> set[int]:
     return set(
         users_in_role(Role.INSPECTOR, _today())
@@ -554,9 +559,10 @@ def _notify_plan(plan_id: int) -> None:
         .prefetch_related("team__user")
     )
     by_station_scheduled = []
+    inspectors = _current_inspector_ids()
     for visit in visits:
         notification_post(
-            recipients=[m.user for m in visit.team.all()],
+            recipients=[m.user for m in visit.team.all() if m.user_id in inspectors],
             title=_("督查任务：%(station)s（%(day)s，%(mode)s）")
             % {
                 "station": visit.station.name,
@@ -601,10 +607,11 @@ def inspection_remind_teams(*, today: dt.date | None = None) -> int:
         .prefetch_related("team__user")
     )
     sent = 0
+    inspectors = _current_inspector_ids(today)
     for visit in visits:
         sent += len(
             notification_post(
-                recipients=[m.user for m in visit.team.all()],
+                recipients=[m.user for m in visit.team.all() if m.user_id in inspectors],
                 title=_("督查提醒：%(day)s 督查%(station)s")
                 % {"day": visit.scheduled_on.isoformat(), "station": visit.station.name},
                 url=f"/inspections/visits/{visit.pk}/",

@@ -10,7 +10,14 @@ from django.utils.translation import gettext as _
 
 from portal import clock
 from portal.choices import CITY_ROLES, Role
-from portal.models import AuditEvent, Notification, PolicyVersion, RoleAssignment, User
+from portal.models import (
+    AuditEvent,
+    Notification,
+    PolicyVersion,
+    RoleAssignment,
+    User,
+    role_in_force_q,
+)
 from portal.scoping import VIEW
 
 NO_POLICY = "没有在%(on)s生效的政策参数版本。"
@@ -68,11 +75,9 @@ def audit_event_list(user):
 
 
 def role_in_force(on: date) -> Q:
-    """Role assignments in force on ``on``: started by then and not ended before (both dates
-    count as days of the role, as ``User.active_assignments`` reads them)."""
-    return (Q(starts_on__isnull=True) | Q(starts_on__lte=on)) & (
-        Q(ends_on__isnull=True) | Q(ends_on__gte=on)
-    )
+    """Role assignments in force on ``on``: started by then, not past their last day, and not
+    ended "now" before the moment ``on`` stands for (``portal.models.role_in_force_q``)."""
+    return role_in_force_q(on)
 
 
 # The roles that answer for a station through the station itself, its street/town, district

@@ -12,11 +12,12 @@ from django.urls import reverse
 
 from evaluations import services
 from evaluations.choices import EvaluationStatus, Grade, Phase, Scorer
-from evaluations.models import Evaluation, Score, SurveyResponse
+from evaluations.models import Evaluation, EvaluatorAssignment, Score, SurveyResponse
 from portal import clock
 from portal.choices import Role
 from portal.errors import Conflict
-from portal.models import Notification
+from portal.models import Notification, RoleAssignment
+from portal.services.users import role_assignment_end
 from tests.evaluations.conftest import dates, leaves, score_everything
 from tests.factories import assign, user_with_role
 
@@ -425,3 +426,37 @@ def test_reminders_and_escalations_reach_current_managers_only(world, cycle):
     services.reminders_send(cycle=cycle, today=due + dt.timedelta(days=1))  # level 1: managers
     assert Notification.objects.filter(recipient=world.station_a1_manager).count() == 2
     assert not Notification.objects.filter(recipient__in=[former, inactive]).exists()
+
+
+def test_ending_an_evaluator_assignment_now_stops_access_at_once(world, assigned, login):
+    client = login(world.evaluator)
+    page = reverse("evaluations:evaluation_detail", args=[assigned.pk])
+    assert client.get(page).status_code == 200
+    assignment = EvaluatorAssignment.objects.get(evaluation=assigned, evaluator=world.evaluator)
+    services.assignment_end(actor=world.city_officer, assignment=assignment)
+    assert client.get(page).status_code == 404
+    assert client.get(f"/api/v1/evaluations/{assigned.pk}/").status_code == 404
+    # The assignment stays on record with its last day and the moment it ended.
+    assignment.refresh_from_db()
+    assert assignment.ends_on == clock.today() and assignment.ended_at <= clock.now()
+    # Assigned again, the evaluator is back at once.
+    services.assignment_create(
+        actor=world.city_officer, evaluations=[assigned], evaluator=world.evaluator
+    )
+    assert client.get(page).status_code == 200
+
+
+def test_ending_an_evaluator_role_now_stops_access_at_once(world, assigned, login):
+    client = login(world.evaluator)
+    page = reverse("evaluations:evaluation_detail", args=[assigned.pk])
+    assert client.get(page).status_code == 200
+    role = RoleAssignment.objects.get(user=world.evaluator)
+    role_assignment_end(actor=world.city_admin, assignment=role)
+    assert client.get(page).status_code == 404
+
+
+def test_an_evaluator_whose_assignment_ended_hears_no_reminders(world, assigned, cycle):
+    assignment = EvaluatorAssignment.objects.get(evaluation=assigned, evaluator=world.evaluator)
+    services.assignment_end(actor=world.city_officer, assignment=assignment)
+    services.reminders_send(cycle=cycle, today=cycle.scoring_due_on - dt.timedelta(days=1))
+    assert not Notification.objects.filter(recipient=world.evaluator).exists()

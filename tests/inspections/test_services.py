@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
+from django.urls import reverse
 
 from inspections import services
 from inspections.choices import (
@@ -21,8 +22,9 @@ from inspections.choices import (
 from inspections.models import InspectionAnswer, RectificationOrder
 from portal.choices import Role
 from portal.errors import Conflict
-from portal.models import Notification
+from portal.models import Notification, RoleAssignment
 from portal.selectors import policy_in_force
+from portal.services.users import role_assignment_end
 from tests.factories import assign, user_with_role
 from tests.inspections.conftest import make_visit
 
@@ -404,3 +406,21 @@ def test_a_confirmed_plan_is_announced_to_current_managers_only(
         services._notify_plan(plan.pk)
     assert Notification.objects.filter(recipient=world.station_a1_manager).exists()
     assert not Notification.objects.filter(recipient__in=former_managers).exists()
+
+
+def test_ending_an_inspector_role_now_stops_access_and_notices_at_once(
+    world, plan, login, django_capture_on_commit_callbacks
+):
+    visit = make_visit(station=world.station_a1, plan=plan, inspector=world.inspector)
+    client = login(world.inspector)
+    page = reverse("inspections:inspection_detail", args=[visit.pk])
+    assert client.get(page).status_code == 200
+    role_assignment_end(
+        actor=world.city_admin, assignment=RoleAssignment.objects.get(user=world.inspector)
+    )
+    assert client.get(page).status_code == 404
+    assert client.get(f"/api/v1/inspections/visits/{visit.pk}/").status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        services._notify_plan(plan.pk)
+    services.inspection_remind_teams()
+    assert not Notification.objects.filter(recipient=world.inspector).exists()
