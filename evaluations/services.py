@@ -1059,6 +1059,14 @@ def results_compute_cycle(*, cycle: Cycle, only_complete: bool = True) -> int:
     if current_id is not None:
         finish(current_id, current)
     flush()
+    if saved:
+        # The results are stored in bulk, past the audit signals: one row on the cycle says
+        # who computed them (the system, for the periodic task).
+        audit.record(
+            AuditAction.ACTION,
+            instance=cycle,
+            message=_("计算评估结果%(n)s份") % {"n": saved},
+        )
     return saved
 
 

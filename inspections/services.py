@@ -52,8 +52,8 @@ from inspections.models import (
     RectificationResponse,
 )
 from inspections.uploads import EVIDENCE_TYPES, PHOTO_TYPES, check_upload
-from portal import clock
-from portal.choices import CITY_ROLES, Role
+from portal import audit, clock
+from portal.choices import CITY_ROLES, AuditAction, Role
 from portal.errors import Conflict
 from portal.models import User
 from portal.scoping import CHANGE, VIEW, ensure_may, ensure_may_add, roles_allowed
@@ -1193,6 +1193,13 @@ def campaign_schedule(*, actor, campaign: Campaign, mode: str = VisitMode.SCHEDU
         for sid in todo
     ]
     Inspection.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    if rows:
+        # Bulk writes bypass the audit signals: the campaign's row records who scheduled.
+        audit.record(
+            AuditAction.ACTION,
+            instance=campaign,
+            message=_("专项督查排定走访%(n)s次") % {"n": len(rows)},
+        )
     return len(rows)
 
 
