@@ -786,15 +786,22 @@ def _node(w, today, action):
 
 
 def _cycle(w, today, *, opened=True, **offsets):
+    """A mid-term cycle with its dates ``offsets`` days from today, of the service year it
+    opens in (early in January that is last year: station A1 gets a contract for it)."""
     from evaluations import services
     from tests.evaluations.conftest import dates
+    from tests.factories import ContractFactory
 
+    days = dates(today, **offsets)
+    year = days["opens_on"].year
+    if year != today.year:
+        ContractFactory(station=w.station_a1, institution=w.institution_a, service_year=year)
     cycle = services.cycle_create(
         actor=w.city_officer,
-        service_year=today.year,
+        service_year=year,
         phase="midterm",
         framework=_framework(),
-        **dates(today, **offsets),
+        **days,
     )
     if opened:
         services.cycle_open(cycle_id=cycle.pk, today=today)
