@@ -10,6 +10,7 @@ from evaluations.models import Cycle, Framework
 from portal.choices import Role
 from portal.models import User
 from portal.scoping import VIEW
+from portal.selectors import users_in_role
 from stations.forms import BootstrapMixin, DateInput
 
 DATE = DateInput()  # ISO values, so a browser's date picker shows a saved date
@@ -98,11 +99,7 @@ class AssignForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["evaluator"].queryset = (
-            User.objects.filter(is_active=True, role_assignments__role=Role.EVALUATOR)
-            .distinct()
-            .order_by("username")
-        )
+        self.fields["evaluator"].queryset = users_in_role(Role.EVALUATOR).order_by("username")
         self.fields["evaluator"].empty_label = _("请选择评估人员")
         self._style()
 

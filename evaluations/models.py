@@ -77,8 +77,14 @@ def _evaluation_scope(prefix: str) -> Scope:
 
 
 def active_assignment_q(on, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}starts_on__lte": on}) & (
-        Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gte": on})
+    """Evaluator assignments in force on ``on``: started, not past their last day, and not
+    ended "now" (``ended_at``) before the moment ``on`` stands for (now, for today)."""
+    p = prefix
+    moment = clock.as_of(on)
+    return (
+        Q(**{f"{p}starts_on__lte": on})
+        & (Q(**{f"{p}ends_on__isnull": True}) | Q(**{f"{p}ends_on__gte": on}))
+        & (Q(**{f"{p}ended_at__isnull": True}) | Q(**{f"{p}ended_at__gt": moment}))
     )
 
 
@@ -449,6 +455,9 @@ class EvaluatorAssignment(_EvaluationChild):
     )
     starts_on = models.DateField(_("开始日期"))
     ends_on = models.DateField(_("结束日期"), null=True, blank=True)
+    # Set when the assignment is ended on its last day ("now"): access stops at this moment,
+    # while ``ends_on`` keeps the day for the history (evaluations.services.assignment_end).
+    ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True, editable=False)
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -47,13 +47,14 @@ from evaluations.models import (
     SelfAssessment,
     SurveyLink,
     SurveyResponse,
+    active_assignment_q,
 )
 from evaluations.uploads import check_all
 from portal import audit, clock
 from portal.choices import CITY_ROLES, AuditAction, Role
 from portal.errors import Conflict
 from portal.scoping import CHANGE, VIEW, ensure_may
-from portal.selectors import policy_for_service_year
+from portal.selectors import policy_for_service_year, users_in_role, users_responsible_for
 
 # --- messages ----------------------------------------------------------------------------------
 FRAMEWORK_FROZEN = "指标体系“%(name)s”已被评估周期使用，不能修改；请生成新版本后再修改。"
@@ -671,17 +672,29 @@ def assignment_create(
             EvaluatorAssignment.objects.update_or_create(
                 evaluation=ev,
                 evaluator=evaluator,
-                defaults={"starts_on": starts_on, "ends_on": ends_on, "assigned_by": actor},
+                defaults={
+                    "starts_on": starts_on,
+                    "ends_on": ends_on,
+                    "ended_at": None,
+                    "assigned_by": actor,
+                },
             )
             n += 1
     return n
 
 
 def assignment_end(*, actor, assignment: EvaluatorAssignment, ends_on: date | None = None):
+    """End an evaluator's assignment: now (``ends_on`` today, the default), when access stops
+    at once rather than at midnight (``ended_at``), or after a later day."""
     _ensure_city(actor)
-    assignment.ends_on = max(ends_on or _today(), assignment.starts_on)
+    today = _today()
+    last_day = ends_on or today
+    assignment.ends_on = max(last_day, assignment.starts_on)
+    # Ended today, or before it was to start (it never runs): access stops now.
+    ends_now = last_day <= today or last_day < assignment.starts_on
+    assignment.ended_at = _now() if ends_now else None
     assignment.full_clean()
-    assignment.save(update_fields=["ends_on"])
+    assignment.save(update_fields=["ends_on", "ended_at"])
     return assignment
 
 
@@ -1008,6 +1021,14 @@ def results_compute_cycle(*, cycle: Cycle, only_complete: bool = True) -> int:
         if batch:
             _bulk_store(batch, cycle.framework_id, policy.pk, now)
             saved += len(batch)
+    if saved:
+        # The results are stored in bulk, past the audit signals: one row on the cycle says
+        # who computed them (the system, for the periodic task).
+        audit.record(
+            AuditAction.ACTION,
+            instance=cycle,
+            message=_("计算评估结果%(n)s份") % {"n": saved},
+        )
     return saved
 
 
@@ -1166,11 +1187,10 @@ def appeal_file(
 def _notify_appeal(evaluation_id: int, evaluator_ids: list[int]) -> None:
     from django.urls import reverse
 
-    from portal.models import User
     from portal.services.notifications import notification_post
 
     notification_post(
-        recipients=User.objects.filter(pk__in=evaluator_ids),
+        recipients=users_in_role(Role.EVALUATOR).filter(pk__in=evaluator_ids),
         title=_("有新的评估申诉待答复"),
         url=reverse("evaluations:evaluation_detail", args=[evaluation_id]),
         kind="evaluation",
@@ -1440,24 +1460,22 @@ def survey_answer(
 # --- reminders and escalation -------------------------------------------------------------------
 
 
-def _users_with(role: str, **anchor):
-    from portal.models import User
+def _current_evaluators(evaluations, on: date):
+    """Evaluators assigned to one of ``evaluations`` by an assignment in force on ``on``, who
+    still hold the evaluator role (an ended assignment or role hears nothing more)."""
+    assigned = EvaluatorAssignment.objects.filter(
+        active_assignment_q(on), evaluation__in=evaluations
+    ).values("evaluator_id")
+    return users_in_role(Role.EVALUATOR, on).filter(pk__in=assigned)
 
-    today = _today()
-    from django.db.models import Q
 
-    return (
-        User.objects.filter(
-            is_active=True,
-            role_assignments__role=role,
-            **{f"role_assignments__{k}": v for k, v in anchor.items()},
-        )
-        .filter(
-            Q(role_assignments__starts_on__isnull=True) | Q(role_assignments__starts_on__lte=today),
-            Q(role_assignments__ends_on__isnull=True) | Q(role_assignments__ends_on__gte=today),
-        )
-        .distinct()
+def _responsible(evaluations, role: str, on: date) -> list:
+    """The users who answer through ``role`` on ``on`` for a station of ``evaluations``
+    (``portal.selectors.users_responsible_for``: current role rows of active users only)."""
+    by_station = users_responsible_for(
+        evaluations.order_by().values_list("station_id", flat=True).distinct(), [role], on
     )
+    return list({u.pk: u for users in by_station.values() for u in users}.values())
 
 
 def reminders_send(*, cycle: Cycle, today: date | None = None) -> int:
@@ -1466,7 +1484,6 @@ def reminders_send(*, cycle: Cycle, today: date | None = None) -> int:
     a repeated run post nothing twice."""
     from django.urls import reverse
 
-    from portal.models import User
     from portal.services.notifications import notification_post
 
     today = today or _today()
@@ -1479,7 +1496,7 @@ def reminders_send(*, cycle: Cycle, today: date | None = None) -> int:
     # Self-assessment: station managers whose evaluation is not submitted.
     pending_self = Evaluation.objects.filter(cycle=cycle, status=EvaluationStatus.NOT_STARTED)
     if rules.should_remind(today, cycle.self_due_on):
-        managers = _users_with(Role.STATION_MANAGER, station__in=pending_self.values("station_id"))
+        managers = _responsible(pending_self, Role.STATION_MANAGER, today)
         posted += len(
             notification_post(
                 recipients=managers,
@@ -1493,7 +1510,7 @@ def reminders_send(*, cycle: Cycle, today: date | None = None) -> int:
     late = rules.days_late(today, cycle.self_due_on)
     level = rules.escalation_level(late)
     if level:
-        posted += _escalate(cycle, "self", level, pending_self, url)
+        posted += _escalate(cycle, "self", level, pending_self, url, today=today)
 
     # Scoring: evaluators, street/town and district officers with indicators still unscored.
     unscored = Evaluation.objects.filter(
@@ -1503,7 +1520,7 @@ def reminders_send(*, cycle: Cycle, today: date | None = None) -> int:
         tree = selectors.framework_tree(cycle.framework)
         leaves = tree.leaves_for(cycle.phase)
         scorers = {lf.scorer for lf in leaves}
-        evaluators = User.objects.filter(evaluation_assignments__evaluation__in=unscored).distinct()
+        evaluators = _current_evaluators(unscored, today)
         posted += len(
             notification_post(
                 recipients=evaluators,
@@ -1514,9 +1531,9 @@ def reminders_send(*, cycle: Cycle, today: date | None = None) -> int:
                 dedupe_key=f"{base}:scoring:remind",
             )
         )
-        for scorer, role, path in (
-            (Scorer.PURCHASER, Role.SUBDISTRICT_OFFICER, "subdistrict"),
-            (Scorer.SUPERVISOR, Role.DISTRICT_OFFICER, "district"),
+        for scorer, role in (
+            (Scorer.PURCHASER, Role.SUBDISTRICT_OFFICER),
+            (Scorer.SUPERVISOR, Role.DISTRICT_OFFICER),
         ):
             if scorer not in scorers:
                 continue
@@ -1526,7 +1543,7 @@ def reminders_send(*, cycle: Cycle, today: date | None = None) -> int:
                     "evaluation_id"
                 )
             )
-            who = _users_with(role, **{f"{path}__in": lacking.values(f"station__{path}_id")})
+            who = _responsible(lacking, role, today)
             posted += len(
                 notification_post(
                     recipients=who,
@@ -1544,16 +1561,19 @@ def reminders_send(*, cycle: Cycle, today: date | None = None) -> int:
     late = rules.days_late(today, cycle.scoring_due_on)
     level = rules.escalation_level(late)
     if level:
-        posted += _escalate(cycle, "scoring", level, unscored, url)
+        posted += _escalate(cycle, "scoring", level, unscored, url, today=today)
     return posted
 
 
-def _escalate(cycle: Cycle, stage: str, level: int, pending, url: str) -> int:
+def _escalate(
+    cycle: Cycle, stage: str, level: int, pending, url: str, *, today: date | None = None
+) -> int:
     """Level 1 station managers, 2 institution admins, 3 district officers, 4 city officers;
     each level tells its own people how many of theirs are late, and which (one message per
     level and person, its text from ``_escalation_bodies``)."""
     from portal.services.notifications import notification_post
 
+    today = today or _today()
     if not pending.exists():
         return 0
     stage_label = _("自评") if stage == "self" else _("评分")
@@ -1561,19 +1581,15 @@ def _escalate(cycle: Cycle, stage: str, level: int, pending, url: str) -> int:
     key = f"evaluations:{cycle.pk}:{stage}:esc{level}"
     if level == 1:
         if stage == "self":
-            who = _users_with(Role.STATION_MANAGER, station__in=pending.values("station_id"))
+            who = _responsible(pending, Role.STATION_MANAGER, today)
         else:
-            from portal.models import User
-
-            who = User.objects.filter(evaluation_assignments__evaluation__in=pending).distinct()
+            who = _current_evaluators(pending, today)
     elif level == 2:
-        who = _users_with(Role.INSTITUTION_ADMIN, institution__in=pending.values("institution_id"))
+        who = _responsible(pending, Role.INSTITUTION_ADMIN, today)
     elif level == 3:
-        who = _users_with(
-            Role.DISTRICT_OFFICER, district__in=pending.values("station__district_id")
-        )
+        who = _responsible(pending, Role.DISTRICT_OFFICER, today)
     else:
-        who = _users_with(Role.CITY_OFFICER)
+        who = _responsible(pending, Role.CITY_OFFICER, today)
     posted = 0
     for body, recipients in _escalation_bodies(who, pending, level=level, dedupe_key=key).items():
         posted += len(

@@ -10,6 +10,7 @@ from portal.choices import Role
 from portal.forms.base import BootstrapFormMixin
 from portal.models import User
 from portal.scoping import VIEW
+from portal.selectors import users_in_role
 from stations.models import Institution, Station
 
 
@@ -21,11 +22,8 @@ class DateInput(forms.DateInput):
 
 
 def inspector_users():
-    return (
-        User.objects.filter(role_assignments__role=Role.INSPECTOR, is_active=True)
-        .distinct()
-        .order_by("username")
-    )
+    """Inspectors who may be put on a team today (role in force, active account)."""
+    return users_in_role(Role.INSPECTOR).order_by("username")
 
 
 class PlanDrawForm(BootstrapFormMixin, forms.Form):

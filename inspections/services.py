@@ -52,12 +52,12 @@ from inspections.models import (
     RectificationResponse,
 )
 from inspections.uploads import EVIDENCE_TYPES, PHOTO_TYPES, check_upload
-from portal import clock
-from portal.choices import CITY_ROLES, Role
+from portal import audit, clock
+from portal.choices import CITY_ROLES, AuditAction, Role
 from portal.errors import Conflict
-from portal.models import RoleAssignment, User
+from portal.models import User
 from portal.scoping import CHANGE, VIEW, ensure_may, ensure_may_add, roles_allowed
-from portal.selectors import policy_in_force
+from portal.selectors import policy_in_force, users_in_role, users_responsible_for
 from portal.services.notifications import notification_post
 from stations.models import Station
 from stations.selectors import operator_on, operators_on
@@ -481,16 +481,16 @@ def inspection_reschedule(
     return visit
 
 
-def _active_inspectors(user_ids: Iterable[int]) -> set[int]:
-    today = _today()
-    from django.db.models import Q
+def _current_inspector_ids(on: dt.date | None = None) -> set[int]:
+    """Users who hold the inspector role now: a team member whose role ended hears no more."""
+    return set(users_in_role(Role.INSPECTOR, on or _today()).values_list("pk", flat=True))
 
+
+def _active_inspectors(user_ids: Iterable[int]) -> set[int]:
     return set(
-        RoleAssignment.objects.filter(
-            user_id__in=list(user_ids), role=Role.INSPECTOR, user__is_active=True
-        )
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-        .values_list("user_id", flat=True)
+        users_in_role(Role.INSPECTOR, _today())
+        .filter(pk__in=list(user_ids))
+        .values_list("pk", flat=True)
     )
 
 
@@ -559,9 +559,10 @@ def _notify_plan(plan_id: int) -> None:
         .prefetch_related("team__user")
     )
     by_station_scheduled = []
+    inspectors = _current_inspector_ids()
     for visit in visits:
         notification_post(
-            recipients=[m.user for m in visit.team.all()],
+            recipients=[m.user for m in visit.team.all() if m.user_id in inspectors],
             title=_("督查任务：%(station)s（%(day)s，%(mode)s）")
             % {
                 "station": visit.station.name,
@@ -575,11 +576,9 @@ def _notify_plan(plan_id: int) -> None:
         # Unannounced visits are never announced to the station side.
         if visit.mode == VisitMode.SCHEDULED:
             by_station_scheduled.append(visit)
-    managers: dict[int, list[User]] = {}
-    for a in RoleAssignment.objects.filter(
-        role=Role.STATION_MANAGER, station_id__in=[v.station_id for v in by_station_scheduled]
-    ).select_related("user"):
-        managers.setdefault(a.station_id, []).append(a.user)
+    managers = users_responsible_for(
+        [v.station_id for v in by_station_scheduled], [Role.STATION_MANAGER], _today()
+    )
     for visit in by_station_scheduled:
         notification_post(
             recipients=managers.get(visit.station_id, []),
@@ -608,10 +607,11 @@ def inspection_remind_teams(*, today: dt.date | None = None) -> int:
         .prefetch_related("team__user")
     )
     sent = 0
+    inspectors = _current_inspector_ids(today)
     for visit in visits:
         sent += len(
             notification_post(
-                recipients=[m.user for m in visit.team.all()],
+                recipients=[m.user for m in visit.team.all() if m.user_id in inspectors],
                 title=_("督查提醒：%(day)s 督查%(station)s")
                 % {"day": visit.scheduled_on.isoformat(), "station": visit.station.name},
                 url=f"/inspections/visits/{visit.pk}/",
@@ -895,7 +895,7 @@ def _order_create(
             _("整改期限%(due)s（%(policy)s）") % {"due": due_on.isoformat(), "policy": policy},
         )
     station_id = station.pk
-    transaction.on_commit(lambda: _notify_station_side(order.pk, station_id, order.institution_id))
+    transaction.on_commit(lambda: _notify_station_side(order.pk, station_id))
     return order
 
 
@@ -1020,25 +1020,19 @@ def rectification_verify(
         order.save()
         _event(order, kind, before, actor, (reason or "").strip())
     if not accept:
-        order_id, station_id, inst = order.pk, order.station_id, order.institution_id
-        transaction.on_commit(
-            lambda: _notify_station_side(order_id, station_id, inst, rejected=True)
-        )
+        order_id, station_id = order.pk, order.station_id
+        transaction.on_commit(lambda: _notify_station_side(order_id, station_id, rejected=True))
     return order
 
 
-def _station_side_users(station_id: int, institution_id: int | None) -> list[User]:
-    from django.db.models import Q
-
-    cond = Q(role=Role.STATION_MANAGER, station_id=station_id)
-    if institution_id:
-        cond |= Q(role=Role.INSTITUTION_ADMIN, institution_id=institution_id)
-    return [a.user for a in RoleAssignment.objects.filter(cond).select_related("user")]
+def _station_side_users(station_id: int) -> list[User]:
+    """The station's current managers and the admins of the institution running it today."""
+    return users_responsible_for(
+        [station_id], [Role.STATION_MANAGER, Role.INSTITUTION_ADMIN], _today()
+    )[station_id]
 
 
-def _notify_station_side(
-    order_id: int, station_id: int, institution_id: int | None, rejected: bool = False
-) -> None:
+def _notify_station_side(order_id: int, station_id: int, rejected: bool = False) -> None:
     order = RectificationOrder.objects.get(pk=order_id)
     if rejected:
         title = _("整改被退回：%(title)s") % {"title": order.title}
@@ -1050,7 +1044,7 @@ def _notify_station_side(
         }
         key = f"inspections:order:{order_id}:opened"
     notification_post(
-        recipients=_station_side_users(station_id, institution_id),
+        recipients=_station_side_users(station_id),
         title=title,
         url=f"/inspections/orders/{order_id}/",
         kind="rectification",
@@ -1058,18 +1052,18 @@ def _notify_station_side(
     )
 
 
-def _recipients_for_level(order: RectificationOrder, level: int) -> list[User]:
-    from django.db.models import Q
+LEVEL_ROLES = {
+    EscalationLevel.STATION: Role.STATION_MANAGER,
+    EscalationLevel.INSTITUTION: Role.INSTITUTION_ADMIN,
+    EscalationLevel.DISTRICT: Role.DISTRICT_OFFICER,
+}
 
-    if level == EscalationLevel.STATION:
-        cond = Q(role=Role.STATION_MANAGER, station_id=order.station_id)
-    elif level == EscalationLevel.INSTITUTION:
-        cond = Q(role=Role.INSTITUTION_ADMIN, institution_id=order.institution_id)
-    elif level == EscalationLevel.DISTRICT:
-        cond = Q(role=Role.DISTRICT_OFFICER, district_id=order.station.district_id)
-    else:
-        cond = Q(role=Role.CITY_OFFICER)
-    return [a.user for a in RoleAssignment.objects.filter(cond).select_related("user")]
+
+def _recipients_for_level(order: RectificationOrder, level: int, on: dt.date) -> list[User]:
+    """Who hears of an order raised to ``level``: those answering for its station on ``on``
+    through that level's role (the city's officers at the top)."""
+    role = LEVEL_ROLES.get(level, Role.CITY_OFFICER)
+    return users_responsible_for([order.station_id], [role], on)[order.station_id]
 
 
 def rectification_escalate_overdue(*, today: dt.date | None = None) -> int:
@@ -1089,7 +1083,7 @@ def rectification_escalate_overdue(*, today: dt.date | None = None) -> int:
             continue
         for step in range(order.escalation_level + 1, level + 1):
             notification_post(
-                recipients=_recipients_for_level(order, step),
+                recipients=_recipients_for_level(order, step, today),
                 title=_("整改逾期：%(station)s · %(title)s（期限%(due)s）")
                 % {
                     "station": order.station.name,
@@ -1199,6 +1193,13 @@ def campaign_schedule(*, actor, campaign: Campaign, mode: str = VisitMode.SCHEDU
         for sid in todo
     ]
     Inspection.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    if rows:
+        # Bulk writes bypass the audit signals: the campaign's row records who scheduled.
+        audit.record(
+            AuditAction.ACTION,
+            instance=campaign,
+            message=_("专项督查排定走访%(n)s次") % {"n": len(rows)},
+        )
     return len(rows)
 
 

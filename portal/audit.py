@@ -126,9 +126,10 @@ def record(
     from portal.models import AuditEvent
 
     ctx = context.get()
+    ctx_id, ctx_name = ctx.actor()
     row = AuditEvent(
-        actor_id=actor_id if actor_id is not None else ctx.user_id,
-        actor_name=(actor_name if actor_name is not None else ctx.user_name)[:150],
+        actor_id=actor_id if actor_id is not None else ctx_id,
+        actor_name=(actor_name if actor_name is not None else ctx_name)[:150],
         action=action,
         outcome=outcome,
         object_type=_label(instance) if instance is not None else object_type,
@@ -153,11 +154,12 @@ def record_bulk(action: str, instances: Iterable[models.Model], *, message: str 
     from portal.models import AuditEvent
 
     ctx = context.get()
+    ctx_id, ctx_name = ctx.actor()
     rows = []
     for instance in instances:
         row = AuditEvent(
-            actor_id=ctx.user_id,
-            actor_name=ctx.user_name[:150],
+            actor_id=ctx_id,
+            actor_name=ctx_name[:150],
             action=action,
             object_type=_label(instance),
             object_id=str(instance.pk)[:64],

@@ -11,7 +11,7 @@ Celery worker, a demo loaded "as of" a date) runs as if that morning had come; s
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -24,3 +24,12 @@ def today() -> date:
 def now() -> datetime:
     """The current moment, time-zone aware."""
     return timezone.now()
+
+
+def as_of(on: date) -> datetime:
+    """The moment a question about day ``on`` is asked for: now, for today; the end of that
+    day (the next midnight, local time), for any other day. Rows ended at a moment (a role or
+    an assignment ended "now") count on ``on`` only if they ended after it."""
+    if on == today():
+        return now()
+    return timezone.make_aware(datetime.combine(on + timedelta(days=1), time.min))

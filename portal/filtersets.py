@@ -19,7 +19,7 @@ from portal.audit import AUDITED_APPS
 from portal.choices import AuditAction, AuditOutcome, Role
 from portal.forms.audit import AuditFilterForm
 from portal.forms.base import FilterForm
-from portal.models import AuditEvent, PolicyVersion, RoleAssignment, User
+from portal.models import AuditEvent, PolicyVersion, RoleAssignment, User, role_in_force_q
 from portal.scoping import VIEW
 from stations.models import District, Institution, Station, Subdistrict
 
@@ -29,10 +29,7 @@ def _districts(request):
 
 
 def in_force_today() -> Q:
-    today = clock.today()
-    return (Q(starts_on__isnull=True) | Q(starts_on__lte=today)) & (
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
-    )
+    return role_in_force_q(clock.today())
 
 
 def anchored_in_district(district) -> Q:

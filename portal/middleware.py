@@ -84,21 +84,23 @@ class SessionLifetimeMiddleware:
 
 
 class RequestContextMiddleware:
-    """Make who and from where available to audit rows written during the request."""
+    """Make who and from where available to audit rows written during the request.
+
+    The user is not read here: an API token is authenticated by DRF inside the view, after
+    this middleware, so the context keeps the request and reads its user when a row is
+    written (``RequestContext.actor``).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        authenticated = user is not None and user.is_authenticated
         token = context.current.set(
             context.RequestContext(
-                user_id=user.pk if authenticated else None,
-                user_name=user.get_username() if authenticated else "",
                 ip_address=client_ip(request),
                 user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
                 request_id=uuid.uuid4().hex,
+                request=request,
             )
         )
         try:

@@ -74,6 +74,7 @@ UNKNOWN_INSTITUTION = (
 )
 UNKNOWN_KIND = "找不到项目类型“%(value)s”。"
 BAD_CREDIT_CODE = "%(reason)s导入时不能确认未通过校验的代码，请由市级管理员在机构页面登记。"
+MALFORMED_CREDIT_CODE = "%(reason)s格式不正确的代码不能登记，请核对后重新填写。"
 CONTRACT_OTHER_STATION = "合同编号“%(code)s”已用于其他社工站（%(station)s），不能改到本站。"
 OUT_OF_SCOPE = "该行的对象不在您的管辖范围内。"
 NOT_ALLOWED = "您的角色无权新建或修改该行的对象。"
@@ -430,9 +431,8 @@ class InstitutionImporter(Importer):
         for number, record in rows:
             check = rules.check_credit_code(record.get("credit_code", ""))
             if not check.ok:
-                errors.append(
-                    RowError(number, header, _(BAD_CREDIT_CODE) % {"reason": check.reason})
-                )
+                message = BAD_CREDIT_CODE if check.confirmable else MALFORMED_CREDIT_CODE
+                errors.append(RowError(number, header, _(message) % {"reason": check.reason}))
             name = record.get("name")
             if name and name in names:
                 errors.append(

@@ -39,11 +39,18 @@ SERVICE_YEAR_RANGE = "服务年度应在%(low)d年至%(high)d年之间。"
 
 @dataclass(frozen=True)
 class CreditCodeCheck:
-    """The result of checking a code: ``ok`` or the first rule it breaks, in Chinese."""
+    """The result of checking a code: ``ok`` or the first rule it breaks, in Chinese.
+
+    ``confirmable``: the code is well formed (18 characters of the alphabet, six digits of
+    area code) and only a check character disagrees. A few real registered codes are like
+    that, and a city admin may confirm one (RULES.md, "Identifiers"); a code of the wrong
+    length or with a forbidden character was never issued and can never be confirmed.
+    """
 
     code: str
     ok: bool
     reason: str = ""
+    confirmable: bool = False
 
     def __bool__(self) -> bool:
         return self.ok
@@ -88,14 +95,12 @@ def check_credit_code(code: str) -> CreditCodeCheck:
         return CreditCodeCheck(code, False, _(CODE_AREA))
     expected = _credit_check_char(code[:17])
     if code[17] != expected:
-        return CreditCodeCheck(
-            code, False, _(CODE_CHECK) % {"expected": expected, "actual": code[17]}
-        )
+        reason = _(CODE_CHECK) % {"expected": expected, "actual": code[17]}
+        return CreditCodeCheck(code, False, reason, confirmable=True)
     org_expected = _org_check_char(code[8:16])
     if code[16] != org_expected:
-        return CreditCodeCheck(
-            code, False, _(CODE_ORG_CHECK) % {"expected": org_expected, "actual": code[16]}
-        )
+        reason = _(CODE_ORG_CHECK) % {"expected": org_expected, "actual": code[16]}
+        return CreditCodeCheck(code, False, reason, confirmable=True)
     return CreditCodeCheck(code, True)
 
 

@@ -13,6 +13,19 @@ def station_ids_run_by(*, institution_id: int, on: date):
     return Contract.objects.in_force(on).filter(institution_id=institution_id).values("station_id")
 
 
+def operator_ids_by_station(*, station_ids, on: date) -> dict[int, set[int]]:
+    """Station id -> ids of the institutions running it under a contract in force on ``on``
+    (any project: the reach ``station_ids_run_by`` gives an institution admin). One query."""
+    result: dict[int, set[int]] = {}
+    for sid, iid in (
+        Contract.objects.in_force(on)
+        .filter(station_id__in=list(station_ids))
+        .values_list("station_id", "institution_id")
+    ):
+        result.setdefault(sid, set()).add(iid)
+    return result
+
+
 def operator_on(*, station_id: int, on: date):
     """The institution running a station's comprehensive project on a date, or ``None``."""
     contract = (

@@ -55,6 +55,10 @@ CREDIT_CODE_INVALID = (
     "统一社会信用代码未通过GB 32100校验：%(reason)s"
     "如该代码确为登记机关核发，须由市级管理员确认后保存。"
 )
+CREDIT_CODE_MALFORMED = (
+    "统一社会信用代码格式不正确：%(reason)s这样的代码不能确认，请核对后重新填写"
+    "（只有18位、字符均合法而仅校验码不符的代码，才可由市级管理员确认）。"
+)
 CREDIT_CODE_CONFIRMED = (
     "市级管理员确认统一社会信用代码%(code)s真实有效（未通过GB 32100校验：%(reason)s）。"
 )
@@ -240,13 +244,16 @@ def _actor_kwargs(actor) -> dict[str, Any]:
 
 
 def _apply_credit_code_check(actor, institution: Institution, confirm_invalid_code: bool) -> str:
-    """Validate the code; returns the failing reason when a city admin confirmed it."""
+    """Validate the code; returns the failing reason when a city admin confirmed it. Only a
+    well-formed code whose check character disagrees may be confirmed; a malformed one never."""
     result = rules.check_credit_code(institution.credit_code)
     institution.credit_code = result.code
     if result.ok:
         institution.credit_code_confirmed_by = None
         institution.credit_code_confirmed_at = None
         return ""
+    if not result.confirmable:
+        raise ValidationError({"credit_code": _(CREDIT_CODE_MALFORMED) % {"reason": result.reason}})
     if confirm_invalid_code and _is_city_admin(actor):
         institution.credit_code_confirmed_by = actor
         institution.credit_code_confirmed_at = clock.now()

@@ -82,9 +82,12 @@ class WorkerFilterSet(filters.FilterSet):
         fields = ["q", "district", "station", "position", "level", "registration", "in_post"]
 
     def _posts(self, **kwargs):
+        # Only posts the viewer may see: filtering by position or "in post" must not reveal a
+        # person's post at a station outside the viewer's scope.
         today = clock.today()
         return (
-            Employment.objects.filter(starts_on__lte=today, **kwargs)
+            Employment.objects.restrict(getattr(self.request, "user", None), VIEW)
+            .filter(starts_on__lte=today, **kwargs)
             .exclude(ends_on__lt=today)
             .values("person_id")
         )

@@ -29,7 +29,8 @@ from portal.imports import (
     read_rows,
     text,
 )
-from portal.scoping import ADD, stations_for
+from portal.scoping import ADD, VIEW, stations_for
+from stations.models import Station
 from stations.selectors import operators_on
 from talent import crypto, rules
 from talent.choices import (
@@ -40,7 +41,12 @@ from talent.choices import (
     Position,
 )
 from talent.models import Certificate, Employment, SocialWorker
-from talent.services import FIRST_EXAM_YEAR, person_summary_refresh, station_staffing_refresh
+from talent.services import (
+    FIRST_EXAM_YEAR,
+    clash_message,
+    person_summary_refresh,
+    station_staffing_refresh,
+)
 
 COLUMNS = [
     Column("name", "姓名", text(40), required=True, example="李敏"),
@@ -66,9 +72,6 @@ UNKNOWN_STATION = "站点编号“%(code)s”不存在，或不在您可以登�
 NO_OPERATOR = "社工站“%(station)s”当前没有在履行的服务合同，无法确定承接机构。"
 DUPLICATE_ROW = "与第%(row)s行重复（同一人、同一社工站、同一入职日期）。"
 FILE_FULL_TIME_CLASH = "与第%(row)s行的全职任职时间重叠：同一天不能在两个社工站全职任职。"
-DB_FULL_TIME_CLASH = (
-    "该社工%(starts)s至%(ends)s已在“%(station)s”全职任职，同一天不能在两个社工站全职任职。"
-)
 NAME_DIFFERS_IN_FILE = "同一身份证号在第%(row)s行的姓名不同。"
 NAME_DIFFERS_ON_FILE = "该身份证号已有社工档案，但姓名与档案不一致。"
 END_BEFORE_START = "离职日期不能早于入职日期。"
@@ -176,7 +179,7 @@ def roster_apply(*, actor, sheet: Sheet, today: date | None = None) -> RosterRes
         s.code: s
         for s in stations_for(actor, Employment, ADD)
         .filter(code__in=codes)
-        .select_related("subdistrict")
+        .select_related("subdistrict", "district")
     }
     own_institutions = [
         a.institution
@@ -254,6 +257,16 @@ def roster_apply(*, actor, sheet: Sheet, today: date | None = None) -> RosterRes
             "station"
         ):
             posts[e.person_id].append(e)
+    # Stations of those posts the actor may see: a clash names only these (one query).
+    post_stations = {e.station_id for jobs in posts.values() for e in jobs}
+    if actor is None:
+        visible_stations = post_stations
+    else:
+        visible_stations = set(
+            Station.objects.restrict(actor, VIEW)
+            .filter(pk__in=post_stations)
+            .values_list("pk", flat=True)
+        )
     numbers = list(cert_rows)
     taken: dict[str, int] = {}
     for i in range(0, len(numbers), 2000):
@@ -292,12 +305,11 @@ def roster_apply(*, actor, sheet: Sheet, today: date | None = None) -> RosterRes
                 err(
                     number,
                     "starts_on",
-                    _(DB_FULL_TIME_CLASH)
-                    % {
-                        "starts": clash.starts_on.isoformat(),
-                        "ends": clash.ends_on.isoformat() if clash.ends_on else _("今"),
-                        "station": clash.station.name,
-                    },
+                    clash_message(
+                        clash,
+                        named=clash.station_id in visible_stations,
+                        district=station.district.name,
+                    ),
                 )
                 continue
         cert_no = rec.get("certificate_number")

@@ -55,11 +55,16 @@ def current_q(on: date, prefix: str = "") -> Q:
 
 
 def worker_rows(user, on: date | None = None):
-    """People ``user`` may see, with their latest post (station, institution, position).
-    One query for a page: the post comes from correlated subqueries."""
+    """People ``user`` may see, with their latest post within the user's scope (station,
+    institution, position). One query for a page: the post comes from correlated subqueries.
+
+    A person's posts elsewhere stay out of it: a station manager sees a former employee with
+    the post that ended at their station, never where that person works now."""
     on = on or clock.today()
-    latest = Employment.objects.filter(person=OuterRef("pk")).order_by(
-        F("ends_on").desc(nulls_first=True), "-starts_on"
+    latest = (
+        Employment.objects.restrict(user, VIEW)
+        .filter(person=OuterRef("pk"))
+        .order_by(F("ends_on").desc(nulls_first=True), "-starts_on")
     )
     return SocialWorker.objects.restrict(user, VIEW).annotate(
         post_station_id=Subquery(latest.values("station_id")[:1]),

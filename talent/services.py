@@ -59,6 +59,12 @@ NAME_MISMATCH = "该身份证号已有社工档案，但姓名与档案不一致
 FULL_TIME_CLASH = (
     "该社工%(starts)s至%(ends)s已在“%(station)s”全职任职，同一天不能在两个社工站全职任职。"
 )
+# The clashing post is at a station the caller may not see: say only that there is one and
+# until when, and whom to ask (the district of the station hiring), never which station.
+FULL_TIME_CLASH_ELSEWHERE = (
+    "该社工%(starts)s至%(ends)s已在其他社工站全职任职，同一天不能在两个社工站全职"
+    "任职。如需核实，请联系%(district)s民政局。"
+)
 FULL_TIME_CLASH_CONCURRENT = "该社工同一时期已有另一条全职任职记录刚刚保存，请刷新后重试。"
 NO_OPERATOR = "社工站“%(station)s”在%(on)s没有在履行的服务合同，无法确定承接机构。"
 NOT_YOUR_INSTITUTION = "只能为本机构登记任职记录。"
@@ -447,12 +453,24 @@ def full_time_clash(
     return qs.select_related("station").order_by("starts_on").first()
 
 
-def clash_message(other: Employment) -> str:
-    return _(FULL_TIME_CLASH) % {
+def clash_message(other: Employment, *, named: bool, district: str) -> str:
+    """The refusal of a second full-time post. ``named``: the caller may see the station of
+    ``other`` (else it is not named); ``district``: the district to contact (that of the
+    station hiring, which the caller sees)."""
+    values = {
         "starts": other.starts_on.isoformat(),
         "ends": other.ends_on.isoformat() if other.ends_on else _("今"),
-        "station": other.station.name,
     }
+    if named:
+        return _(FULL_TIME_CLASH) % (values | {"station": other.station.name})
+    return _(FULL_TIME_CLASH_ELSEWHERE) % (values | {"district": district})
+
+
+def _clash_message_for(actor, other: Employment, station: Station) -> str:
+    named = (
+        actor is None or Station.objects.restrict(actor, VIEW).filter(pk=other.station_id).exists()
+    )
+    return clash_message(other, named=named, district=station.district.name)
 
 
 def _is_exclusion_violation(exc: IntegrityError) -> bool:
@@ -461,9 +479,10 @@ def _is_exclusion_violation(exc: IntegrityError) -> bool:
     )
 
 
-def _save_employment(employment: Employment) -> Employment:
+def _save_employment(employment: Employment, *, actor) -> Employment:
     """Check the full-time rule under a lock on the person, then save; translate the
-    PostgreSQL exclusion constraint for writers that raced past the check."""
+    PostgreSQL exclusion constraint for writers that raced past the check. A clash names the
+    other station only to an ``actor`` who may see it."""
     with transaction.atomic():
         SocialWorker.objects.select_for_update().filter(pk=employment.person_id).first()
         if employment.employment_type == EmploymentType.FULL_TIME:
@@ -474,7 +493,9 @@ def _save_employment(employment: Employment) -> Employment:
                 exclude_pk=employment.pk,
             )
             if other is not None:
-                raise ValidationError({"starts_on": clash_message(other)})
+                raise ValidationError(
+                    {"starts_on": _clash_message_for(actor, other, employment.station)}
+                )
         employment.full_clean()
         try:
             with transaction.atomic():
@@ -512,7 +533,7 @@ def employment_add(
     )
     if ends_on is not None and ends_on < starts_on:
         raise ValidationError({"ends_on": _(END_BEFORE_START) % {"on": starts_on.isoformat()}})
-    return _save_employment(employment)
+    return _save_employment(employment, actor=actor)
 
 
 @sensitive_variables("id_number", "number", "columns")
@@ -585,7 +606,7 @@ def employment_end(
         )
     employment.ends_on = ends_on
     employment.leave_reason = leave_reason
-    return _save_employment(employment)
+    return _save_employment(employment, actor=actor)
 
 
 # --- certificates and registration ---------------------------------------------------------------

@@ -8,14 +8,14 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 
-from django.db.models import F, Q
+from django.db.models import F
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from portal import clock
 from portal.choices import Role
-from portal.models import RoleAssignment, User
-from portal.selectors import policy_in_force
+from portal.models import User
+from portal.selectors import policy_in_force, users_responsible_for
 from portal.services.notifications import notification_post
 from stations.models import Station
 from talent import rules
@@ -40,34 +40,10 @@ def _url(name: str, *args) -> str:
         return ""
 
 
-def _in_force(on: date) -> Q:
-    return (Q(starts_on__isnull=True) | Q(starts_on__lte=on)) & (
-        Q(ends_on__isnull=True) | Q(ends_on__gte=on)
-    )
-
-
-def _recipients(on: date, *, institution_ids=(), station_ids=(), district_ids=()):
-    """Active users by anchor: institution admins, station managers, district officers."""
-    q = (
-        Q(role=Role.INSTITUTION_ADMIN, institution_id__in=list(institution_ids))
-        | Q(role=Role.STATION_MANAGER, station_id__in=list(station_ids))
-        | Q(role=Role.DISTRICT_OFFICER, district_id__in=list(district_ids))
-    )
-    rows = RoleAssignment.objects.filter(_in_force(on), q, user__is_active=True).values_list(
-        "role", "institution_id", "station_id", "district_id", "user_id"
-    )
-    by_anchor: dict[tuple[str, int], set[int]] = defaultdict(set)
-    user_ids = set()
-    for role, inst, station, district, user_id in rows:
-        anchor = {
-            Role.INSTITUTION_ADMIN: inst,
-            Role.STATION_MANAGER: station,
-            Role.DISTRICT_OFFICER: district,
-        }[role]
-        by_anchor[(role, anchor)].add(user_id)
-        user_ids.add(user_id)
-    users = User.objects.in_bulk(list(user_ids))
-    return {k: [users[u] for u in v] for k, v in by_anchor.items()}
+def _station_side(on: date, station_ids) -> dict[int, list[User]]:
+    """Station id -> its managers and the admins of the institution running it on ``on``
+    (``portal.selectors.users_responsible_for``: current roles of active users only)."""
+    return users_responsible_for(station_ids, [Role.STATION_MANAGER, Role.INSTITUTION_ADMIN], on)
 
 
 def _bucket(days_left: int) -> int:
@@ -93,18 +69,12 @@ def registration_expiry_warnings_send(*, today: date | None = None) -> int:
             "institution_id",
         )
     )
-    recipients = _recipients(
-        today,
-        institution_ids={p["institution_id"] for p in posts},
-        station_ids={p["station_id"] for p in posts},
-    )
+    recipients = _station_side(today, {p["station_id"] for p in posts})
     sent = 0
     for p in posts:
         expires = p["person__registration_expires_on"]
         bucket = _bucket((expires - today).days)
-        users = recipients.get((Role.INSTITUTION_ADMIN, p["institution_id"]), []) + recipients.get(
-            (Role.STATION_MANAGER, p["station_id"]), []
-        )
+        users = recipients[p["station_id"]]
         values = {
             "name": p["person__name"],
             "on": expires.isoformat(),
@@ -145,17 +115,11 @@ def ce_shortfall_warnings_send(*, today: date | None = None) -> int:
             "institution_id",
         )
     )
-    recipients = _recipients(
-        today,
-        institution_ids={p["institution_id"] for p in posts},
-        station_ids={p["station_id"] for p in posts},
-    )
+    recipients = _station_side(today, {p["station_id"] for p in posts})
     sent = 0
     for p in posts:
         expires = p["person__registration_expires_on"]
-        users = recipients.get((Role.INSTITUTION_ADMIN, p["institution_id"]), []) + recipients.get(
-            (Role.STATION_MANAGER, p["station_id"]), []
-        )
+        users = recipients[p["station_id"]]
         values = {
             "name": p["person__name"],
             "hours": p["person__ce_hours"],
@@ -190,11 +154,11 @@ def understaffed_warnings_send(*, today: date | None = None) -> int:
             pk__in=[r.station_id for rows in by_district.values() for r in rows]
         ).values_list("pk", "district_id")
     )
-    recipients = _recipients(today, district_ids=set(district_ids.values()))
+    officers = users_responsible_for(district_ids, [Role.DISTRICT_OFFICER], today)
     sent = 0
     for district, rows in by_district.items():
         district_id = district_ids[rows[0].station_id]
-        users = recipients.get((Role.DISTRICT_OFFICER, district_id), [])
+        users = list({u.pk: u for r in rows for u in officers[r.station_id]}.values())
         listing = "、".join(f"{r.name}（{r.headcount}人）" for r in rows[:50])
         if len(rows) > 50:
             listing += _("等")

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -299,55 +299,19 @@ def funding_years_finalise_due(*, today: date | None = None) -> int:
     return done
 
 
-def recipients_by_station(station_ids, *, include_district: bool = True) -> dict[int, list]:
-    """Station id -> users to warn: its managers, the admins of the institution running it
-    under a contract in force, and (optionally) its district's officers. Three queries."""
+def recipients_by_station(
+    station_ids, *, include_district: bool = True, on: date | None = None
+) -> dict[int, list]:
+    """Station id -> users to warn on ``on`` (today): its managers, the admins of the
+    institution running it under a contract in force, and (optionally) its district's
+    officers (``portal.selectors.users_responsible_for``). Three queries."""
     from portal.choices import Role
-    from portal.models import RoleAssignment
-    from stations.models import Station
+    from portal.selectors import users_responsible_for
 
-    today = clock.today()
-    station_ids = list(station_ids)
-    stations = dict(Station.objects.filter(pk__in=station_ids).values_list("pk", "district_id"))
-    operators = defaultdict(set)
-    for sid, iid in (
-        Contract.objects.in_force(today)
-        .filter(station_id__in=station_ids)
-        .values_list("station_id", "institution_id")
-    ):
-        operators[sid].add(iid)
     roles = [Role.STATION_MANAGER, Role.INSTITUTION_ADMIN]
     if include_district:
         roles.append(Role.DISTRICT_OFFICER)
-    in_force = (Q(starts_on__isnull=True) | Q(starts_on__lte=today)) & (
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
-    )
-    assignments = (
-        RoleAssignment.objects.filter(in_force, role__in=roles, user__is_active=True)
-        .filter(
-            Q(station_id__in=station_ids)
-            | Q(institution_id__in={i for s in operators.values() for i in s})
-            | Q(district_id__in=set(stations.values()))
-        )
-        .select_related("user")
-    )
-    by_station, by_inst, by_district = defaultdict(list), defaultdict(list), defaultdict(list)
-    for a in assignments:
-        if a.role == Role.STATION_MANAGER:
-            by_station[a.station_id].append(a.user)
-        elif a.role == Role.INSTITUTION_ADMIN:
-            by_inst[a.institution_id].append(a.user)
-        else:
-            by_district[a.district_id].append(a.user)
-    result = {}
-    for sid in station_ids:
-        users = list(by_station[sid])
-        for iid in operators[sid]:
-            users += by_inst[iid]
-        if include_district:
-            users += by_district[stations.get(sid)]
-        result[sid] = list({u.pk: u for u in users}.values())
-    return result
+    return users_responsible_for(station_ids, roles, on or clock.today())
 
 
 def projection_warnings_send(*, service_year: int, today: date | None = None) -> int:
@@ -375,7 +339,7 @@ def projection_warnings_send(*, service_year: int, today: date | None = None) ->
         .filter(projected_ok=False)
         .select_related("station")
     )
-    recipients = recipients_by_station({r.station_id for r in rows})
+    recipients = recipients_by_station({r.station_id for r in rows}, on=today)
     posted = 0
     for fy in rows:
         check = personnel_floor_check(
@@ -459,8 +423,10 @@ def late_report_reminders_send(*, today: date | None = None) -> int:
                 missing.append((period, due))
         if missing:
             late.append((contract, kind, missing))
-    recipients = recipients_by_station({c.station_id for c, _k, _m in late})
-    district_only = _district_officers(recipients, late)
+    late_stations = {c.station_id for c, _k, _m in late}
+    # The station side is reminded first; the district hears when the report is late enough.
+    station_side = recipients_by_station(late_stations, include_district=False, on=today)
+    recipients = recipients_by_station(late_stations, on=today)
     posted = 0
     for contract, kind, missing in late:
         period, due = missing[0]
@@ -474,12 +440,9 @@ def late_report_reminders_send(*, today: date | None = None) -> int:
             "days": days,
             "missing": names,
         }
-        station_side = [
-            u for u in recipients.get(contract.station_id, []) if u.pk not in district_only
-        ]
         posted += len(
             notification_post(
-                recipients=station_side,
+                recipients=station_side.get(contract.station_id, []),
                 title=_(LATE_TITLE) % {"station": contract.station.name, "period": label},
                 body=body,
                 url=reverse("funding:report_list") + f"?contract={contract.pk}",
@@ -499,22 +462,6 @@ def late_report_reminders_send(*, today: date | None = None) -> int:
                 )
             )
     return posted
-
-
-def _district_officers(recipients, late) -> set[int]:
-    from portal.choices import Role
-    from portal.models import RoleAssignment
-
-    users = {u.pk for users in recipients.values() for u in users}
-    return set(
-        RoleAssignment.objects.filter(user_id__in=users, role=Role.DISTRICT_OFFICER)
-        .exclude(
-            user_id__in=RoleAssignment.objects.filter(
-                user_id__in=users, role__in=[Role.STATION_MANAGER, Role.INSTITUTION_ADMIN]
-            ).values("user_id")
-        )
-        .values_list("user_id", flat=True)
-    )
 
 
 def check_summary(funding_year: FundingYear):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from portal.scoping import ADD, CHANGE, DELETE, VIEW, roles_allowed
@@ -52,6 +53,21 @@ class ScopedViewSetMixin:
             and not roles_allowed(request.user, self.queryset.model, ADD)
         ):
             raise PermissionDenied
+
+
+class RoleRequiredViewSetMixin:
+    """The API half of ``portal.views.mixins.RoleRequiredMixin``: endpoints that are a role's
+    tool rather than rows (the audit search). Signed-in callers without one of ``roles`` get
+    403 with ``refused_message`` before any row is read, whatever the id, so the answer says
+    nothing about which rows exist."""
+
+    roles: frozenset[str] = frozenset()
+    refused_message = ""
+
+    def check_permissions(self, request):
+        super().check_permissions(request)
+        if request.user.is_authenticated and not request.user.has_role(*self.roles):
+            raise PermissionDenied(*([_(self.refused_message)] if self.refused_message else []))
 
 
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):

@@ -180,10 +180,11 @@ class RoleAssignmentSerializer(serializers.ModelSerializer):
             "anchor",
             "starts_on",
             "ends_on",
+            "ended_at",
             "note",
             "created_at",
         ]
-        read_only_fields = ["created_at"]
+        read_only_fields = ["ended_at", "created_at"]
 
     def get_anchor(self, obj) -> str | None:
         return str(obj.anchor) if obj.anchor is not None else None
@@ -193,7 +194,7 @@ class RoleAssignmentUpdateSerializer(RoleAssignmentSerializer):
     """A new role or anchor is a new assignment: only dates and the note change."""
 
     class Meta(RoleAssignmentSerializer.Meta):
-        read_only_fields = ["user", "role", *ANCHORS, "created_at"]
+        read_only_fields = ["user", "role", *ANCHORS, "ended_at", "created_at"]
 
     def get_fields(self):
         fields = super().get_fields()
@@ -203,7 +204,10 @@ class RoleAssignmentUpdateSerializer(RoleAssignmentSerializer):
 
 
 class EndSerializer(serializers.Serializer):
-    ends_on = serializers.DateField(required=False, help_text="默认今天（角色当天仍有效）。")
+    ends_on = serializers.DateField(
+        required=False,
+        help_text="默认今天：今天即立即结束，角色马上失效；以后的日期则角色在该日当天仍有效。",
+    )
 
 
 class RoleAssignmentViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):

@@ -121,5 +121,5 @@ class RoleAssignmentEndForm(BootstrapFormMixin, forms.Form):
     ends_on = forms.DateField(
         label=_("截止日期"),
         widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
-        help_text=_("角色在截止日期当天仍然有效。"),
+        help_text=_("选择今天则立即结束，角色马上失效；选择以后的日期，角色在该日当天仍然有效。"),
     )

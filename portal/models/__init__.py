@@ -1,5 +1,13 @@
 from portal.models.audit import AuditEvent, Notification
 from portal.models.policy import PolicyVersion
-from portal.models.users import RoleAssignment, RoleSecurity, User
+from portal.models.users import RoleAssignment, RoleSecurity, User, role_in_force_q
 
-__all__ = ["AuditEvent", "Notification", "PolicyVersion", "RoleAssignment", "RoleSecurity", "User"]
+__all__ = [
+    "AuditEvent",
+    "Notification",
+    "PolicyVersion",
+    "RoleAssignment",
+    "RoleSecurity",
+    "User",
+    "role_in_force_q",
+]

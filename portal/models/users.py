@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -9,6 +11,19 @@ from django.utils.translation import gettext_lazy as _
 from portal import clock
 from portal.choices import ROLE_ANCHOR, Role
 from portal.scoping import Scope, ScopedManager, ScopedModel, ScopedQuerySet
+
+
+def role_in_force_q(on: date, prefix: str = "") -> Q:
+    """Role assignments in force on ``on``: started by then, not past their last day, and not
+    ended at a moment before it (``ended_at``: a role ended "now" stops at once, not at
+    midnight). For today the moment is now; for another day, the end of that day."""
+    p = prefix
+    moment = clock.as_of(on)
+    return (
+        (Q(**{f"{p}starts_on__isnull": True}) | Q(**{f"{p}starts_on__lte": on}))
+        & (Q(**{f"{p}ends_on__isnull": True}) | Q(**{f"{p}ends_on__gte": on}))
+        & (Q(**{f"{p}ended_at__isnull": True}) | Q(**{f"{p}ended_at__gt": moment}))
+    )
 
 
 class UserQuerySet(ScopedQuerySet):
@@ -51,18 +66,16 @@ class User(AbstractUser, ScopedModel):
         return self.display_name or self.username
 
     def active_assignments(self) -> list[RoleAssignment]:
-        """Role assignments in force today, cached for the life of this object (one request)."""
+        """Role assignments in force now, cached for the life of this object (one request)."""
         cached = getattr(self, "_active_assignments", None)
         if cached is None:
             if not self.pk:
                 cached = []
             else:
-                today = clock.today()
                 cached = list(
-                    RoleAssignment.objects.filter(user=self)
-                    .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=today))
-                    .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-                    .select_related("district", "subdistrict", "institution", "station")
+                    RoleAssignment.objects.filter(
+                        role_in_force_q(clock.today()), user=self
+                    ).select_related("district", "subdistrict", "institution", "station")
                 )
             self._active_assignments = cached
         return cached
@@ -118,6 +131,9 @@ class RoleAssignment(ScopedModel):
     )
     starts_on = models.DateField(_("生效日期"), null=True, blank=True)
     ends_on = models.DateField(_("截止日期"), null=True, blank=True)
+    # Set when the role is ended on its last day ("now"): it stops at this moment, while
+    # ``ends_on`` keeps the day for the history. Kept by portal.services.users.
+    ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True, editable=False)
     note = models.CharField(_("备注"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

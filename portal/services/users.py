@@ -194,6 +194,7 @@ def role_assignment_update(
     ensure_may(actor, CHANGE, assignment)
     if "ends_on" in fields and fields["ends_on"] != assignment.ends_on:
         _refuse_own_admin_role(actor, assignment)
+        _set_end(assignment, fields.pop("ends_on"))
     for name, value in fields.items():
         setattr(assignment, name, value)
     assignment.full_clean()
@@ -202,14 +203,21 @@ def role_assignment_update(
     return assignment
 
 
+def _set_end(assignment: RoleAssignment, ends_on: date | None) -> None:
+    """A last day of today ends the role now: access stops at once (``ended_at``), not at
+    midnight. A later day lets it hold through that day; an earlier one has passed already."""
+    assignment.ends_on = ends_on
+    assignment.ended_at = clock.now() if ends_on == clock.today() else None
+
+
 @transaction.atomic
 def role_assignment_end(
     *, actor: User | None, assignment: RoleAssignment, ends_on: date | None = None
 ) -> RoleAssignment:
-    """End an assignment on ``ends_on`` (today by default; the role holds through that day)."""
+    """End an assignment: now (``ends_on`` today, the default) or after a later day."""
     ensure_may(actor, CHANGE, assignment)
     _refuse_own_admin_role(actor, assignment)
-    assignment.ends_on = ends_on or clock.today()
+    _set_end(assignment, ends_on or clock.today())
     assignment.full_clean()
     assignment.save()
     assignment.user.forget_assignments()

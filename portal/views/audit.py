@@ -9,11 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView
 
-from portal.choices import Role
 from portal.filtersets import AuditEventFilterSet, audited_object_types
 from portal.forms.audit import OBJECT_TYPES_LIST_ID
 from portal.models import AuditEvent
-from portal.scoping import VIEW
+from portal.selectors import AUDIT_SEARCH_REFUSED, AUDIT_SEARCH_ROLES, audit_event_list
 from portal.views.listing import FilteredListMixin
 from portal.views.mixins import RoleRequiredMixin
 
@@ -40,11 +39,13 @@ def name_object_types(events) -> None:
 
 
 class AuditMixin(RoleRequiredMixin):
-    roles = frozenset({Role.CITY_ADMIN, Role.CITY_OFFICER})
+    # One rule with the API (portal.api.audit): portal.selectors.audit_event_list.
+    roles = AUDIT_SEARCH_ROLES
+    refused_message = AUDIT_SEARCH_REFUSED
     model = AuditEvent
 
     def get_queryset(self):
-        return AuditEvent.objects.restrict(self.request.user, VIEW)
+        return audit_event_list(self.request.user)
 
 
 class AuditListView(AuditMixin, FilteredListMixin, ListView):

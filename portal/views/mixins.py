@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from portal.scoping import ADD, VIEW, roles_allowed
 
@@ -60,8 +61,10 @@ class RoleRequiredMixin(LoginRequiredMixin):
 
     scoped = True
     roles: frozenset[str] = frozenset()
+    # What the 403 says (a module constant of the rule's home); empty: the general wording.
+    refused_message = ""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not request.user.has_role(*self.roles):
-            raise PermissionDenied
+            raise PermissionDenied(*([_(self.refused_message)] if self.refused_message else []))
         return super().dispatch(request, *args, **kwargs)

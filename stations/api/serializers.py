@@ -69,7 +69,10 @@ class InstitutionSerializer(serializers.ModelSerializer):
         write_only=True,
         required=False,
         default=False,
-        help_text=_("仅市级管理员：确认未通过GB 32100校验的代码真实有效。"),
+        help_text=_(
+            "仅市级管理员：确认18位、字符合法而校验码不符的代码真实有效；"
+            "长度或字符不合法的代码不能确认。"
+        ),
     )
     credit_code_confirmed = serializers.SerializerMethodField()
 

@@ -12,12 +12,14 @@ from django.urls import reverse
 
 from evaluations import services
 from evaluations.choices import EvaluationStatus, Grade, Phase, Scorer
-from evaluations.models import Evaluation, Score, SurveyResponse
+from evaluations.models import Evaluation, EvaluatorAssignment, Score, SurveyResponse
 from portal import clock
 from portal.choices import Role
 from portal.errors import Conflict
+from portal.models import Notification, RoleAssignment
+from portal.services.users import role_assignment_end
 from tests.evaluations.conftest import dates, leaves, score_everything
-from tests.factories import user_with_role
+from tests.factories import assign, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -463,3 +465,56 @@ def test_an_appeal_decision_leaves_the_changed_score_in_the_audit_trail(world, a
     changes = list(audit.history(score))
     assert any("score" in (e.changes or {}) for e in changes), [e.changes for e in changes]
     assert list(audit.history(appeal))
+
+
+def test_reminders_and_escalations_reach_current_managers_only(world, cycle):
+    # A former manager of station A1 (which has not submitted) who now manages B1 (which has):
+    # the ended A1 row and the active B1 row must not combine into "manager of A1 today".
+    due = cycle.self_due_on
+    former = user_with_role(
+        "former_a1", Role.STATION_MANAGER, station=world.station_a1, ends_on=due - dt.timedelta(30)
+    )
+    assign(former, Role.STATION_MANAGER, station=world.station_b1)
+    inactive = user_with_role("inactive_a1", Role.STATION_MANAGER, station=world.station_a1)
+    inactive.is_active = False
+    inactive.save()
+    ev_b1 = Evaluation.objects.get(cycle=cycle, station=world.station_b1)
+    Evaluation.objects.filter(pk=ev_b1.pk).update(status=EvaluationStatus.SUBMITTED)
+    services.reminders_send(cycle=cycle, today=due - dt.timedelta(days=1))
+    services.reminders_send(cycle=cycle, today=due + dt.timedelta(days=1))  # level 1: managers
+    assert Notification.objects.filter(recipient=world.station_a1_manager).count() == 2
+    assert not Notification.objects.filter(recipient__in=[former, inactive]).exists()
+
+
+def test_ending_an_evaluator_assignment_now_stops_access_at_once(world, assigned, login):
+    client = login(world.evaluator)
+    page = reverse("evaluations:evaluation_detail", args=[assigned.pk])
+    assert client.get(page).status_code == 200
+    assignment = EvaluatorAssignment.objects.get(evaluation=assigned, evaluator=world.evaluator)
+    services.assignment_end(actor=world.city_officer, assignment=assignment)
+    assert client.get(page).status_code == 404
+    assert client.get(f"/api/v1/evaluations/{assigned.pk}/").status_code == 404
+    # The assignment stays on record with its last day and the moment it ended.
+    assignment.refresh_from_db()
+    assert assignment.ends_on == clock.today() and assignment.ended_at <= clock.now()
+    # Assigned again, the evaluator is back at once.
+    services.assignment_create(
+        actor=world.city_officer, evaluations=[assigned], evaluator=world.evaluator
+    )
+    assert client.get(page).status_code == 200
+
+
+def test_ending_an_evaluator_role_now_stops_access_at_once(world, assigned, login):
+    client = login(world.evaluator)
+    page = reverse("evaluations:evaluation_detail", args=[assigned.pk])
+    assert client.get(page).status_code == 200
+    role = RoleAssignment.objects.get(user=world.evaluator)
+    role_assignment_end(actor=world.city_admin, assignment=role)
+    assert client.get(page).status_code == 404
+
+
+def test_an_evaluator_whose_assignment_ended_hears_no_reminders(world, assigned, cycle):
+    assignment = EvaluatorAssignment.objects.get(evaluation=assigned, evaluator=world.evaluator)
+    services.assignment_end(actor=world.city_officer, assignment=assignment)
+    services.reminders_send(cycle=cycle, today=cycle.scoring_due_on - dt.timedelta(days=1))
+    assert not Notification.objects.filter(recipient=world.evaluator).exists()

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from funding import services, tasks
 from funding.models import FundingYear
+from portal.choices import Role
 from portal.models import Notification
+from tests.factories import assign, user_with_role
 from tests.funding.conftest import report
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +108,21 @@ def test_the_grace_before_a_year_is_final_comes_from_the_policy(world):
     assert services.funding_years_finalise_due(today=date(2026, 4, 15)) == 0
     assert services.funding_years_finalise_due(today=date(2026, 5, 1)) == 1
     assert FundingYear.objects.get(contract=old).final
+
+
+def test_projection_warnings_reach_current_managers_only(world, today):
+    former = user_with_role(
+        "former_a1",
+        Role.STATION_MANAGER,
+        station=world.station_a1,
+        ends_on=today - timedelta(days=30),
+    )
+    assign(former, Role.STATION_MANAGER, station=world.station_b1)
+    inactive = user_with_role("inactive_a1", Role.STATION_MANAGER, station=world.station_a1)
+    inactive.is_active = False
+    inactive.save()
+    report(world, 1, "80000.00")
+    tasks.project_year_end()
+    warned = Notification.objects.filter(kind="funding_projection")
+    assert warned.filter(recipient=world.station_a1_manager).exists()
+    assert not warned.filter(recipient__in=[former, inactive]).exists()

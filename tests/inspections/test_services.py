@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
+from django.urls import reverse
 
 from inspections import services
 from inspections.choices import (
@@ -19,9 +20,12 @@ from inspections.choices import (
     VisitStatus,
 )
 from inspections.models import InspectionAnswer, RectificationOrder
+from portal.choices import Role
 from portal.errors import Conflict
-from portal.models import Notification
+from portal.models import Notification, RoleAssignment
 from portal.selectors import policy_in_force
+from portal.services.users import role_assignment_end
+from tests.factories import assign, user_with_role
 from tests.inspections.conftest import make_visit
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -360,3 +364,63 @@ def test_a_campaign_schedules_its_stations_and_institutions_and_shows_progress(w
             visit=campaign.inspections.get(station=world.station_b1),
             scheduled_on=today - dt.timedelta(days=1),
         )
+
+
+@pytest.fixture
+def former_managers(world, today):
+    """A manager of A1 whose role ended 30 days ago and who now officers district B, and an
+    A1 manager whose account is switched off: neither answers for A1 any more."""
+    former = user_with_role(
+        "former_a1",
+        Role.STATION_MANAGER,
+        station=world.station_a1,
+        ends_on=today - dt.timedelta(days=30),
+    )
+    assign(former, Role.DISTRICT_OFFICER, district=world.district_b)
+    inactive = user_with_role("inactive_a1", Role.STATION_MANAGER, station=world.station_a1)
+    inactive.is_active = False
+    inactive.save()
+    return [former, inactive]
+
+
+def test_rectification_notices_and_escalations_reach_current_managers_only(
+    world, plan, today, former_managers, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        order = _order(world, plan, today)
+    assert Notification.objects.filter(
+        recipient=world.station_a1_manager, kind="rectification"
+    ).exists()
+    services.rectification_escalate_overdue(today=order.due_on + dt.timedelta(days=1))
+    assert Notification.objects.filter(
+        recipient=world.station_a1_manager, kind="rectification_overdue"
+    ).exists()
+    assert not Notification.objects.filter(recipient__in=former_managers).exists()
+
+
+def test_a_confirmed_plan_is_announced_to_current_managers_only(
+    world, plan, former_managers, django_capture_on_commit_callbacks
+):
+    make_visit(station=world.station_a1, plan=plan, inspector=world.inspector)
+    with django_capture_on_commit_callbacks(execute=True):
+        services._notify_plan(plan.pk)
+    assert Notification.objects.filter(recipient=world.station_a1_manager).exists()
+    assert not Notification.objects.filter(recipient__in=former_managers).exists()
+
+
+def test_ending_an_inspector_role_now_stops_access_and_notices_at_once(
+    world, plan, login, django_capture_on_commit_callbacks
+):
+    visit = make_visit(station=world.station_a1, plan=plan, inspector=world.inspector)
+    client = login(world.inspector)
+    page = reverse("inspections:inspection_detail", args=[visit.pk])
+    assert client.get(page).status_code == 200
+    role_assignment_end(
+        actor=world.city_admin, assignment=RoleAssignment.objects.get(user=world.inspector)
+    )
+    assert client.get(page).status_code == 404
+    assert client.get(f"/api/v1/inspections/visits/{visit.pk}/").status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        services._notify_plan(plan.pk)
+    services.inspection_remind_teams()
+    assert not Notification.objects.filter(recipient=world.inspector).exists()

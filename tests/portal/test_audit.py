@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from rest_framework.authtoken.models import Token
 
 from portal import audit, clock
 from portal.choices import AuditAction
@@ -54,6 +55,35 @@ def test_the_request_gives_the_actor_and_source_address(world, login):
     assert event.actor_id == world.city_admin.pk
     assert event.actor_name == "city_admin"
     assert event.ip_address == "10.1.2.3"
+
+
+def test_an_api_write_with_a_token_names_its_actor(world, client):
+    token = Token.objects.create(user=world.city_admin)
+    response = client.patch(
+        f"/api/v1/stations/{world.station_a1.pk}/",
+        {"address": "天河区五山路1号"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {token.key}",
+        REMOTE_ADDR="10.9.8.7",
+    )
+    assert response.status_code == 200, response.content
+    event = events_for(world.station_a1, AuditAction.UPDATE).latest("at")
+    assert (event.actor_id, event.actor_name) == (world.city_admin.pk, "city_admin")
+    assert event.ip_address == "10.9.8.7"
+
+
+def test_a_token_names_its_own_user_even_beside_another_session(world, login):
+    client = login(world.city_officer)
+    token = Token.objects.create(user=world.city_admin)
+    response = client.patch(
+        f"/api/v1/stations/{world.station_a1.pk}/",
+        {"address": "天河区五山路2号"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {token.key}",
+    )
+    assert response.status_code == 200, response.content
+    event = events_for(world.station_a1, AuditAction.UPDATE).latest("at")
+    assert event.actor_id == world.city_admin.pk
 
 
 def test_passwords_never_reach_the_trail(world):

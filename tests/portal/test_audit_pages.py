@@ -11,10 +11,12 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from portal import clock
 from portal.choices import AuditAction, AuditOutcome
 from portal.models import AuditEvent, PolicyVersion, RoleAssignment, User
+from portal.selectors import AUDIT_SEARCH_REFUSED
 
 pytestmark = pytest.mark.django_db
 
@@ -176,18 +178,52 @@ def test_the_api_answers_405_to_anything_but_get(world, login):
     assert AuditEvent.objects.filter(pk=row.pk).exists()
 
 
-def test_the_api_scopes_the_log_like_the_objects_it_records(world, login):
-    event(
+def test_the_api_follows_the_page_rule_the_city_roles_search_and_no_one_else(world, login):
+    row = event(
         object_type="stations.station",
         object_id=str(world.station_a1.pk),
         station_id=world.station_a1.pk,
         district_id=world.district_a.pk,
+        ip_address="10.1.2.3",
         message="A1",
     )
-    seen_by_b = login(world.district_b_officer).get("/api/v1/audit-events/").json()["results"]
-    assert all(r["message"] != "A1" for r in seen_by_b)
-    seen_by_a = login(world.district_a_officer).get("/api/v1/audit-events/").json()["results"]
-    assert any(r["message"] == "A1" for r in seen_by_a)
+    page = reverse("manage:audit_list")
+    for persona in (world.city_admin, world.city_officer):
+        client = login(persona)
+        assert client.get(page).status_code == 200
+        assert client.get("/api/v1/audit-events/").status_code == 200
+        assert client.get(f"/api/v1/audit-events/{row.pk}/").json()["message"] == "A1"
+    for persona in (
+        world.district_a_officer,
+        world.subdistrict_a1_officer,
+        world.institution_a_admin,
+        world.station_a1_manager,
+        world.evaluator,
+        world.inspector,
+    ):
+        client = login(persona)
+        assert client.get(page).status_code == 403, persona
+        for url in ("/api/v1/audit-events/", f"/api/v1/audit-events/{row.pk}/"):
+            response = client.get(url)
+            assert response.status_code == 403, (persona, url)
+            assert response.json()["detail"] == AUDIT_SEARCH_REFUSED
+            assert "10.1.2.3" not in response.content.decode()
+
+
+def test_a_station_manager_token_reads_no_audit_rows(world, client):
+    event(station_id=world.station_a1.pk, message="A1", ip_address="10.1.2.3")
+    token = Token.objects.create(user=world.station_a1_manager)
+    response = client.get("/api/v1/audit-events/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 403
+    assert "10.1.2.3" not in response.content.decode()
+
+
+def test_object_histories_stay_scoped_like_the_objects_they_record(world):
+    event(station_id=world.station_a1.pk, district_id=world.district_a.pk, message="A1")
+    seen_by_a = AuditEvent.objects.restrict(world.district_a_officer, "view")
+    seen_by_b = AuditEvent.objects.restrict(world.district_b_officer, "view")
+    assert seen_by_a.filter(message="A1").exists()
+    assert not seen_by_b.filter(message="A1").exists()
 
 
 # --- admin ---------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from portal import clock
 from portal.choices import AuditAction, Role
@@ -580,3 +581,63 @@ def test_the_api_ends_and_removes_role_assignments(world, login):
     assert assignment.role == Role.STATION_MANAGER
     assert assignment.note == "调岗"
     assert client.delete(f"/api/v1/role-assignments/{assignment.pk}/").status_code == 204
+
+
+# --- ending a role now -------------------------------------------------------------------------
+
+
+def test_ending_a_role_today_stops_it_at_once_not_at_midnight(world, login):
+    manager = Client()
+    manager.force_login(
+        world.station_a1_manager, backend="django.contrib.auth.backends.ModelBackend"
+    )
+    station = reverse("stations:station_detail", args=[world.station_a1.pk])
+    assert manager.get(station).status_code == 200
+    assignment = RoleAssignment.objects.get(user=world.station_a1_manager)
+    response = login(world.city_admin).post(
+        reverse("manage:role_end", args=[assignment.pk]), {"ends_on": clock.today().isoformat()}
+    )
+    assert response.status_code == 302
+    # The same day, the very next request: the role is gone.
+    assert manager.get(station).status_code == 404
+    assert manager.get(f"/api/v1/stations/{world.station_a1.pk}/").status_code == 404
+    fresh = User.objects.get(pk=world.station_a1_manager.pk)
+    assert not fresh.has_role(Role.STATION_MANAGER)
+    # The history keeps the role, its last day and the moment it ended.
+    assignment.refresh_from_db()
+    assert assignment.ends_on == clock.today()
+    assert assignment.ended_at is not None and assignment.ended_at <= clock.now()
+    detail = login(world.city_admin).get(
+        reverse("manage:user_detail", args=[world.station_a1_manager.pk])
+    )
+    ended = timezone.localtime(assignment.ended_at)
+    assert f"{ended:%Y-%m-%d %H:%M}" in detail.content.decode()
+
+
+def test_ending_a_role_through_the_api_without_a_date_ends_it_now(world, login):
+    assignment = RoleAssignment.objects.get(user=world.inspector)
+    response = login(world.city_admin).post(
+        f"/api/v1/role-assignments/{assignment.pk}/end/", {}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    assert response.json()["ends_on"] == clock.today().isoformat()
+    assert response.json()["ended_at"] is not None
+    assert not User.objects.get(pk=world.inspector.pk).has_role(Role.INSPECTOR)
+
+
+def test_a_role_ended_on_a_later_day_holds_through_that_day(world):
+    assignment = RoleAssignment.objects.get(user=world.evaluator)
+    last_day = clock.today() + timedelta(days=3)
+    services.role_assignment_end(actor=world.city_admin, assignment=assignment, ends_on=last_day)
+    assignment.refresh_from_db()
+    assert assignment.ended_at is None
+    assert User.objects.get(pk=world.evaluator.pk).has_role(Role.EVALUATOR)
+    # Moved back to today, it ends now; moved out again, it holds again.
+    services.role_assignment_update(
+        actor=world.city_admin, assignment=assignment, ends_on=clock.today()
+    )
+    assert not User.objects.get(pk=world.evaluator.pk).has_role(Role.EVALUATOR)
+    services.role_assignment_update(actor=world.city_admin, assignment=assignment, ends_on=last_day)
+    assignment.refresh_from_db()
+    assert assignment.ended_at is None
+    assert User.objects.get(pk=world.evaluator.pk).has_role(Role.EVALUATOR)

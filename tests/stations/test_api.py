@@ -395,3 +395,16 @@ def test_a_negative_fee_is_refused_through_the_api_with_the_rules_message(world,
     )
     assert response.status_code == 400
     assert response.json()["annual_fee"] == ["年度项目经费必须大于0元。"]
+
+
+def test_the_api_refuses_a_city_admin_confirming_a_code_of_the_wrong_length(world, api):
+    short = make_credit_code(22)[:17]
+    response = api(world.city_admin).post(
+        "/api/v1/institutions/",
+        {"name": "广州市丁社会工作服务中心", "credit_code": short, "confirm_invalid_code": True},
+        format="json",
+    )
+    assert response.status_code == 400
+    message = " ".join(response.json()["credit_code"])
+    assert "格式不正确" in message and "当前为17位" in message and "不能确认" in message
+    assert not Institution.objects.filter(credit_code=short).exists()

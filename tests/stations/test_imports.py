@@ -401,3 +401,17 @@ def test_roles_that_only_read_may_not_import(world, login):
     assert (
         login(world.city_admin).get(reverse("stations:import", args=["nothing"])).status_code == 404
     )
+
+
+def test_an_imported_code_with_a_forbidden_letter_is_called_malformed_not_confirmable(world):
+    good = make_credit_code(36)
+    forbidden = good[:12] + "Z" + good[13:]
+    result = InstitutionImporter(world.city_admin).run(
+        upload(INSTITUTION_HEADERS, [[forbidden, "广州市辛社会工作服务中心", "", "", ""]])
+    )
+    assert not result.ok and not result.committed
+    ((row, column, message),) = errors_of(result)
+    assert (row, column) == (2, "统一社会信用代码")
+    assert "第13位字符“Z”" in message and "格式不正确的代码不能登记" in message
+    assert "市级管理员" not in message
+    assert not Institution.objects.filter(name="广州市辛社会工作服务中心").exists()

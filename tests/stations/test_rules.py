@@ -188,3 +188,64 @@ def test_closed_periods_that_share_one_day_overlap():
     assert not periods_overlap(
         date(2024, 1, 1), date(2024, 6, 29), date(2024, 6, 30), date(2024, 12, 31)
     )
+
+
+# --- which failing codes a city admin may confirm ----------------------------------------------
+
+
+def _with_wrong_check(code: str) -> str:
+    return code[:-1] + ("0" if code[-1] != "0" else "1")
+
+
+def _with_wrong_org_check(code: str) -> str:
+    from stations.rules import _credit_check_char
+
+    wrong17 = "0" if code[16] != "0" else "1"
+    first17 = code[:16] + wrong17
+    return first17 + _credit_check_char(first17)
+
+
+GOOD = make_credit_code(prefix="52440106", body="MJL16426")
+
+
+@pytest.mark.parametrize(
+    ("code", "confirmable"),
+    [
+        (_with_wrong_check(GOOD), True),  # position 18 disagrees
+        (_with_wrong_org_check(GOOD), True),  # position 17 (GB 11714) disagrees
+        (GOOD[:17], False),  # 17 characters
+        (GOOD + "1", False),  # 19 characters
+        (GOOD[:9] + "I" + GOOD[10:], False),  # I is not in the alphabet
+        (GOOD[:9] + "O" + GOOD[10:], False),
+        (GOOD[:12] + "S" + GOOD[13:], False),
+        (GOOD[:12] + "V" + GOOD[13:], False),
+        (GOOD[:12] + "Z" + GOOD[13:], False),
+        (GOOD[:17] + "-", False),
+        ("52" + "44A106" + GOOD[8:], False),  # the area code is not six digits
+        ("", False),
+    ],
+)
+def test_only_a_well_formed_code_whose_check_character_disagrees_is_confirmable(code, confirmable):
+    result = check_credit_code(code)
+    assert not result.ok
+    assert result.confirmable is confirmable, result.reason
+
+
+def test_a_valid_code_needs_no_confirmation():
+    result = check_credit_code(GOOD)
+    assert result.ok and not result.confirmable
+
+
+@given(st.text(alphabet=CREDIT_CODE_ALPHABET + "IOSVZ", max_size=30).filter(lambda c: len(c) != 18))
+def test_a_code_of_any_other_length_is_never_confirmable(code):
+    assert not check_credit_code(code).confirmable
+
+
+@given(
+    st.text(alphabet=CREDIT_CODE_ALPHABET, min_size=17, max_size=17),
+    st.integers(min_value=0, max_value=17),
+    st.sampled_from("IOSVZ"),
+)
+def test_a_code_with_a_forbidden_letter_is_never_confirmable(rest, position, letter):
+    code = rest[:position] + letter + rest[position:]
+    assert not check_credit_code(code).confirmable

@@ -579,3 +579,34 @@ def test_the_exclusion_constraint_catches_a_writer_that_skipped_the_service():
     assert "ROGUE-1" in _messages(error, "starts_on")
     assert isinstance(error.__cause__, IntegrityError)  # it came from the constraint
     assert Contract.objects.filter(station=station).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("code", "rule"),
+    [
+        ("52440106MJL164261", "应为18位，当前为17位"),
+        ("52440106MJL164262W1", "应为18位，当前为19位"),
+        ("52440106MJI164261W", "第11位字符“I”不是统一社会信用代码允许的字符"),
+        ("5244A106MJL164261W", "第3-8位应为6位数字"),
+    ],
+)
+def test_a_city_admin_can_never_confirm_a_malformed_code(world, code, rule):
+    before = (Institution.objects.count(), AuditEvent.objects.count())
+    with pytest.raises(ValidationError) as caught:
+        services.institution_create(
+            actor=world.city_admin, name="某机构", credit_code=code, confirm_invalid_code=True
+        )
+    message = _messages(caught.value, "credit_code")
+    assert message.startswith("统一社会信用代码格式不正确：") and rule in message
+    assert "不能确认" in message
+    assert (Institution.objects.count(), AuditEvent.objects.count()) == before
+    with pytest.raises(ValidationError) as caught:
+        services.institution_update(
+            actor=world.city_admin,
+            institution=world.institution_a,
+            credit_code=code,
+            confirm_invalid_code=True,
+        )
+    assert rule in _messages(caught.value, "credit_code")
+    world.institution_a.refresh_from_db()
+    assert world.institution_a.credit_code_confirmed_by is None

@@ -764,3 +764,16 @@ def test_form_and_import_pages_lead_back_to_their_list_in_the_breadcrumbs(world,
     for page, crumb in expected.items():
         html = client.get(page).content.decode()
         assert f'<li class="breadcrumb-item"><a href="{crumb}">' in html, page
+
+
+def test_the_page_refuses_a_city_admin_confirming_a_code_with_a_forbidden_letter(world, login):
+    good = make_credit_code(13)
+    forbidden = good[:10] + "O" + good[11:]
+    response = login(world.city_admin).post(
+        reverse("stations:institution_create"),
+        institution_data(credit_code=forbidden, confirm_invalid_code="on"),
+    )
+    assert response.status_code == 200
+    message = " ".join(response.context["form"].errors["credit_code"])
+    assert "格式不正确" in message and "第11位字符“O”" in message and "不能确认" in message
+    assert not Institution.objects.filter(credit_code=forbidden).exists()

@@ -62,3 +62,20 @@ def test_an_unrelated_user_gets_nothing(expiring, world):
     assign(other, Role.CITY_OFFICER)
     tasks.warn_expiring_registrations()
     assert not Notification.objects.filter(recipient=other).exists()
+
+
+def test_warnings_reach_current_managers_only(expiring, world, today):
+    former = user_with_role(
+        "former_a1",
+        Role.STATION_MANAGER,
+        station=world.station_a1,
+        ends_on=today - dt.timedelta(days=30),
+    )
+    assign(former, Role.STATION_MANAGER, station=world.station_b1)
+    inactive = user_with_role("inactive_a1", Role.STATION_MANAGER, station=world.station_a1)
+    inactive.is_active = False
+    inactive.save()
+    tasks.warn_expiring_registrations()
+    tasks.warn_ce_shortfalls()
+    assert Notification.objects.filter(recipient=world.station_a1_manager).count() == 2
+    assert not Notification.objects.filter(recipient__in=[former, inactive]).exists()
