@@ -319,10 +319,12 @@ class AppealViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
+        # The appeal first: out of scope answers 404 whatever the body says.
+        appeal = self.get_object()
         ser = s.EvaluationAppealAnswerSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         appeal = services.appeal_answer(
-            actor=request.user, appeal=self.get_object(), answer=ser.validated_data["answer"]
+            actor=request.user, appeal=appeal, answer=ser.validated_data["answer"]
         )
         return Response(s.EvaluationAppealSerializer(appeal).data)
 
@@ -331,12 +333,13 @@ class AppealViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
+        appeal = self.get_object()
         ser = s.EvaluationAppealDecideSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
         appeal = services.appeal_decide(
             actor=request.user,
-            appeal=self.get_object(),
+            appeal=appeal,
             decision=d["decision"],
             note=d.get("note", ""),
             scores={int(k): v for k, v in d["scores"].items()},
