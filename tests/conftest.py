@@ -2,7 +2,8 @@
 
 Personas (STYLE.md): a city admin and officer; in district A a district officer, a street/town
 officer, an institution admin and the manager of station A1; in district B an officer and the
-manager of station B1, who must see nothing of A.
+manager of station B1, who must see nothing of A; and the admin of institution B, which runs
+station B1 and also station A2 in district A, but nothing at station A1.
 """
 
 from __future__ import annotations
@@ -212,6 +213,7 @@ class World:
     station_a1_manager: object
     district_b_officer: object
     station_b1_manager: object
+    institution_b_admin: object
     evaluator: object
     inspector: object
     password: str = PASSWORD
@@ -256,6 +258,9 @@ def world(db) -> World:
         station_a1_manager=user_with_role("station_a1", Role.STATION_MANAGER, station=station_a1),
         district_b_officer=user_with_role("district_b", Role.DISTRICT_OFFICER, district=district_b),
         station_b1_manager=user_with_role("station_b1", Role.STATION_MANAGER, station=station_b1),
+        institution_b_admin=user_with_role(
+            "institution_b", Role.INSTITUTION_ADMIN, institution=inst_b
+        ),
         evaluator=user_with_role("evaluator", Role.EVALUATOR),
         inspector=user_with_role("inspector", Role.INSPECTOR),
     )
