@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -23,6 +22,7 @@ from evaluations.models import (
     SurveyLink,
     SurveyQuestion,
 )
+from portal.api.filters import ScopedFilterBackend
 from portal.api.mixins import ScopedViewSetMixin
 from portal.choices import CITY_ROLES
 from portal.models import User
@@ -113,7 +113,7 @@ class FrameworkNodeViewSet(
 ):
     queryset = FrameworkNode.objects.order_by("framework_id", "sort_order")
     serializer_class = s.EvaluationFrameworkNodeSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [ScopedFilterBackend]
     filterset_fields = ["framework"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
@@ -206,7 +206,7 @@ class CycleViewSet(
 class EvaluationViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Evaluation.objects.select_related("station").order_by("cycle_id", "station_id")
     serializer_class = s.EvaluationSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [ScopedFilterBackend]
     filterset_class = EvaluationFilterSet
 
     def get_serializer_class(self):
@@ -379,7 +379,7 @@ class AssignmentViewSet(
 class SurveyLinkViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = SurveyLink.objects.order_by("evaluation_id", "group", "pk")
     serializer_class = s.EvaluationSurveyLinkSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [ScopedFilterBackend]
     filterset_fields = ["evaluation", "group"]
 
 
@@ -388,5 +388,5 @@ class SurveyQuestionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     queryset = SurveyQuestion.objects.order_by("group", "sort_order", "code")
     serializer_class = s.EvaluationSurveyQuestionSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [ScopedFilterBackend]
     filterset_fields = ["group", "is_active"]
