@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -168,12 +169,15 @@ def _reference_data(request):
 
 @pytest.fixture(autouse=True)
 def _needs_servers(request):
-    """``@pytest.mark.postgres`` / ``redis`` tests skip locally without the server, fail in CI."""
+    """``@pytest.mark.postgres`` / ``redis`` / ``tools("pdftotext")`` tests skip locally
+    without the server or program, and fail in CI (.ci/run installs them)."""
     missing = []
     if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
         missing.append("PostgreSQL (set DATABASE_URL)")
     if request.node.get_closest_marker("redis") and not _redis_answers():
         missing.append("Redis (set REDIS_URL)")
+    for marker in request.node.iter_markers("tools"):
+        missing += [f"{tool} on PATH" for tool in marker.args if not shutil.which(tool)]
     if missing:
         reason = "needs " + " and ".join(missing)
         if IN_CI:
@@ -283,3 +287,26 @@ def pytest_report_header(config):
         f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}; "
         f"redis: {'yes' if os.environ.get('REDIS_URL') else 'no'}; CI: {IN_CI}"
     )
+
+
+def pytest_terminal_summary(terminalreporter):
+    """What the scope walk proved (tests/test_scope_walk*.py record it, on any worker)."""
+    totals: dict[str, dict[str, int]] = {}
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            if getattr(report, "when", None) != "call":
+                continue
+            for key, counts in getattr(report, "user_properties", ()):
+                if key != "scope_walk":
+                    continue
+                counts = dict(counts)
+                persona = counts.pop("persona", "all")
+                for name, n in counts.items():
+                    totals.setdefault(name, {}).setdefault(persona, 0)
+                    totals[name][persona] += n
+    if not totals:
+        return
+    terminalreporter.section("scope walk")
+    for name, by_persona in totals.items():
+        detail = ", ".join(f"{p} {n}" for p, n in by_persona.items())
+        terminalreporter.write_line(f"{name}: {detail}")
