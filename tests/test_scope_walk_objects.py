@@ -1,7 +1,7 @@
 """The scope walk, part 2: every route that names an object.
 
 For every route of the URL resolver with object kwargs (pages, API detail routes and actions,
-their ``.json`` twins, the admin's object pages, PDFs, exports, downloads and histories), the
+the admin's object pages, PDFs, exports, downloads and histories), the
 kwargs are bound to district A's sample rows (tests/samples.py), and each outsider asks for
 it with every method the route answers: the answer must be the answer for an id that does not
 exist (the same status and the same body, the id aside), and that answer is 404, or 403 where
@@ -21,51 +21,22 @@ from collections import Counter
 
 import pytest
 
-from tests import samples
-from tests.walk import Caller, Unbound, bindings, methods_of, routes
-
-OUTSIDERS = (
-    "district_b_officer",
-    "station_b1_manager",
-    "institution_b_admin",
-    "evaluator",
-    "inspector",
+from tests.walk import (
+    OUTSIDERS,
+    Caller,
+    Unbound,
+    bindings,
+    insiders,
+    methods_of,
+    record,
+    routes,
+    walk_world,
 )
 
 
-def insiders(world) -> list:
-    from tests.portal.samples import assigned_evaluator, assigned_inspector
-
-    return [
-        world.city_admin,
-        world.district_a_officer,
-        world.station_a1_manager,
-        world.institution_a_admin,
-        world.subdistrict_a1_officer,
-        world.city_officer,
-        assigned_evaluator(world),
-        assigned_inspector(world),
-    ]
-
-
 @pytest.fixture
-def walk_world(db, request, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    samples.separate_id_ranges()  # before the world's own rows are written
-    world = request.getfixturevalue("world")
-    samples.build_all(world)
-    staff(world)
-    return world
-
-
-def staff(world) -> None:
-    """Let every persona into the admin, so that the admin's own scoping is walked too."""
-    from portal.models import User
-
-    User.objects.filter(is_superuser=False).update(is_staff=True)
-    for value in vars(world).values():
-        if isinstance(value, User):
-            value.is_staff = True
+def world_with_samples(db, request, settings, tmp_path):
+    return walk_world(request, settings, tmp_path)
 
 
 def object_routes():
@@ -76,8 +47,6 @@ def object_routes():
 def category(route) -> str:
     if route.in_admin:
         return "admin object routes"
-    if route.is_format_twin:
-        return "API .json twins"
     if route.is_api:
         return "API object routes"
     return "page object routes"
@@ -119,20 +88,18 @@ def judge(route, method, binding, got, missing, persona) -> str | None:
     return None
 
 
-def record(request, **counts) -> None:
-    request.node.user_properties.append(("scope_walk", counts))
-
-
-def test_every_route_with_kwargs_is_bound(walk_world, request):
+def test_every_route_with_kwargs_is_bound(world_with_samples, request):
     """The walk knows what every kwarg of every route names (or the values of a slug)."""
-    found, unbound = scoped_bindings(walk_world)
+    found, unbound = scoped_bindings(world_with_samples)
     assert not unbound, "\n".join(unbound)
     record(request, **{"bound object addresses": len(found)})
 
 
 @pytest.mark.parametrize("persona", OUTSIDERS)
-def test_a_district_a_object_looks_missing_to_an_outsider(walk_world, client, request, persona):
-    world = walk_world
+def test_a_district_a_object_looks_missing_to_an_outsider(
+    world_with_samples, client, request, persona
+):
+    world = world_with_samples
     caller = Caller(client, getattr(world, persona))
     found, unbound = scoped_bindings(world)
     problems = list(unbound)
@@ -154,19 +121,19 @@ def test_a_district_a_object_looks_missing_to_an_outsider(walk_world, client, re
         routes_seen.setdefault(category(binding.route), set()).add(binding.route.pattern)
     for name, patterns in routes_seen.items():
         proved[name] = len(patterns - failed_routes)
-    proved["requests"] = caller.count
+    proved["requests (object walk)"] = caller.count
     record(request, persona=persona, **proved)
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
 
 
-def test_every_bound_address_reaches_the_sample_for_someone(walk_world, client, request):
+def test_every_bound_address_reaches_the_sample_for_someone(world_with_samples, client, request):
     """The positive check: the walk's 404s mean something only if the address finds the row
     for someone who may see it. An address every insider gets the missing-id answer from is
     accepted only when that answer is a refusal before any lookup (403, 405: no role may use
     it, such as deleting an audit row) or the admin's redirect to the object's own page."""
     from django.test import Client
 
-    world = walk_world
+    world = world_with_samples
     callers = [Caller(Client(), user) for user in insiders(world)]
     found, unbound = scoped_bindings(world)
     problems = list(unbound)

@@ -54,11 +54,6 @@ class Route:
         return self.pattern.startswith("api/")
 
     @property
-    def is_format_twin(self) -> bool:
-        """DRF's ``.json`` twin of a router route: the same view function with ``format``."""
-        return "format" in self.kwargs and self.is_api
-
-    @property
     def label(self) -> str:
         return self.name or f"/{self.pattern}"
 
@@ -322,6 +317,12 @@ _CSRF = [
     re.compile(r'(csrftoken["\']?\s*[:=]\s*["\'])[^"\']+'),
 ]
 _NONCE = re.compile(r'(nonce=")[^"]+')
+# Answers that are new on every request by design: a fresh TOTP secret and its QR code on
+# the enrolment page (accounts/otp/).
+_VOLATILE = [
+    re.compile(r'(data-testid="otp-secret">)[^<]*'),
+    re.compile(r'(data-testid="otp-qr">)<svg.*?</svg>', re.S),
+]
 # Times of day move on while the walk runs (the test clock ticks).
 _TIME = re.compile(r"\b\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?")
 
@@ -352,6 +353,7 @@ class Answer:
     text: str
     location: str = ""
     params_read: frozenset[str] = frozenset()
+    filtersets: tuple = ()
     error: str = ""
 
     def normal(self, *replace: str) -> str:
@@ -407,6 +409,8 @@ def answer_of(response) -> Answer:
     for pattern in _CSRF:
         text = pattern.sub(r"\1<csrf>", text)
     text = _NONCE.sub(r"\1<nonce>", text)
+    for pattern in _VOLATILE:
+        text = pattern.sub(r"\1<volatile>", text)
     text = _TIME.sub("<time>", text)
     return Answer(status, kind, text, location)
 
@@ -415,11 +419,15 @@ def answer_of(response) -> Answer:
 
 
 @contextmanager
-def recording_params(seen: set[str]):
+def recording_params(seen: set[str], filtersets: list):
     """Record the query parameters a view reads by name (``request.GET.get("station")``,
-    django-filter's widgets, DRF's ``query_params``)."""
+    django-filter's widgets, DRF's ``query_params``, a template's ``request.GET.x``) and the
+    FilterSets it builds."""
+    from django_filters import FilterSet
+
     names = ("get", "__getitem__", "getlist", "__contains__")
     originals = {name: QueryDict.__dict__.get(name) for name in names}
+    filterset_init = FilterSet.__init__
 
     def wrap(name):
         base = getattr(QueryDict, name)
@@ -431,11 +439,17 @@ def recording_params(seen: set[str]):
 
         return recorder
 
+    def init(self, *args, **kwargs):
+        filtersets.append(type(self))
+        filterset_init(self, *args, **kwargs)
+
     for name in names:
         setattr(QueryDict, name, wrap(name))
+    FilterSet.__init__ = init
     try:
         yield seen
     finally:
+        FilterSet.__init__ = filterset_init
         for name, original in originals.items():
             if original is None:
                 delattr(QueryDict, name)
@@ -470,7 +484,8 @@ class Caller:
     def call(self, method: str, url: str, params: dict | None = None, *, api: bool) -> Answer:
         self.count += 1
         seen: set[str] = set()
-        with transaction.atomic(), recording_params(seen), quiet():
+        filtersets: list = []
+        with transaction.atomic(), recording_params(seen, filtersets), quiet():
             try:
                 if method == "get":
                     response = self.client.get(url, params or {})
@@ -487,6 +502,7 @@ class Caller:
         # Flash messages of one request must not show on the next one's page.
         self.client.cookies.pop("messages", None)
         result.params_read = frozenset(seen)
+        result.filtersets = tuple(dict.fromkeys(filtersets))
         return result
 
 
@@ -494,13 +510,16 @@ class Caller:
 
 # Query parameters that never carry an id of a scoped or reference row.
 NOT_IDS = {
+    # paging, ordering, formats
     "page",
     "page_size",
     "o",
     "sort",
     "ordering",
-    "q",
-    "search",
+    "format",
+    "export",
+    "next",
+    # read by hand, none an id (stations, talent, inspections, evaluations, funding views)
     "year",
     "quarter",
     "service_year",
@@ -514,13 +533,33 @@ NOT_IDS = {
     "project",
     "template",
     "reason",
-    "next",
-    "format",
-    "export",
     "unmask",
+    # templates asking ``request.GET.urlencode`` and the like
+    "urlencode",
+    "items",
+    "lists",
+    "dict",
+    "copy",
+    "keys",
+    "values",
+    # the API schema and docs
+    "version",
+    "script",
     "lang",
-    "language",
+    # the admin's own state: its page, popups, facets, preserved filters, autocomplete target
+    "p",
+    "all",
+    "_facets",
+    "_popup",
+    "_selected_action",
+    "_to_field",
+    "_changelist_filters",
+    "app_label",
+    "model_name",
+    "field_name",
 }
+# Free-text searches: walked with the samples' mark, which names every one of them.
+SEARCH_PARAMS = {"q", "search", "term"}
 # Parameters views read themselves (not through a FilterSet) that carry an id.
 ID_PARAMS = {
     "station": "stations.Station",
@@ -529,20 +568,37 @@ ID_PARAMS = {
 }
 # Answers in another format than the page: the variants a list page is walked with.
 EXPORTS = {"export": {"export": "xlsx"}, "format": {"format": "xlsx"}}
+# The export a view offers only with a stated reason: ID numbers in full.
+UNMASKED = {"unmask": "1", "reason": "核对名单"}
 
 
-def filterset_class(route: Route):
+def _api_filterset(route: Route):
+    """The FilterSet DRF's backend builds for a viewset (``filterset_fields`` included)."""
+    from django_filters.rest_framework import DjangoFilterBackend
+
     cls = route.view_class
-    return getattr(cls, "filterset_class", None) if cls is not None else None
+    if cls is None or not issubclass(cls, GenericAPIView) or cls.queryset is None:
+        return None
+    view = cls()
+    view.action = "list"
+    return DjangoFilterBackend().get_filterset_class(view, cls.queryset)
 
 
-def param_model(route: Route, name: str, request) -> type[models.Model] | str | None:
+def param_model(route: Route, name: str, request, filtersets=()) -> type[models.Model] | str | None:
     """The model whose id the query parameter ``name`` of ``route`` takes, ``None`` for a
-    parameter that takes no id, or ``"unknown"``."""
+    parameter that takes no id, ``"search"`` for free text, or ``"unknown"``. ``filtersets``
+    are those the view built while it answered."""
     from django_filters import ModelChoiceFilter, ModelMultipleChoiceFilter, NumberFilter
 
-    fs = filterset_class(route)
-    if fs is not None and name in fs.base_filters:
+    for fs in (*filtersets, _api_filterset(route)):
+        if fs is None:
+            continue
+        if name not in fs.base_filters and any(
+            name.startswith(f"{base}_") for base in fs.base_filters
+        ):
+            return None  # a range's bounds (``at_after``, ``at_before``): dates, not ids
+        if name not in fs.base_filters:
+            continue
         flt = fs.base_filters[name]
         if isinstance(flt, ModelChoiceFilter | ModelMultipleChoiceFilter):
             queryset = flt.queryset
@@ -554,7 +610,9 @@ def param_model(route: Route, name: str, request) -> type[models.Model] | str | 
             for part in flt.field_name[: -len("_id")].split("__"):
                 model = model._meta.get_field(part).related_model
             return model
-        return None
+        return "search" if name in SEARCH_PARAMS else None
+    if name in SEARCH_PARAMS:
+        return "search"
     if name in ID_PARAMS:
         return apps.get_model(ID_PARAMS[name])
     if name in NOT_IDS:
@@ -660,3 +718,71 @@ def bindings(route: Route, world) -> list[Binding]:
             )
         )
     return found
+
+
+# --- personas and the world the walk runs in --------------------------------------------------
+
+# Who must see nothing of district A's samples: district B's officer, station B1's manager, the
+# admin of institution B (which runs station A2 in district A, but nothing at A1), and the
+# evaluator and inspector none of district A's samples is assigned to.
+OUTSIDERS = (
+    "district_b_officer",
+    "station_b1_manager",
+    "institution_b_admin",
+    "evaluator",
+    "inspector",
+)
+
+
+def insiders(world) -> list:
+    """Who may see district A's samples, most powerful first."""
+    from tests.portal.samples import assigned_evaluator, assigned_inspector
+
+    return [
+        world.city_admin,
+        world.district_a_officer,
+        world.station_a1_manager,
+        world.institution_a_admin,
+        world.subdistrict_a1_officer,
+        world.city_officer,
+        assigned_evaluator(world),
+        assigned_inspector(world),
+    ]
+
+
+def walk_world(request, settings, tmp_path, *, scoped: bool = True):
+    """The ``world`` with ids of every table in separate ranges, the samples built (the
+    public ones only, or all), and every user there is let into the admin, so that the
+    admin's own scoping is walked too."""
+    from portal.models import User
+    from tests import samples
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    samples.separate_id_ranges()  # before the world's own rows are written
+    world = request.getfixturevalue("world")
+    # Station A1's name and code carry the mark too (the world's own would match the import
+    # templates' example row, "五山街社工服务站", "TH-001").
+    world.station_a1.name = f"{samples.MARK}五山街社工服务站"
+    world.station_a1.code = "TH-A1-WALK"
+    world.station_a1.save(update_fields=["name", "code"])
+    samples.build_public(world)
+    if scoped:
+        samples.build_scoped(world)
+    User.objects.filter(is_superuser=False).update(is_staff=True)
+    for value in vars(world).values():
+        if isinstance(value, User):
+            value.is_staff = True
+    return world
+
+
+def record(request, **counts) -> None:
+    """Counts for the terminal summary (tests/conftest.py), which adds them up over workers."""
+    request.node.user_properties.append(("scope_walk", counts))
+
+
+def marks(world) -> tuple[str, ...]:
+    """Strings no outsider may ever read: the samples' mark (station A1's name has it too),
+    station A1's code."""
+    from tests.samples import MARK
+
+    return (MARK, world.station_a1.code)
