@@ -39,7 +39,7 @@ from portal.admin import CityAdminOnlyAdmin, ScopedAdmin
 from portal.api.mixins import ScopedViewSetMixin
 from portal.scoping import VIEW
 from tests import samples
-from tests.walk import Caller, Route, insiders, record, routes, walk_world
+from tests.walk import OUTSIDERS, Caller, Route, insiders, record, routes, walk_world
 
 # Who must not break a page (outsiders are walked by test_scope_walk_lists.py, which fails
 # on a server error too).
@@ -146,18 +146,22 @@ def test_every_scoped_model_registers_a_district_a_sample(request):
 
 
 @pytest.mark.django_db
-def test_every_sample_is_in_district_a_and_seen_by_an_insider(request, settings, tmp_path):
-    """A sample nobody may see would make every 404 of the walk a foregone conclusion."""
+def test_every_sample_is_seen_by_an_insider_and_by_no_outsider(request, settings, tmp_path):
+    """At the queryset level, before any route: ``restrict`` hands each sample to someone of
+    district A (a sample nobody may see would make every 404 of the walk a foregone
+    conclusion) and to none of the outsiders."""
     world = walk_world(request, settings, tmp_path)
     people = insiders(world)
+    outsiders = [getattr(world, name) for name in OUTSIDERS]
     problems = []
     for model in samples.scoped_models():
         row = samples.sample(world, model)
-        if not any(
-            model._default_manager.restrict(user, VIEW).filter(pk=row.pk).exists()
-            for user in people
-        ):
+        seen = model._default_manager.restrict
+        if not any(seen(user, VIEW).filter(pk=row.pk).exists() for user in people):
             problems.append(f"{model._meta.label}: no insider of district A sees the sample")
+        for user in outsiders:
+            if seen(user, VIEW).filter(pk=row.pk).exists():
+                problems.append(f"{model._meta.label}: restrict() hands the sample to {user}")
     assert not problems, "\n".join(problems)
 
 

@@ -46,6 +46,9 @@ from tests.walk import (
     walk_world,
 )
 
+# Reports and packs are compared as text (poppler-utils).
+pytestmark = pytest.mark.tools("pdftotext")
+
 
 def list_targets(world) -> tuple[list[Binding], list[str]]:
     """Every address that names no scoped row: parameterless routes, and routes whose kwargs

@@ -33,6 +33,9 @@ from tests.walk import (
     walk_world,
 )
 
+# Reports and packs are compared as text (poppler-utils).
+pytestmark = pytest.mark.tools("pdftotext")
+
 
 @pytest.fixture
 def world_with_samples(db, request, settings, tmp_path):
