@@ -56,8 +56,7 @@ def list_targets(world) -> tuple[list[Binding], list[str]]:
     found, unbound = [], []
     for route in routes():
         if not route.kwargs:
-            if route.name:
-                found.append(Binding(route, {}, {}, False))
+            found.append(Binding(route, {}, {}, False))
             continue
         if route.is_public:
             continue

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from django.views.generic import RedirectView
 
 from tests.walk import (
     OUTSIDERS,
@@ -129,6 +130,23 @@ def test_a_district_a_object_looks_missing_to_an_outsider(
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
 
 
+def why_closed(binding) -> str | None:
+    """Addresses that lead to no row by construction, so no insider can reach one there."""
+    route = binding.route
+    if route.view_class is RedirectView:
+        # The admin's "<object_id>/": a redirect to the object's change page, walked itself.
+        return "admin redirects to an object page walked itself"
+    scope_actions = getattr(binding.model, "scope_actions", None)
+    if (
+        route.in_admin
+        and route.pattern.endswith("delete/")
+        and scope_actions is not None
+        and not scope_actions.get("delete")
+    ):
+        return "admin delete pages of models no role may delete"
+    return None
+
+
 def test_every_bound_address_reaches_the_sample_for_someone(world_with_samples, client, request):
     """The positive check: the walk's 404s mean something only if the address finds the row
     for someone who may see it. An address every insider gets the missing-id answer from is
@@ -143,6 +161,10 @@ def test_every_bound_address_reaches_the_sample_for_someone(world_with_samples, 
     counts: Counter = Counter()
     for binding in found:
         route = binding.route
+        closed = why_closed(binding)
+        if closed:
+            counts[closed] += 1
+            continue
         methods = walk_methods(route)
         method = "get" if "get" in methods else methods[0]
         answers = set()
