@@ -292,8 +292,11 @@ def pytest_report_header(config):
 def pytest_terminal_summary(terminalreporter):
     """What the scope walk proved (tests/test_scope_walk*.py record it, on any worker)."""
     totals: dict[str, dict[str, int]] = {}
+    skipped = 0
     for reports in terminalreporter.stats.values():
         for report in reports:
+            if "test_scope_walk" in getattr(report, "nodeid", "") and report.skipped:
+                skipped += 1
             if getattr(report, "when", None) != "call":
                 continue
             for key, counts in getattr(report, "user_properties", ()):
@@ -310,3 +313,4 @@ def pytest_terminal_summary(terminalreporter):
     for name, by_persona in totals.items():
         detail = ", ".join(f"{p} {n}" for p, n in by_persona.items())
         terminalreporter.write_line(f"{name}: {detail}")
+    terminalreporter.write_line(f"scope walk tests skipped: {skipped}")

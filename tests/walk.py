@@ -3,7 +3,7 @@ resolver, what each route's kwargs name, and requests whose answers can be compa
 
 Nothing here knows a particular route. What a route's ``<pk>`` names comes from its view (the
 model or queryset of a detail view or viewset, the ModelAdmin of an admin page); only where a
-view cannot say, ``KWARG_MODELS`` says, and a route the walk cannot bind fails the walk.
+view cannot say, ``kwarg_models()`` says, and a route the walk cannot bind fails the walk.
 """
 
 from __future__ import annotations
@@ -152,7 +152,7 @@ def view_model(route: Route) -> type[models.Model] | None:
     return getattr(cls, "model", None)
 
 
-def _kwarg_table() -> dict[tuple[str, str], type[models.Model]]:
+def kwarg_models() -> dict[tuple[str, str], type[models.Model]]:
     """Routes whose view does not say what a kwarg names: a create page under a parent
     (``people/<pk>/employments/new/``), a plain ``View`` that looks its object up itself."""
     from django.contrib.auth import get_user_model
@@ -202,7 +202,7 @@ def _kwarg_table() -> dict[tuple[str, str], type[models.Model]]:
     }
 
 
-def _slug_values() -> dict[tuple[str | None, str], Callable[[], list[str]]]:
+def slug_values() -> dict[tuple[str | None, str], Callable[[], list[str]]]:
     """Kwargs that are not ids, with every value the route answers to."""
     from django.contrib import admin
 
@@ -246,11 +246,11 @@ class Kwarg:
 
 def kwarg_of(route: Route, name: str) -> Kwarg:
     """What the route's kwarg ``name`` names, from the view where it can say."""
-    slugs = _slug_values()
+    slugs = slug_values()
     for key in ((route.name, name), (None, name)):
         if key in slugs:
             return Kwarg(name, values=tuple(slugs[key]()))
-    table = _kwarg_table()
+    table = kwarg_models()
     if (route.name, name) in table:
         return Kwarg(name, table[(route.name, name)])
     if route.name == "admin:view_on_site":
@@ -276,7 +276,7 @@ def kwarg_of(route: Route, name: str) -> Kwarg:
         return Kwarg(name, model)
     if name == "pk" and model is not None:
         # A view that looks its object up itself names it in ``model`` (a create page under
-        # a parent does not: KWARG_MODELS says what its <pk> is).
+        # a parent does not: kwarg_models() says what its <pk> is).
         return Kwarg(name, model)
     if name.endswith(("_pk", "_id")):
         related = _related(model, name[:-3]) if model is not None else None
@@ -287,7 +287,7 @@ def kwarg_of(route: Route, name: str) -> Kwarg:
             return Kwarg(name, related)
     raise Unbound(
         f"{route.label}: the walk cannot tell what <{name}> names; give the view a model or "
-        "queryset, or add the route to KWARG_MODELS / slug values in tests/walk.py"
+        "queryset, or add the route to kwarg_models() or slug_values() in tests/walk.py"
     )
 
 
@@ -584,6 +584,8 @@ ID_PARAMS = {
     "station": "stations.Station",
     "district": "stations.District",
     "contract": "stations.Contract",
+    # The audit trail's "history of one object" filter: station A1's history, for instance.
+    "object_id": "stations.Station",
 }
 # Answers in another format than the page: the variants a list page is walked with.
 EXPORTS = {"export": {"export": "xlsx"}, "format": {"format": "xlsx"}}
@@ -629,6 +631,8 @@ def param_model(route: Route, name: str, request, filtersets=()) -> type[models.
             for part in flt.field_name[: -len("_id")].split("__"):
                 model = model._meta.get_field(part).related_model
             return model
+        if name in ID_PARAMS:  # a text filter that still takes an id (``object_id``)
+            return apps.get_model(ID_PARAMS[name])
         return "search" if name in SEARCH_PARAMS else None
     if name in SEARCH_PARAMS:
         return "search"
