@@ -259,6 +259,11 @@ if not IS_POSTGRES:
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
 OTP_TOTP_ISSUER = "广州社工站平台"
+# A user's TOTP secret (the admin's "config" and QR code pages) is shown to nobody, the city
+# admin included: users enrol their own device (accounts/otp/). With it shown, those pages
+# also looked a device up before checking scope (500 for a missing id, 403 for another's).
+# https://django-otp-official.readthedocs.io/en/stable/overview.html#std-setting-OTP_ADMIN_HIDE_SENSITIVE_DATA
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # ------------------------------------------------------------------------------------------
 # Security. With DEBUG off these pass `manage.py check --deploy`.
@@ -302,7 +307,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "portal.api.filters.ScopedFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.PortalPagination",

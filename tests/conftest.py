@@ -2,13 +2,15 @@
 
 Personas (STYLE.md): a city admin and officer; in district A a district officer, a street/town
 officer, an institution admin and the manager of station A1; in district B an officer and the
-manager of station B1, who must see nothing of A.
+manager of station B1, who must see nothing of A; and the admin of institution B, which runs
+station B1 and also station A2 in district A, but nothing at station A1.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -167,12 +169,15 @@ def _reference_data(request):
 
 @pytest.fixture(autouse=True)
 def _needs_servers(request):
-    """``@pytest.mark.postgres`` / ``redis`` tests skip locally without the server, fail in CI."""
+    """``@pytest.mark.postgres`` / ``redis`` / ``tools("pdftotext")`` tests skip locally
+    without the server or program, and fail in CI (.ci/run installs them)."""
     missing = []
     if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
         missing.append("PostgreSQL (set DATABASE_URL)")
     if request.node.get_closest_marker("redis") and not _redis_answers():
         missing.append("Redis (set REDIS_URL)")
+    for marker in request.node.iter_markers("tools"):
+        missing += [f"{tool} on PATH" for tool in marker.args if not shutil.which(tool)]
     if missing:
         reason = "needs " + " and ".join(missing)
         if IN_CI:
@@ -212,6 +217,7 @@ class World:
     station_a1_manager: object
     district_b_officer: object
     station_b1_manager: object
+    institution_b_admin: object
     evaluator: object
     inspector: object
     password: str = PASSWORD
@@ -256,6 +262,9 @@ def world(db) -> World:
         station_a1_manager=user_with_role("station_a1", Role.STATION_MANAGER, station=station_a1),
         district_b_officer=user_with_role("district_b", Role.DISTRICT_OFFICER, district=district_b),
         station_b1_manager=user_with_role("station_b1", Role.STATION_MANAGER, station=station_b1),
+        institution_b_admin=user_with_role(
+            "institution_b", Role.INSTITUTION_ADMIN, institution=inst_b
+        ),
         evaluator=user_with_role("evaluator", Role.EVALUATOR),
         inspector=user_with_role("inspector", Role.INSPECTOR),
     )
@@ -278,3 +287,30 @@ def pytest_report_header(config):
         f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}; "
         f"redis: {'yes' if os.environ.get('REDIS_URL') else 'no'}; CI: {IN_CI}"
     )
+
+
+def pytest_terminal_summary(terminalreporter):
+    """What the scope walk proved (tests/test_scope_walk*.py record it, on any worker)."""
+    totals: dict[str, dict[str, int]] = {}
+    skipped = 0
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            if "test_scope_walk" in getattr(report, "nodeid", "") and report.skipped:
+                skipped += 1
+            if getattr(report, "when", None) != "call":
+                continue
+            for key, counts in getattr(report, "user_properties", ()):
+                if key != "scope_walk":
+                    continue
+                counts = dict(counts)
+                persona = counts.pop("persona", "all")
+                for name, n in counts.items():
+                    totals.setdefault(name, {}).setdefault(persona, 0)
+                    totals[name][persona] += n
+    if not totals:
+        return
+    terminalreporter.section("scope walk")
+    for name, by_persona in totals.items():
+        detail = ", ".join(f"{p} {n}" for p, n in by_persona.items())
+        terminalreporter.write_line(f"{name}: {detail}")
+    terminalreporter.write_line(f"scope walk tests skipped: {skipped}")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -25,6 +24,7 @@ from evaluations.models import (
     SurveyQuestion,
 )
 from evaluations.permissions import can_run_what_if
+from portal.api.filters import ScopedFilterBackend
 from portal.api.mixins import ScopedViewSetMixin
 from portal.choices import CITY_ROLES
 from portal.models import User
@@ -140,7 +140,7 @@ class FrameworkNodeViewSet(
 ):
     queryset = FrameworkNode.objects.order_by("framework_id", "sort_order")
     serializer_class = s.EvaluationFrameworkNodeSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [ScopedFilterBackend]
     filterset_fields = ["framework"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
@@ -244,7 +244,7 @@ class CycleViewSet(
 class EvaluationViewSet(LockFirstMixin, ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Evaluation.objects.select_related("station").order_by("cycle_id", "station_id")
     serializer_class = s.EvaluationSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [ScopedFilterBackend]
     filterset_class = EvaluationFilterSet
 
     def get_serializer_class(self):
@@ -365,6 +365,7 @@ class AppealViewSet(LockFirstMixin, ScopedViewSetMixin, viewsets.ReadOnlyModelVi
     )
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
+        # The appeal first: out of scope answers 404 whatever the body says.
         appeal = self.get_object()
         ser = s.EvaluationAppealAnswerSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
@@ -429,7 +430,7 @@ class AssignmentViewSet(
 class SurveyLinkViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = SurveyLink.objects.order_by("evaluation_id", "group", "pk")
     serializer_class = s.EvaluationSurveyLinkSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [ScopedFilterBackend]
     filterset_fields = ["evaluation", "group"]
 
 
@@ -438,5 +439,5 @@ class SurveyQuestionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     queryset = SurveyQuestion.objects.order_by("group", "sort_order", "code")
     serializer_class = s.EvaluationSurveyQuestionSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [ScopedFilterBackend]
     filterset_fields = ["group", "is_active"]

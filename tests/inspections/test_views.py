@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 
 import pytest
@@ -142,7 +141,7 @@ def test_the_station_tab_and_history_show_visits_and_orders(world, plan, login):
     assert "灭火器" in body and "督查记录" in body
 
 
-@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils")
+@pytest.mark.tools("pdftotext")  # poppler-utils: skips locally without it, fails in CI
 def test_the_report_pdf_renders_chinese(world, plan, login, tmp_path):
     visit = _signed_visit(world, plan)
     client = login(world.city_officer)
