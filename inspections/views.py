@@ -53,6 +53,7 @@ from portal import audit, clock
 from portal.choices import CITY_ROLES, AuditAction, Role
 from portal.errors import Conflict
 from portal.exports import export_filename, xlsx_response
+from portal.query import PeriodQuery, YearQuery, read_query
 from portal.scoping import CHANGE, VIEW, user_may
 from portal.views.mixins import RoleRequiredMixin, ScopedMixin
 from stations.models import Station
@@ -105,15 +106,10 @@ class ActionView(ScopedMixin, View):
 
 
 def _year_quarter(request) -> tuple[int, int]:
+    """The board's quarter: ``?year=&quarter=`` (400 when out of range), else this quarter."""
     year, quarter = rules.quarter_of(clock.today())
-    try:
-        year = int(request.GET.get("year", year))
-        quarter = int(request.GET.get("quarter", quarter))
-    except ValueError:
-        pass
-    if not 1 <= quarter <= 4 or not 2000 <= year <= 2100:
-        year, quarter = rules.quarter_of(clock.today())
-    return year, quarter
+    params = read_query(request, PeriodQuery)
+    return params["year"] or year, params["quarter"] or quarter
 
 
 class BoardView(ScopedMixin, TemplateView):
@@ -165,8 +161,7 @@ class HeatmapView(ScopedMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        year = self.request.GET.get("year")
-        year = int(year) if year and year.isdigit() else None
+        year = read_query(self.request, YearQuery)["year"]
         context["heat"] = selectors.heatmap(self.request.user, year=year)
         context["year"] = year
         return context

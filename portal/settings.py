@@ -299,12 +299,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "portal.api.filters.PortalFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.PortalPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "portal.api.schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "portal.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"survey": "30/minute", "anon": "60/minute"},
     "COERCE_DECIMAL_TO_STRING": True,
@@ -338,6 +338,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": _enum_names(),
+    # Request bodies are JSON; only uploads (declared per operation) are multipart. The API
+    # still parses forms, but the schema promises one format and its types (a form field
+    # cannot say null, a list or a number).
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
 }
 # django-filter: an unset choice filter reads "全部" rather than "---------".
 FILTERS_EMPTY_CHOICE_LABEL = _("全部")

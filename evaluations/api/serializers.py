@@ -18,9 +18,11 @@ from evaluations.models import (
     SurveyLink,
     SurveyQuestion,
 )
+from portal.api.fields import PortalModelSerializer
+from portal.api.mixins import ScopedPrimaryKeyRelatedField
 
 
-class EvaluationFrameworkNodeSerializer(serializers.ModelSerializer):
+class EvaluationFrameworkNodeSerializer(PortalModelSerializer):
     class Meta:
         model = FrameworkNode
         fields = [
@@ -41,7 +43,16 @@ class EvaluationFrameworkNodeSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "framework"]
 
 
-class EvaluationFrameworkSerializer(serializers.ModelSerializer):
+class EvaluationFrameworkNodeCreateSerializer(EvaluationFrameworkNodeSerializer):
+    """A new node names its framework (a node never moves to another one afterwards)."""
+
+    framework = ScopedPrimaryKeyRelatedField(queryset=Framework.objects.all())
+
+    class Meta(EvaluationFrameworkNodeSerializer.Meta):
+        read_only_fields = ["id"]
+
+
+class EvaluationFrameworkSerializer(PortalModelSerializer):
     nodes = EvaluationFrameworkNodeSerializer(many=True, read_only=True)
 
     class Meta:
@@ -61,7 +72,7 @@ class EvaluationFrameworkSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "version", "status", "based_on", "frozen_at", "nodes"]
 
 
-class EvaluationCycleSerializer(serializers.ModelSerializer):
+class EvaluationCycleSerializer(PortalModelSerializer):
     class Meta:
         model = Cycle
         fields = [
@@ -86,7 +97,7 @@ class EvaluationCycleSerializer(serializers.ModelSerializer):
         validators = []  # the service explains duplicates in Chinese
 
 
-class EvaluationScoreSerializer(serializers.ModelSerializer):
+class EvaluationScoreSerializer(PortalModelSerializer):
     node_code = serializers.CharField(source="node.code", read_only=True)
 
     class Meta:
@@ -94,7 +105,7 @@ class EvaluationScoreSerializer(serializers.ModelSerializer):
         fields = ["id", "node", "node_code", "score", "comment", "scorer", "scored_by", "scored_at"]
 
 
-class EvaluationSerializer(serializers.ModelSerializer):
+class EvaluationSerializer(PortalModelSerializer):
     station_code = serializers.CharField(source="station.code", read_only=True)
     station_name = serializers.CharField(source="station.name", read_only=True)
     district = serializers.IntegerField(source="station.district_id", read_only=True)
@@ -146,21 +157,21 @@ class ScoreSheetVersionSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False)
 
 
-class EvaluationSelfAssessmentSerializer(serializers.ModelSerializer):
+class EvaluationSelfAssessmentSerializer(PortalModelSerializer):
     class Meta:
         model = SelfAssessment
         fields = ["id", "evaluation", "node", "text", "updated_at"]
         read_only_fields = ["id", "evaluation", "updated_at"]
 
 
-class EvaluationAppealItemSerializer(serializers.ModelSerializer):
+class EvaluationAppealItemSerializer(PortalModelSerializer):
     class Meta:
         model = AppealItem
         fields = ["node", "original_score", "requested_score", "reason", "decided_score"]
         read_only_fields = ["original_score", "decided_score"]
 
 
-class EvaluationAppealSerializer(serializers.ModelSerializer):
+class EvaluationAppealSerializer(PortalModelSerializer):
     items = EvaluationAppealItemSerializer(many=True)
 
     class Meta:
@@ -203,7 +214,7 @@ class EvaluationAppealDecideSerializer(serializers.Serializer):
     )
 
 
-class EvaluatorAssignmentSerializer(serializers.ModelSerializer):
+class EvaluatorAssignmentSerializer(PortalModelSerializer):
     class Meta:
         model = EvaluatorAssignment
         fields = ["id", "evaluation", "evaluator", "starts_on", "ends_on"]
@@ -211,7 +222,7 @@ class EvaluatorAssignmentSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class EvaluationSurveyLinkSerializer(serializers.ModelSerializer):
+class EvaluationSurveyLinkSerializer(PortalModelSerializer):
     class Meta:
         model = SurveyLink
         fields = ["id", "evaluation", "group", "token", "issued_at", "answered_at"]
@@ -228,7 +239,7 @@ class EvaluationSurveyAnswerSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
 
 
-class EvaluationSurveyQuestionSerializer(serializers.ModelSerializer):
+class EvaluationSurveyQuestionSerializer(PortalModelSerializer):
     class Meta:
         model = SurveyQuestion
         fields = ["id", "group", "code", "text", "sort_order", "is_active"]

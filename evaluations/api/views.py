@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -23,6 +22,7 @@ from evaluations.models import (
     SurveyLink,
     SurveyQuestion,
 )
+from portal.api.filters import PortalFilterBackend
 from portal.api.mixins import ScopedViewSetMixin
 from portal.choices import CITY_ROLES
 from portal.models import User
@@ -63,7 +63,7 @@ class FrameworkViewSet(
             **dict(serializer.validated_data),
         )
 
-    @extend_schema(request=None, responses=s.EvaluationFrameworkSerializer)
+    @extend_schema(request=None, responses={201: s.EvaluationFrameworkSerializer})
     @action(detail=True, methods=["post"], url_path="new-version")
     def new_version(self, request, pk=None):
         copy = services.framework_new_version(actor=request.user, framework=self.get_object())
@@ -113,18 +113,22 @@ class FrameworkNodeViewSet(
 ):
     queryset = FrameworkNode.objects.order_by("framework_id", "sort_order")
     serializer_class = s.EvaluationFrameworkNodeSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [PortalFilterBackend]
     filterset_fields = ["framework"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
+    @extend_schema(
+        request=s.EvaluationFrameworkNodeCreateSerializer,
+        responses={201: s.EvaluationFrameworkNodeSerializer},
+    )
     def create(self, request, *args, **kwargs):
-        framework = get_object_or_404(
-            Framework.objects.restrict(request.user, VIEW), pk=request.data.get("framework")
+        ser = s.EvaluationFrameworkNodeCreateSerializer(
+            data=request.data, context=self.get_serializer_context()
         )
-        ser = self.get_serializer(data=request.data)
         ser.is_valid(raise_exception=True)
+        data = dict(ser.validated_data)
         node = services.framework_node_add(
-            actor=request.user, framework=framework, **dict(ser.validated_data)
+            actor=request.user, framework=data.pop("framework"), **data
         )
         return Response(self.get_serializer(node).data, status=status.HTTP_201_CREATED)
 
@@ -206,7 +210,7 @@ class CycleViewSet(
 class EvaluationViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Evaluation.objects.select_related("station").order_by("cycle_id", "station_id")
     serializer_class = s.EvaluationSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [PortalFilterBackend]
     filterset_class = EvaluationFilterSet
 
     def get_serializer_class(self):
@@ -269,7 +273,9 @@ class EvaluationViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         services.self_assessment_submit(actor=request.user, evaluation=ev)
         return self._detail(ev)
 
-    @extend_schema(request=s.EvaluationAppealSerializer, responses=s.EvaluationAppealSerializer)
+    @extend_schema(
+        request=s.EvaluationAppealSerializer, responses={201: s.EvaluationAppealSerializer}
+    )
     @action(detail=True, methods=["post"])
     def appeal(self, request, pk=None):
         ev = self.get_object()
@@ -297,7 +303,7 @@ class EvaluationViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         request=s.EvaluationSurveyIssueSerializer,
-        responses=s.EvaluationSurveyLinkSerializer(many=True),
+        responses={201: s.EvaluationSurveyLinkSerializer(many=True)},
     )
     @action(detail=True, methods=["post"], url_path="survey-links")
     def survey_links(self, request, pk=None):
@@ -376,7 +382,7 @@ class AssignmentViewSet(
 class SurveyLinkViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = SurveyLink.objects.order_by("evaluation_id", "group", "pk")
     serializer_class = s.EvaluationSurveyLinkSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [PortalFilterBackend]
     filterset_fields = ["evaluation", "group"]
 
 
@@ -385,5 +391,5 @@ class SurveyQuestionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     queryset = SurveyQuestion.objects.order_by("group", "sort_order", "code")
     serializer_class = s.EvaluationSurveyQuestionSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [PortalFilterBackend]
     filterset_fields = ["group", "is_active"]

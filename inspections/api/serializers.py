@@ -25,11 +25,12 @@ from inspections.models import (
     RectificationOrder,
     RectificationResponse,
 )
+from portal.api.fields import PortalModelSerializer
 from portal.api.mixins import ScopedPrimaryKeyRelatedField
 from stations.models import Institution, Station
 
 
-class ChecklistItemSerializer(serializers.ModelSerializer):
+class ChecklistItemSerializer(PortalModelSerializer):
     class Meta:
         model = ChecklistItem
         fields = [
@@ -44,7 +45,7 @@ class ChecklistItemSerializer(serializers.ModelSerializer):
         ]
 
 
-class ChecklistSerializer(serializers.ModelSerializer):
+class ChecklistSerializer(PortalModelSerializer):
     items = ChecklistItemSerializer(many=True, read_only=True)
 
     class Meta:
@@ -52,7 +53,7 @@ class ChecklistSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "version", "name", "kind", "status", "note", "items"]
 
 
-class TeamMemberSerializer(serializers.ModelSerializer):
+class TeamMemberSerializer(PortalModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
 
     class Meta:
@@ -60,13 +61,13 @@ class TeamMemberSerializer(serializers.ModelSerializer):
         fields = ["user", "username", "body", "is_lead"]
 
 
-class AnswerSerializer(serializers.ModelSerializer):
+class AnswerSerializer(PortalModelSerializer):
     class Meta:
         model = InspectionAnswer
         fields = ["item", "result", "note"]
 
 
-class FindingSerializer(serializers.ModelSerializer):
+class FindingSerializer(PortalModelSerializer):
     is_repeat = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -85,7 +86,7 @@ class FindingSerializer(serializers.ModelSerializer):
         ]
 
 
-class InspectionSerializer(serializers.ModelSerializer):
+class InspectionSerializer(PortalModelSerializer):
     station_name = serializers.CharField(source="station.name", read_only=True)
     district = serializers.IntegerField(source="station.district_id", read_only=True)
     team = TeamMemberSerializer(many=True, read_only=True)
@@ -150,7 +151,7 @@ class PhotoInputSerializer(serializers.Serializer):
     caption = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class PlanSerializer(PortalModelSerializer):
     class Meta:
         model = QuarterPlan
         fields = [
@@ -172,8 +173,16 @@ class PlanSerializer(serializers.ModelSerializer):
 class PlanDrawInputSerializer(serializers.Serializer):
     year = serializers.IntegerField(min_value=2018, max_value=2100)
     quarter = serializers.IntegerField(min_value=1, max_value=4)
-    seed = serializers.IntegerField(required=False, allow_null=True, min_value=0)
-    manual = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    # The seed is stored in a bigint column.
+    seed = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=2**63 - 1
+    )
+    manual = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        required=False,
+        default=list,
+        help_text="人工加入的社工站编号",
+    )
 
 
 class PlanAddStationSerializer(serializers.Serializer):
@@ -187,19 +196,19 @@ class DrawCheckSerializer(serializers.Serializer):
     differences = serializers.ListField(child=serializers.CharField())
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(PortalModelSerializer):
     class Meta:
         model = RectificationEvent
         fields = ["kind", "from_status", "to_status", "note", "actor", "at"]
 
 
-class ResponseSerializer(serializers.ModelSerializer):
+class ResponseSerializer(PortalModelSerializer):
     class Meta:
         model = RectificationResponse
         fields = ["id", "text", "responded_by", "responded_at"]
 
 
-class OrderSerializer(serializers.ModelSerializer):
+class OrderSerializer(PortalModelSerializer):
     station_name = serializers.CharField(source="station.name", read_only=True)
 
     class Meta:
@@ -241,8 +250,15 @@ class OrderOpenSerializer(serializers.Serializer):
     )
 
 
-class RespondInputSerializer(serializers.Serializer):
+class RespondTextSerializer(serializers.Serializer):
+    """A response without evidence files (JSON)."""
+
     text = serializers.CharField()
+
+
+class RespondInputSerializer(RespondTextSerializer):
+    """A response with evidence files (multipart/form-data, ``files`` repeated)."""
+
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
@@ -251,7 +267,7 @@ class VerifyInputSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class CampaignSerializer(serializers.ModelSerializer):
+class CampaignSerializer(PortalModelSerializer):
     class Meta:
         model = Campaign
         fields = [
@@ -308,3 +324,47 @@ class ChecklistImportSerializer(serializers.Serializer):
 
 class CountSerializer(serializers.Serializer):
     count = serializers.IntegerField()
+
+
+class _BoardCounts(serializers.Serializer):
+    planned = serializers.IntegerField()
+    done = serializers.IntegerField()
+    unannounced = serializers.IntegerField()
+    open = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    closed = serializers.IntegerField()
+
+
+class BoardDistrictSerializer(_BoardCounts):
+    district_id = serializers.IntegerField()
+    name = serializers.CharField()
+    code = serializers.CharField()
+
+
+class BoardTotalsSerializer(_BoardCounts):
+    findings = serializers.IntegerField()
+
+
+class BoardAreaSerializer(serializers.Serializer):
+    area = serializers.ChoiceField(choices=Area.choices)
+    label = serializers.CharField()
+    counts = serializers.ListField(
+        child=serializers.IntegerField(), help_text="按 severities 的顺序"
+    )
+    total = serializers.IntegerField()
+
+
+class BoardSeveritySerializer(serializers.Serializer):
+    value = serializers.ChoiceField(choices=Severity.choices)
+    label = serializers.CharField()
+
+
+class QuarterBoardSerializer(serializers.Serializer):
+    """季度督查看板: one object for the quarter, not a page."""
+
+    year = serializers.IntegerField()
+    quarter = serializers.IntegerField()
+    districts = BoardDistrictSerializer(many=True)
+    totals = BoardTotalsSerializer()
+    findings = BoardAreaSerializer(many=True)
+    severities = BoardSeveritySerializer(many=True)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from rest_framework import serializers, viewsets
 
+from portal.api.fields import PortalModelSerializer
 from portal.api.mixins import ScopedViewSetMixin
 from portal.filtersets import AuditEventFilterSet
 from portal.models import AuditEvent
 
 
-class AuditEventSerializer(serializers.ModelSerializer):
+class AuditEventSerializer(PortalModelSerializer):
     action_display = serializers.CharField(source="get_action_display", read_only=True)
     outcome_display = serializers.CharField(source="get_outcome_display", read_only=True)
 

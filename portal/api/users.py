@@ -12,6 +12,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from portal.api.fields import PortalModelSerializer
 from portal.api.mixins import ScopedPrimaryKeyRelatedField, ScopedViewSetMixin
 from portal.filtersets import RoleAssignmentFilterSet, UserFilterSet
 from portal.models import RoleAssignment, User
@@ -22,7 +23,7 @@ from stations.models import District, Institution, Station, Subdistrict
 ANCHORS = ("district", "subdistrict", "institution", "station")
 
 
-class RoleAssignmentBriefSerializer(serializers.ModelSerializer):
+class RoleAssignmentBriefSerializer(PortalModelSerializer):
     role_display = serializers.CharField(source="get_role_display", read_only=True)
     anchor = serializers.SerializerMethodField()
 
@@ -34,7 +35,7 @@ class RoleAssignmentBriefSerializer(serializers.ModelSerializer):
         return str(obj.anchor) if obj.anchor is not None else None
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(PortalModelSerializer):
     role_assignments = RoleAssignmentBriefSerializer(
         source="listed_assignments", many=True, read_only=True
     )
@@ -149,7 +150,7 @@ class UserViewSet(
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class RoleAssignmentSerializer(serializers.ModelSerializer):
+class RoleAssignmentSerializer(PortalModelSerializer):
     user = ScopedPrimaryKeyRelatedField(queryset=User.objects.all())
     district = ScopedPrimaryKeyRelatedField(
         queryset=District.objects.all(), required=False, allow_null=True

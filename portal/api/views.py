@@ -24,6 +24,7 @@ class MeViewSet(viewsets.ViewSet):
 
     # Scoped trivially: it only ever answers about the caller.
     scoped = True
+    list_returns_object = True  # one object, not a page (portal.api.schema)
 
     @extend_schema(responses=MeSerializer, summary="当前用户")
     def list(self, request):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from rest_framework import serializers
 
+from portal.api.fields import PortalModelSerializer
 from portal.api.mixins import ScopedPrimaryKeyRelatedField as BaseScopedField
 from stations.models import (
     Community,
@@ -34,14 +35,14 @@ class ScopedPrimaryKeyRelatedField(BaseScopedField):
             self.error_messages["does_not_exist"] = _(UNKNOWN_CHOICE) % {"model": name}
 
 
-class DistrictSerializer(serializers.ModelSerializer):
+class DistrictSerializer(PortalModelSerializer):
     class Meta:
         model = District
         fields = ["id", "code", "name"]
         read_only_fields = fields
 
 
-class SubdistrictSerializer(serializers.ModelSerializer):
+class SubdistrictSerializer(PortalModelSerializer):
     district_name = serializers.CharField(source="district.name", read_only=True)
 
     class Meta:
@@ -50,21 +51,21 @@ class SubdistrictSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CommunitySerializer(serializers.ModelSerializer):
+class CommunitySerializer(PortalModelSerializer):
     class Meta:
         model = Community
         fields = ["id", "code", "name", "kind", "subdistrict"]
         read_only_fields = fields
 
 
-class ProjectKindSerializer(serializers.ModelSerializer):
+class ProjectKindSerializer(PortalModelSerializer):
     class Meta:
         model = ProjectKind
         fields = ["id", "code", "name", "is_comprehensive", "active", "sort_order"]
         read_only_fields = fields
 
 
-class InstitutionSerializer(serializers.ModelSerializer):
+class InstitutionSerializer(PortalModelSerializer):
     confirm_invalid_code = serializers.BooleanField(
         write_only=True,
         required=False,
@@ -99,7 +100,7 @@ class InstitutionSerializer(serializers.ModelSerializer):
         return obj.credit_code_confirmed_at is not None
 
 
-class CreditRecordSerializer(serializers.ModelSerializer):
+class CreditRecordSerializer(PortalModelSerializer):
     institution = ScopedPrimaryKeyRelatedField(queryset=Institution.objects.all())
 
     class Meta:
@@ -112,7 +113,7 @@ class CreditRecordLiftSerializer(serializers.Serializer):
     lifted_on = serializers.DateField(label=_("移出日期"))
 
 
-class StationSerializer(serializers.ModelSerializer):
+class StationSerializer(PortalModelSerializer):
     subdistrict = ScopedPrimaryKeyRelatedField(queryset=Subdistrict.objects.all())
     district = serializers.PrimaryKeyRelatedField(read_only=True)
     district_name = serializers.CharField(source="district.name", read_only=True)
@@ -154,7 +155,7 @@ class StationSerializer(serializers.ModelSerializer):
         extra_kwargs = {"code": {"validators": []}}
 
 
-class OutpostSerializer(serializers.ModelSerializer):
+class OutpostSerializer(PortalModelSerializer):
     station = ScopedPrimaryKeyRelatedField(queryset=Station.objects.all())
     community = ScopedPrimaryKeyRelatedField(queryset=Community.objects.all())
 
@@ -169,7 +170,7 @@ class OutpostCloseSerializer(serializers.Serializer):
     closed_on = serializers.DateField(label=_("撤销日期"))
 
 
-class ContractSerializer(serializers.ModelSerializer):
+class ContractSerializer(PortalModelSerializer):
     station = ScopedPrimaryKeyRelatedField(queryset=Station.objects.all())
     institution = ScopedPrimaryKeyRelatedField(queryset=Institution.objects.all())
     purchaser = ScopedPrimaryKeyRelatedField(queryset=Subdistrict.objects.all(), required=False)

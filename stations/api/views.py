@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.utils.translation import gettext as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from portal import clock
+from portal.api.filters import PortalFilterBackend
 from portal.api.mixins import ScopedViewSetMixin
 from portal.scoping import CHANGE, VIEW
 from stations import services
@@ -41,7 +41,7 @@ from stations.selectors import district_figures, with_operator
 
 CONTRACT_STATION_FIXED = "合同的社工站不能更改；如需变更请作废后重新登记。"
 
-FILTERS_ONLY = [DjangoFilterBackend]
+FILTERS_ONLY = [PortalFilterBackend]
 
 
 class ReadOnlyScopedViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):

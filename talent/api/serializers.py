@@ -6,6 +6,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
+from portal.api.fields import PortalModelSerializer
 from portal.api.mixins import ScopedPrimaryKeyRelatedField
 from stations.models import Institution, Station
 from talent.models import (
@@ -21,7 +22,7 @@ from talent.models import (
 )
 
 
-class SocialWorkerSerializer(serializers.ModelSerializer):
+class SocialWorkerSerializer(PortalModelSerializer):
     id_number = serializers.CharField(
         source="id_number_masked", read_only=True, help_text="脱敏身份证号（前3位和后4位）"
     )
@@ -76,7 +77,8 @@ class WorkerHireSerializer(serializers.Serializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=200)
+    # The service asks for a stated reason of at least 4 characters (talent.services).
+    reason = serializers.CharField(min_length=4, max_length=200)
 
 
 class IdNumberSerializer(serializers.Serializer):
@@ -87,7 +89,7 @@ class RevealedSerializer(serializers.Serializer):
     id_number = serializers.CharField()
 
 
-class EmploymentSerializer(serializers.ModelSerializer):
+class EmploymentSerializer(PortalModelSerializer):
     person = ScopedPrimaryKeyRelatedField(queryset=SocialWorker.objects.all())
     station = ScopedPrimaryKeyRelatedField(queryset=Station.objects.all())
     institution = ScopedPrimaryKeyRelatedField(queryset=Institution.objects.all(), required=False)
@@ -112,7 +114,7 @@ class EmploymentEndSerializer(serializers.Serializer):
     leave_reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
-class CertificateSerializer(serializers.ModelSerializer):
+class CertificateSerializer(PortalModelSerializer):
     person = ScopedPrimaryKeyRelatedField(queryset=SocialWorker.objects.all())
     level = serializers.CharField(max_length=20, help_text="assistant / intermediate / senior")
 
@@ -121,7 +123,7 @@ class CertificateSerializer(serializers.ModelSerializer):
         fields = ["id", "person", "level", "number", "year_passed"]
 
 
-class RegistrationSerializer(serializers.ModelSerializer):
+class RegistrationSerializer(PortalModelSerializer):
     certificate = ScopedPrimaryKeyRelatedField(queryset=Certificate.objects.all())
 
     class Meta:
@@ -138,7 +140,7 @@ class RegistrationSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "person", "expires_on", "renews", "policy_version"]
 
 
-class CERecordSerializer(serializers.ModelSerializer):
+class CERecordSerializer(PortalModelSerializer):
     person = ScopedPrimaryKeyRelatedField(queryset=SocialWorker.objects.all())
     programme = ScopedPrimaryKeyRelatedField(
         queryset=TrainingProgramme.objects.all(), required=False, write_only=True
@@ -160,7 +162,7 @@ class CERecordSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "source", "enrolment"]
 
 
-class ProgrammeSerializer(serializers.ModelSerializer):
+class ProgrammeSerializer(PortalModelSerializer):
     class Meta:
         model = TrainingProgramme
         fields = [
@@ -177,7 +179,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         ]
 
 
-class SessionSerializer(serializers.ModelSerializer):
+class SessionSerializer(PortalModelSerializer):
     programme = ScopedPrimaryKeyRelatedField(queryset=TrainingProgramme.objects.all())
 
     class Meta:
@@ -185,7 +187,7 @@ class SessionSerializer(serializers.ModelSerializer):
         fields = ["id", "programme", "held_on", "topic", "hours", "location"]
 
 
-class EnrolmentSerializer(serializers.ModelSerializer):
+class EnrolmentSerializer(PortalModelSerializer):
     programme = ScopedPrimaryKeyRelatedField(queryset=TrainingProgramme.objects.all())
     person = ScopedPrimaryKeyRelatedField(queryset=SocialWorker.objects.all())
 
@@ -212,7 +214,7 @@ class CompleteSerializer(serializers.Serializer):
     exam_passed = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
-class HonourSerializer(serializers.ModelSerializer):
+class HonourSerializer(PortalModelSerializer):
     person = ScopedPrimaryKeyRelatedField(queryset=SocialWorker.objects.all())
     level = serializers.CharField(max_length=20)
     kind = serializers.CharField(max_length=30)

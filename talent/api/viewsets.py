@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from portal.api.mixins import ScopedViewSetMixin
+from portal.query import DistrictQuery, read_query
 from stations.models import Station
 from talent import selectors, services
 from talent.api import serializers as s
@@ -245,14 +246,14 @@ class StaffingBoardViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
     serializer_class = s.StationStaffingSerializer
     filter_backends: list = []
     pagination_class = None
+    list_returns_object = True  # a page of its own making (portal.api.schema)
 
     @extend_schema(responses=s.StaffingBoardPageSerializer)
     def list(self, request):
-        district = request.query_params.get("district", "")
         board = selectors.staffing(
             request.user,
             stations=self.get_queryset(),
-            district_id=int(district) if district.isdigit() else None,
+            district_id=read_query(request, DistrictQuery)["district"],
         )
         page = board.page(request.query_params.get("page"), 200)
         rows = list(page.object_list)

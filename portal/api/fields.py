@@ -1,0 +1,47 @@
+"""Serializer fields and the ModelSerializer base of the API."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+
+class ChoiceField(serializers.ChoiceField):
+    """A choice whose empty value reads as null.
+
+    A blank ``CharField`` with choices stores "" for "not set"; API clients get null, which
+    the schema declares (``portal.api.schema``), instead of an "" no enum contains. On input,
+    null and "" both mean "not set" and are stored as the model stores it.
+    """
+
+    def __init__(self, *args, blank_is_null: bool | None = None, **kwargs):
+        if blank_is_null is None:
+            blank_is_null = kwargs.get("allow_blank", False)
+        self.blank_is_null = blank_is_null
+        # The model column holds "" (not NULL) for "not set" unless it is nullable itself.
+        self.stores_blank = blank_is_null and not kwargs.get("allow_null", False)
+        if self.blank_is_null:
+            kwargs["allow_null"] = True
+        super().__init__(*args, **kwargs)
+
+    def validate_empty_values(self, data):
+        if self.stores_blank and data is None:
+            return (True, "")
+        return super().validate_empty_values(data)
+
+    def to_representation(self, value):
+        if value == "" and self.blank_is_null:
+            return None
+        return super().to_representation(value)
+
+
+class PortalModelSerializer(serializers.ModelSerializer):
+    """Base of the API's model serializers: empty choices answer null (see ChoiceField)."""
+
+    serializer_choice_field = ChoiceField
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if issubclass(field_class, ChoiceField) and model_field.blank:
+            # Said here: DRF drops ``allow_blank`` from the arguments of read-only fields.
+            kwargs["blank_is_null"] = True
+        return field_class, kwargs
