@@ -186,8 +186,14 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Uploads are never served from MEDIA_URL (no URL pattern, whitenoise serves STATIC_ROOT only):
+# every file leaves through a scoped download view (portal.files). Behind nginx, set
+# PORTAL_X_ACCEL_REDIRECT_PREFIX to an ``internal`` location over MEDIA_ROOT and nginx sends
+# the file once the view has said yes (README.md, "Uploaded files").
+# https://nginx.org/en/docs/http/ngx_http_core_module.html#internal
 MEDIA_URL = "/media/"
-MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+PORTAL_X_ACCEL_REDIRECT_PREFIX = os.environ.get("PORTAL_X_ACCEL_REDIRECT_PREFIX", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
