@@ -70,6 +70,8 @@ class PortalFilterSet(filters.FilterSet):
     of ``filterset_fields`` too).
 
     - The form is a ``FilterForm``: yes/no filters refuse unknown words.
+    - A choice filtered by a method offers no "null" (未填写) choice: the method would get the
+      word "null" as a value.
     - A plain ``NumberFilter`` becomes a ``YearFilter`` (2000..2100) when it filters a year, a
       ``QuarterFilter`` (1..4) for a quarter, and an ``IntegerFilter`` otherwise, so ``?year=0``
       or ``?year=99999999999`` is a message on the field, never a date computed from it.
@@ -81,13 +83,21 @@ class PortalFilterSet(filters.FilterSet):
     def get_filters(cls):
         found = super().get_filters()
         model = cls._meta.model
-        for name, number in list(found.items()):
-            if type(number) is not filters.NumberFilter:
-                continue
-            kind = _number_filter_class(model, name, number)
-            if kind is not None:
-                found[name] = copy.deepcopy(number)
-                found[name].__class__ = kind
+        for name, each in list(found.items()):
+            if type(each) is filters.NumberFilter:
+                kind = _number_filter_class(model, name, each)
+                if kind is not None:
+                    found[name] = copy.deepcopy(each)
+                    found[name].__class__ = kind
+            elif (
+                isinstance(each, filters.ChoiceFilter | filters.ModelChoiceFilter)
+                and each.method is not None
+                and "null_label" not in each.extra
+            ):
+                # django-filter offers "null" (未填写) on every choice and hands it to a filter
+                # method as the word "null"; a method filters on real choices only.
+                found[name] = copy.deepcopy(each)
+                found[name].extra["null_label"] = None
         return found
 
     def get_form_class(self):

@@ -47,5 +47,9 @@ class DistrictQuery(forms.Form):
     district = IntegerField(required=False, min_value=1)
 
 
+class BoardQuery(DistrictQuery):
+    page = IntegerField(required=False, min_value=1)
+
+
 class ServiceYearQuery(forms.Form):
     service_year = YearField(required=False)

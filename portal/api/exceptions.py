@@ -14,6 +14,10 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from portal.errors import Conflict
 from portal.query import InvalidQuery
 
+ERR_NO_DATA = gettext_lazy("请求内容为空：请以JSON对象提交各字段。")
+# DRF messages it does not translate (rest_framework.serializers hard-codes them).
+UNTRANSLATED = {"No data provided": ERR_NO_DATA}
+
 ERR_MALFORMED_BODY = gettext_lazy(
     "请求内容格式不正确：无法按所声明的类型（Content-Type）解析，请检查JSON或表单格式。"
 )
@@ -41,7 +45,19 @@ def exception_handler(exc, context):
         # caller's language; say it in theirs.
         exc = exceptions.ParseError(ERR_MALFORMED_BODY)
     response = drf_exception_handler(exc, context)
-    if response is not None and isinstance(response.data, list):
-        # ``ValidationError("…")`` without a field: one shape for every 400, an object.
-        response.data = {"non_field_errors": response.data}
+    if response is not None:
+        response.data = _translated(response.data)
+        if isinstance(response.data, list):
+            # ``ValidationError("…")`` without a field: one shape for every 400, an object.
+            response.data = {"non_field_errors": response.data}
     return response
+
+
+def _translated(data):
+    if isinstance(data, dict):
+        return {key: _translated(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_translated(value) for value in data]
+    if isinstance(data, str) and data in UNTRANSLATED:
+        return exceptions.ErrorDetail(str(UNTRANSLATED[data]), code=getattr(data, "code", None))
+    return data

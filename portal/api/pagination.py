@@ -34,6 +34,10 @@ class PortalPagination(PageNumberPagination):
         size = self._checked(request, self.page_size_query_param, self.max_page_size, ERR_PAGE_SIZE)
         return size or self.page_size
 
+    def get_page_number(self, request, paginator):
+        # ``?page=`` (empty) is the first page, like any unset parameter.
+        return super().get_page_number(request, paginator) or 1
+
     def paginate_queryset(self, queryset, request, view=None):
         self._checked(request, self.page_query_param, None, ERR_PAGE)
         return super().paginate_queryset(queryset, request, view)

@@ -14,6 +14,11 @@ class YearParams(serializers.Serializer):
     )
 
 
+class BoardParams(serializers.Serializer):
+    district = serializers.IntegerField(required=False, min_value=1, help_text="区")
+    page = serializers.IntegerField(required=False, min_value=1, help_text="页码")
+
+
 class PeriodParams(YearParams):
     quarter = serializers.IntegerField(
         required=False, min_value=1, max_value=4, help_text="季度，默认本季度"

@@ -69,6 +69,13 @@ class PortalAutoSchema(AutoSchema):
             return False
         return super()._is_list_view(serializer)
 
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        for parameter in (operation or {}).get("parameters", []):
+            if parameter["in"] == "query" and not parameter.get("required"):
+                parameter["schema"] = _or_empty(parameter["schema"])
+        return operation
+
     def _get_paginator(self):
         # Only ``list`` pages its rows; an @action answering a list (an order's history, a
         # station's figures) answers all of it.
@@ -105,6 +112,22 @@ class PortalAutoSchema(AutoSchema):
         if self.method in WRITES:
             codes.append("409")
         return codes
+
+
+def _or_empty(schema: dict) -> dict:
+    """An optional query parameter sent empty (``?year=``, as an HTML form sends every field)
+    means "not set", for django-filter and DRF alike; say so."""
+    if schema.get("type") == "array":
+        return schema
+    if "enum" in schema:
+        if "" not in schema["enum"]:
+            schema["enum"] = [*schema["enum"], ""]
+        return schema
+    if schema.get("type") == "string" and not (
+        schema.get("format") or schema.get("minLength") or schema.get("pattern")
+    ):
+        return schema
+    return {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
 
 
 class BlankAsNullChoiceFieldExtension(OpenApiSerializerFieldExtension):
