@@ -371,7 +371,7 @@ def _check_manual_stations(actor, manual: Iterable[int]) -> None:
     unknown = sorted(wanted - found)
     if unknown:
         raise ValidationError(
-            {"manual": UNKNOWN_MANUAL_STATION % {"ids": "、".join(str(s) for s in unknown)}}
+            {"manual": _(UNKNOWN_MANUAL_STATION) % {"ids": "、".join(str(s) for s in unknown)}}
         )
 
 

@@ -70,8 +70,7 @@ class PortalFilterSet(filters.FilterSet):
     of ``filterset_fields`` too).
 
     - The form is a ``FilterForm``: yes/no filters refuse unknown words.
-    - A choice filtered by a method offers no "null" (未填写) choice: the method would get the
-      word "null" as a value.
+    - A row chosen by id, or a choice filtered by a method, offers no "null" (未填写) choice.
     - A plain ``NumberFilter`` becomes a ``YearFilter`` (2000..2100) when it filters a year, a
       ``QuarterFilter`` (1..4) for a quarter, and an ``IntegerFilter`` otherwise, so ``?year=0``
       or ``?year=99999999999`` is a message on the field, never a date computed from it.
@@ -90,12 +89,12 @@ class PortalFilterSet(filters.FilterSet):
                     found[name] = copy.deepcopy(each)
                     found[name].__class__ = kind
             elif (
-                isinstance(each, filters.ChoiceFilter | filters.ModelChoiceFilter)
-                and each.method is not None
-                and "null_label" not in each.extra
-            ):
-                # django-filter offers "null" (未填写) on every choice and hands it to a filter
-                # method as the word "null"; a method filters on real choices only.
+                isinstance(each, filters.ModelChoiceFilter)
+                or (isinstance(each, filters.ChoiceFilter) and each.method is not None)
+            ) and "null_label" not in each.extra:
+                # django-filter offers "null" (未填写) on every choice. A row (a district, a
+                # station) is chosen by its id, never "null"; and a filter method would get
+                # the word "null" as a value.
                 found[name] = copy.deepcopy(each)
                 found[name].extra["null_label"] = None
         return found

@@ -244,8 +244,10 @@ class EvaluationViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         ev = self.get_object()
+        ser = s.ScoreSheetVersionSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
         services.scoring_complete(
-            actor=request.user, evaluation=ev, version=request.data.get("version")
+            actor=request.user, evaluation=ev, version=ser.validated_data.get("version")
         )
         return self._detail(ev)
 

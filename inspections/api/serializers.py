@@ -25,7 +25,7 @@ from inspections.models import (
     RectificationOrder,
     RectificationResponse,
 )
-from portal.api.fields import PortalModelSerializer
+from portal.api.fields import BooleanField, PortalModelSerializer
 from portal.api.mixins import ScopedPrimaryKeyRelatedField
 from stations.models import Institution, Station
 
@@ -263,7 +263,7 @@ class RespondInputSerializer(RespondTextSerializer):
 
 
 class VerifyInputSerializer(serializers.Serializer):
-    accept = serializers.BooleanField()
+    accept = BooleanField()
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -286,7 +286,7 @@ class CampaignSerializer(PortalModelSerializer):
 class TeamMemberInputSerializer(serializers.Serializer):
     user = serializers.IntegerField(help_text="督查人员的用户ID")
     body = serializers.ChoiceField(choices=MemberBody.choices)
-    is_lead = serializers.BooleanField(required=False, default=False)
+    is_lead = BooleanField(required=False, default=False)
 
 
 class TeamInputSerializer(serializers.Serializer):

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+
+ERR_BOOLEAN = _("须为 true 或 false。")
 
 
 class ChoiceField(serializers.ChoiceField):
@@ -34,10 +38,29 @@ class ChoiceField(serializers.ChoiceField):
         return super().to_representation(value)
 
 
+class BooleanField(serializers.BooleanField):
+    """true or false: a JSON boolean, or the word in a form. DRF would also take 0, 1, "yes",
+    "on"…; the schema says boolean, so those are refused with a message."""
+
+    default_error_messages = {"invalid": ERR_BOOLEAN}
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            data = data.strip().lower()
+        if isinstance(data, bool) or data in ("true", "false"):
+            return super().to_internal_value(data)
+        self.fail("invalid", input=data)
+
+
 class PortalModelSerializer(serializers.ModelSerializer):
-    """Base of the API's model serializers: empty choices answer null (see ChoiceField)."""
+    """Base of the API's model serializers: empty choices answer null (see ChoiceField);
+    yes/no fields take true or false only."""
 
     serializer_choice_field = ChoiceField
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.BooleanField: BooleanField,
+    }
 
     def build_standard_field(self, field_name, model_field):
         field_class, kwargs = super().build_standard_field(field_name, model_field)

@@ -122,6 +122,7 @@ def _or_empty(schema: dict) -> dict:
     if "enum" in schema:
         if "" not in schema["enum"]:
             schema["enum"] = [*schema["enum"], ""]
+        schema.pop("minLength", None)
         return schema
     if schema.get("type") == "string" and not (
         schema.get("format") or schema.get("minLength") or schema.get("pattern")

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from rest_framework import serializers
 
-from portal.api.fields import PortalModelSerializer
+from portal.api.fields import BooleanField, PortalModelSerializer
 from portal.api.mixins import ScopedPrimaryKeyRelatedField as BaseScopedField
 from stations.models import (
     Community,
@@ -66,7 +66,7 @@ class ProjectKindSerializer(PortalModelSerializer):
 
 
 class InstitutionSerializer(PortalModelSerializer):
-    confirm_invalid_code = serializers.BooleanField(
+    confirm_invalid_code = BooleanField(
         write_only=True,
         required=False,
         default=False,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from portal.api.fields import PortalModelSerializer
+from portal.api.fields import BooleanField, PortalModelSerializer
 from portal.api.mixins import ScopedPrimaryKeyRelatedField
 from stations.models import Institution, Station
 from talent.models import (
@@ -211,7 +211,7 @@ class AttendanceInSerializer(serializers.Serializer):
 
 class CompleteSerializer(serializers.Serializer):
     completed_on = serializers.DateField(required=False)
-    exam_passed = serializers.BooleanField(required=False, allow_null=True, default=None)
+    exam_passed = BooleanField(required=False, allow_null=True, default=None)
 
 
 class HonourSerializer(PortalModelSerializer):

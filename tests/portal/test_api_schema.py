@@ -21,7 +21,8 @@ refusal must be JSON that names the field and says why in Chinese
 accepted, whatever the data.
 
 Bounded for CI: ``SCHEMATHESIS_MAX_EXAMPLES`` examples per operation in the fuzzing phase
-(default 5) and ``SCHEMATHESIS_MAX_TIME`` seconds per role as a guard (default 300).
+(default 5) and ``SCHEMATHESIS_MAX_TIME`` seconds per role (default 150): once the time is
+spent, the remaining operations get their share of it, so every operation is still called.
 """
 
 from __future__ import annotations
@@ -41,10 +42,12 @@ from schemathesis.transport.wsgi import WSGITransport
 from stations.demo import DEFAULT_SEED, run_demo
 
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "5"))
-MAX_TIME = int(os.environ.get("SCHEMATHESIS_MAX_TIME", "300"))
+MAX_TIME = int(os.environ.get("SCHEMATHESIS_MAX_TIME", "150"))
 SEED = 20261015
 CJK = re.compile(r"[\u4e00-\u9fff]")
-FIELD_NAME = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*|\d+)$")
+# A key names a field (or a list index, or a key the caller sent in a mapping): never a
+# sentence.
+FIELD_NAME = re.compile(r"^[^\s\u4e00-\u9fff]{1,100}$")
 ACCEPTED_FOR_VALID_DATA = ["2xx", "3xx", "400", "401", "403", "404", "409", "429"]
 
 
@@ -80,11 +83,14 @@ def refusals_name_the_field_in_chinese(ctx, response, case):
         raise AssertionError(f"{response.status_code} answered {body!r}, not an object")
     bad_keys = [k for k in _keys(body) if not FIELD_NAME.match(str(k))]
     if bad_keys:
-        raise AssertionError(f"{response.status_code} keys are not field names: {bad_keys}")
-    # ``code`` is a word for programs ("conflict"), not a message.
-    messages = _messages({k: v for k, v in body.items() if k != "code"})
+        raise AssertionError(f"{response.status_code} keys are not field names: {body}")
+    # ``"code": "conflict"`` beside ``detail`` is a word for programs, not a message (a field
+    # named code has a list of messages).
+    messages = _messages(
+        {k: v for k, v in body.items() if not (k == "code" and isinstance(v, str))}
+    )
     if not messages or not all(CJK.search(m) for m in messages):
-        raise AssertionError(f"{response.status_code} without a Chinese reason: {messages}")
+        raise AssertionError(f"{response.status_code} without a Chinese reason: {body}")
     return None
 
 
@@ -177,7 +183,6 @@ def test_the_api_answers_as_its_schema_says_for_a_city_officer_and_a_station_man
     runs = [_fuzz("city officer", accounts["city"]), _fuzz("station manager", accounts["station"])]
     report = "\n".join(r.summary() for r in runs)
     print("\nschemathesis " + report)
-    for run in runs:
-        assert run.cases > 0 and len(run.operations) > 100, report
-        detail = "\n".join(run.examples + run.errors)
-        assert not run.failures and not run.errors, f"{report}\n{detail}"
+    detail = "\n".join(f"[{r.role}] {line}" for r in runs for line in r.examples + r.errors)
+    assert all(r.cases > 0 and len(r.operations) > 100 for r in runs), report
+    assert not any(r.failures or r.errors for r in runs), f"{report}\n{detail}"
