@@ -18,7 +18,7 @@ from evaluations.models import (
     SurveyLink,
     SurveyQuestion,
 )
-from portal.api.fields import PortalModelSerializer
+from portal.api.fields import CharField, PortalModelSerializer
 from portal.api.mixins import ScopedPrimaryKeyRelatedField
 
 
@@ -98,7 +98,7 @@ class EvaluationCycleSerializer(PortalModelSerializer):
 
 
 class EvaluationScoreSerializer(PortalModelSerializer):
-    node_code = serializers.CharField(source="node.code", read_only=True)
+    node_code = CharField(source="node.code", read_only=True)
 
     class Meta:
         model = Score
@@ -106,8 +106,8 @@ class EvaluationScoreSerializer(PortalModelSerializer):
 
 
 class EvaluationSerializer(PortalModelSerializer):
-    station_code = serializers.CharField(source="station.code", read_only=True)
-    station_name = serializers.CharField(source="station.name", read_only=True)
+    station_code = CharField(source="station.code", read_only=True)
+    station_name = CharField(source="station.name", read_only=True)
     district = serializers.IntegerField(source="station.district_id", read_only=True)
 
     class Meta:
@@ -145,7 +145,7 @@ class EvaluationDetailSerializer(EvaluationSerializer):
 class EvaluationScoreEntrySerializer(serializers.Serializer):
     node = serializers.IntegerField()
     score = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = CharField(required=False, allow_blank=True, default="")
 
 
 class EvaluationScoresWriteSerializer(serializers.Serializer):
@@ -203,12 +203,12 @@ class EvaluationAppealSerializer(PortalModelSerializer):
 
 
 class EvaluationAppealAnswerSerializer(serializers.Serializer):
-    answer = serializers.CharField()
+    answer = CharField()
 
 
 class EvaluationAppealDecideSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=AppealDecision.choices)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = CharField(required=False, allow_blank=True, default="")
     scores = serializers.DictField(
         child=serializers.DecimalField(max_digits=6, decimal_places=2), required=False, default=dict
     )
@@ -236,7 +236,7 @@ class EvaluationSurveyIssueSerializer(serializers.Serializer):
 
 class EvaluationSurveyAnswerSerializer(serializers.Serializer):
     answers = serializers.DictField(child=serializers.IntegerField())
-    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+    comment = CharField(required=False, allow_blank=True, default="", max_length=500)
 
 
 class EvaluationSurveyQuestionSerializer(PortalModelSerializer):

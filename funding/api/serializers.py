@@ -14,7 +14,7 @@ from funding.models import (
     SpendingLine,
     SpendingReport,
 )
-from portal.api.fields import PortalModelSerializer
+from portal.api.fields import CharField, PortalModelSerializer
 from portal.api.mixins import ScopedPrimaryKeyRelatedField
 from stations.models import Contract, Station
 
@@ -23,7 +23,7 @@ class LineSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=BudgetCategory.choices)
     # Strings in and out: money never passes through a float.
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=True)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+    note = CharField(required=False, allow_blank=True, max_length=300, default="")
 
 
 class BudgetLineSerializer(PortalModelSerializer):
@@ -64,7 +64,7 @@ class BudgetSerializer(PortalModelSerializer):
 class BudgetWriteSerializer(serializers.Serializer):
     contract = ScopedPrimaryKeyRelatedField(queryset=Contract.objects.all(), required=False)
     version = serializers.IntegerField(required=False)
-    note = serializers.CharField(required=False, allow_blank=True)
+    note = CharField(required=False, allow_blank=True)
     lines = LineSerializer(many=True)
 
 
@@ -73,7 +73,7 @@ class VersionSerializer(serializers.Serializer):
 
 
 class ReturnSerializer(VersionSerializer):
-    reason = serializers.CharField(max_length=1000)
+    reason = CharField(max_length=1000)
 
 
 class SpendingLineSerializer(PortalModelSerializer):
@@ -128,7 +128,7 @@ class SpendingReportWriteSerializer(serializers.Serializer):
     )
     period = serializers.IntegerField(min_value=1, max_value=12, required=False)
     version = serializers.IntegerField(required=False)
-    note = serializers.CharField(required=False, allow_blank=True)
+    note = CharField(required=False, allow_blank=True)
     lines = LineSerializer(many=True)
 
 
@@ -196,11 +196,11 @@ class SocialResourceTotalsSerializer(serializers.Serializer):
     grouping it is not by are absent). Money in yuan; time-bank hours are credits."""
 
     station = serializers.IntegerField(required=False)
-    station_code = serializers.CharField(required=False)
-    station_name = serializers.CharField(required=False)
+    station_code = CharField(required=False)
+    station_name = CharField(required=False)
     district = serializers.IntegerField(required=False)
-    district_code = serializers.CharField(required=False)
-    district_name = serializers.CharField(required=False)
+    district_code = CharField(required=False)
+    district_name = CharField(required=False)
     charity_donation = _money()
     community_fund = _money()
     in_kind = _money()

@@ -25,7 +25,7 @@ from inspections.models import (
     RectificationOrder,
     RectificationResponse,
 )
-from portal.api.fields import BooleanField, PortalModelSerializer
+from portal.api.fields import BooleanField, CharField, PortalModelSerializer
 from portal.api.mixins import ScopedPrimaryKeyRelatedField
 from stations.models import Institution, Station
 
@@ -54,7 +54,7 @@ class ChecklistSerializer(PortalModelSerializer):
 
 
 class TeamMemberSerializer(PortalModelSerializer):
-    username = serializers.CharField(source="user.username", read_only=True)
+    username = CharField(source="user.username", read_only=True)
 
     class Meta:
         model = InspectionTeamMember
@@ -87,7 +87,7 @@ class FindingSerializer(PortalModelSerializer):
 
 
 class InspectionSerializer(PortalModelSerializer):
-    station_name = serializers.CharField(source="station.name", read_only=True)
+    station_name = CharField(source="station.name", read_only=True)
     district = serializers.IntegerField(source="station.district_id", read_only=True)
     team = TeamMemberSerializer(many=True, read_only=True)
 
@@ -123,9 +123,9 @@ class InspectionDetailSerializer(InspectionSerializer):
 
 
 class AnswerInputSerializer(serializers.Serializer):
-    item = serializers.CharField(help_text="清单条目ID或编号")
+    item = CharField(help_text="清单条目ID或编号")
     result = serializers.ChoiceField(choices=AnswerResult.choices)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = CharField(required=False, allow_blank=True, default="")
 
 
 class AnswersInputSerializer(serializers.Serializer):
@@ -136,19 +136,19 @@ class FindingInputSerializer(serializers.Serializer):
     item = serializers.IntegerField(required=False, allow_null=True)
     area = serializers.ChoiceField(choices=Area.choices, required=False, allow_null=True)
     severity = serializers.ChoiceField(choices=Severity.choices, required=False, allow_null=True)
-    description = serializers.CharField()
+    description = CharField()
 
 
 class SignOffInputSerializer(serializers.Serializer):
-    representative_name = serializers.CharField(max_length=40)
-    representative_title = serializers.CharField(max_length=60, required=False, allow_blank=True)
-    summary = serializers.CharField(required=False, allow_blank=True)
+    representative_name = CharField(max_length=40)
+    representative_title = CharField(max_length=60, required=False, allow_blank=True)
+    summary = CharField(required=False, allow_blank=True)
 
 
 class PhotoInputSerializer(serializers.Serializer):
     photo = serializers.FileField()
     item = serializers.IntegerField(required=False, allow_null=True)
-    caption = serializers.CharField(required=False, allow_blank=True, default="")
+    caption = CharField(required=False, allow_blank=True, default="")
 
 
 class PlanSerializer(PortalModelSerializer):
@@ -193,7 +193,7 @@ class PlanAddStationSerializer(serializers.Serializer):
 
 class DrawCheckSerializer(serializers.Serializer):
     reproduced = serializers.BooleanField()
-    differences = serializers.ListField(child=serializers.CharField())
+    differences = serializers.ListField(child=CharField())
 
 
 class EventSerializer(PortalModelSerializer):
@@ -209,7 +209,7 @@ class ResponseSerializer(PortalModelSerializer):
 
 
 class OrderSerializer(PortalModelSerializer):
-    station_name = serializers.CharField(source="station.name", read_only=True)
+    station_name = CharField(source="station.name", read_only=True)
 
     class Meta:
         model = RectificationOrder
@@ -241,10 +241,10 @@ class OrderOpenSerializer(serializers.Serializer):
     source_kind = serializers.ChoiceField(
         choices=[c for c in SourceKind.choices if c[0] != SourceKind.INSPECTION_FINDING]
     )
-    source_ref = serializers.CharField(max_length=80)
+    source_ref = CharField(max_length=80)
     severity = serializers.ChoiceField(choices=Severity.choices)
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    title = CharField(max_length=200)
+    description = CharField(required=False, allow_blank=True, default="")
     area = serializers.ChoiceField(
         choices=Area.choices, required=False, allow_blank=True, default=""
     )
@@ -253,7 +253,7 @@ class OrderOpenSerializer(serializers.Serializer):
 class RespondTextSerializer(serializers.Serializer):
     """A response without evidence files (JSON)."""
 
-    text = serializers.CharField()
+    text = CharField()
 
 
 class RespondInputSerializer(RespondTextSerializer):
@@ -264,7 +264,7 @@ class RespondInputSerializer(RespondTextSerializer):
 
 class VerifyInputSerializer(serializers.Serializer):
     accept = BooleanField()
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = CharField(required=False, allow_blank=True, default="")
 
 
 class CampaignSerializer(PortalModelSerializer):
@@ -299,9 +299,9 @@ class RescheduleInputSerializer(serializers.Serializer):
 
 
 class CampaignCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=120)
+    name = CharField(max_length=120)
     theme = serializers.ChoiceField(choices=Area.choices)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    description = CharField(required=False, allow_blank=True, default="")
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
     checklist = ScopedPrimaryKeyRelatedField(queryset=ChecklistTemplate.objects.all())
@@ -318,7 +318,7 @@ class CampaignCreateSerializer(serializers.Serializer):
 
 class ChecklistImportSerializer(serializers.Serializer):
     code = serializers.SlugField(max_length=40)
-    name = serializers.CharField(max_length=120)
+    name = CharField(max_length=120)
     file = serializers.FileField()
 
 
@@ -337,8 +337,8 @@ class _BoardCounts(serializers.Serializer):
 
 class BoardDistrictSerializer(_BoardCounts):
     district_id = serializers.IntegerField()
-    name = serializers.CharField()
-    code = serializers.CharField()
+    name = CharField()
+    code = CharField()
 
 
 class BoardTotalsSerializer(_BoardCounts):
@@ -347,7 +347,7 @@ class BoardTotalsSerializer(_BoardCounts):
 
 class BoardAreaSerializer(serializers.Serializer):
     area = serializers.ChoiceField(choices=Area.choices)
-    label = serializers.CharField()
+    label = CharField()
     counts = serializers.ListField(
         child=serializers.IntegerField(), help_text="按 severities 的顺序"
     )
@@ -356,7 +356,7 @@ class BoardAreaSerializer(serializers.Serializer):
 
 class BoardSeveritySerializer(serializers.Serializer):
     value = serializers.ChoiceField(choices=Severity.choices)
-    label = serializers.CharField()
+    label = CharField()
 
 
 class QuarterBoardSerializer(serializers.Serializer):

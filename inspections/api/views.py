@@ -23,6 +23,7 @@ from inspections.models import (
     QuarterPlan,
     RectificationOrder,
 )
+from portal.api.fields import CharField
 from portal.api.mixins import ScopedViewSetMixin
 from portal.api.params import PeriodParams, YearParams
 from portal.choices import CITY_ROLES
@@ -464,8 +465,8 @@ class BoardViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
         responses=inline_serializer(
             "FindingHeatmap",
             {
-                "districts": serializers.ListField(child=serializers.CharField()),
-                "areas": serializers.ListField(child=serializers.CharField()),
+                "districts": serializers.ListField(child=CharField()),
+                "areas": serializers.ListField(child=CharField()),
                 "cells": serializers.ListField(child=serializers.ListField()),
                 "max": serializers.IntegerField(),
             },

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from rest_framework import serializers, viewsets
+from rest_framework import viewsets
 
-from portal.api.fields import PortalModelSerializer
+from portal.api.fields import CharField, PortalModelSerializer
 from portal.api.mixins import ScopedViewSetMixin
 from portal.filtersets import AuditEventFilterSet
 from portal.models import AuditEvent
 
 
 class AuditEventSerializer(PortalModelSerializer):
-    action_display = serializers.CharField(source="get_action_display", read_only=True)
-    outcome_display = serializers.CharField(source="get_outcome_display", read_only=True)
+    action_display = CharField(source="get_action_display", read_only=True)
+    outcome_display = CharField(source="get_outcome_display", read_only=True)
 
     class Meta:
         model = AuditEvent

@@ -52,14 +52,26 @@ class BooleanField(serializers.BooleanField):
         self.fail("invalid", input=data)
 
 
+class CharField(serializers.CharField):
+    """Text is a JSON string: DRF would turn 0 or 1.5 into "0" or "1.5"; the schema says
+    string, so a number is refused with a message."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class PortalModelSerializer(serializers.ModelSerializer):
     """Base of the API's model serializers: empty choices answer null (see ChoiceField);
-    yes/no fields take true or false only."""
+    yes/no fields take true or false only, text fields strings only."""
 
     serializer_choice_field = ChoiceField
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.BooleanField: BooleanField,
+        models.CharField: CharField,
+        models.TextField: CharField,
     }
 
     def build_standard_field(self, field_name, model_field):

@@ -12,7 +12,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from portal.api.fields import PortalModelSerializer
+from portal.api.fields import CharField, PortalModelSerializer
 from portal.api.mixins import ScopedPrimaryKeyRelatedField, ScopedViewSetMixin
 from portal.filtersets import RoleAssignmentFilterSet, UserFilterSet
 from portal.models import RoleAssignment, User
@@ -24,7 +24,7 @@ ANCHORS = ("district", "subdistrict", "institution", "station")
 
 
 class RoleAssignmentBriefSerializer(PortalModelSerializer):
-    role_display = serializers.CharField(source="get_role_display", read_only=True)
+    role_display = CharField(source="get_role_display", read_only=True)
     anchor = serializers.SerializerMethodField()
 
     class Meta:
@@ -58,7 +58,7 @@ class UserSerializer(PortalModelSerializer):
 
 
 class UserCreateSerializer(UserSerializer):
-    password = serializers.CharField(
+    password = CharField(
         write_only=True,
         style={"input_type": "password"},
         trim_whitespace=False,
@@ -71,9 +71,7 @@ class UserCreateSerializer(UserSerializer):
 
 
 class PasswordSerializer(serializers.Serializer):
-    password = serializers.CharField(
-        write_only=True, style={"input_type": "password"}, trim_whitespace=False
-    )
+    password = CharField(write_only=True, style={"input_type": "password"}, trim_whitespace=False)
 
 
 class UserViewSet(
@@ -164,7 +162,7 @@ class RoleAssignmentSerializer(PortalModelSerializer):
     station = ScopedPrimaryKeyRelatedField(
         queryset=Station.objects.all(), required=False, allow_null=True
     )
-    role_display = serializers.CharField(source="get_role_display", read_only=True)
+    role_display = CharField(source="get_role_display", read_only=True)
     anchor = serializers.SerializerMethodField()
 
     class Meta:

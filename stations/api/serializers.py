@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from rest_framework import serializers
 
-from portal.api.fields import BooleanField, PortalModelSerializer
+from portal.api.fields import BooleanField, CharField, PortalModelSerializer
 from portal.api.mixins import ScopedPrimaryKeyRelatedField as BaseScopedField
 from stations.models import (
     Community,
@@ -43,7 +43,7 @@ class DistrictSerializer(PortalModelSerializer):
 
 
 class SubdistrictSerializer(PortalModelSerializer):
-    district_name = serializers.CharField(source="district.name", read_only=True)
+    district_name = CharField(source="district.name", read_only=True)
 
     class Meta:
         model = Subdistrict
@@ -116,15 +116,15 @@ class CreditRecordLiftSerializer(serializers.Serializer):
 class StationSerializer(PortalModelSerializer):
     subdistrict = ScopedPrimaryKeyRelatedField(queryset=Subdistrict.objects.all())
     district = serializers.PrimaryKeyRelatedField(read_only=True)
-    district_name = serializers.CharField(source="district.name", read_only=True)
-    subdistrict_name = serializers.CharField(source="subdistrict.name", read_only=True)
+    district_name = CharField(source="district.name", read_only=True)
+    subdistrict_name = CharField(source="subdistrict.name", read_only=True)
     communities = ScopedPrimaryKeyRelatedField(
         queryset=Community.objects.all(), many=True, required=False
     )
     operator_id = serializers.IntegerField(
         read_only=True, allow_null=True, help_text=_("今天承接综合项目的机构")
     )
-    operator_name = serializers.CharField(read_only=True, allow_null=True)
+    operator_name = CharField(read_only=True, allow_null=True)
 
     class Meta:
         model = Station
@@ -175,8 +175,8 @@ class ContractSerializer(PortalModelSerializer):
     institution = ScopedPrimaryKeyRelatedField(queryset=Institution.objects.all())
     purchaser = ScopedPrimaryKeyRelatedField(queryset=Subdistrict.objects.all(), required=False)
     kind = ScopedPrimaryKeyRelatedField(queryset=ProjectKind.objects.all(), required=False)
-    station_code = serializers.CharField(source="station.code", read_only=True)
-    institution_name = serializers.CharField(source="institution.name", read_only=True)
+    station_code = CharField(source="station.code", read_only=True)
+    institution_name = CharField(source="institution.name", read_only=True)
 
     class Meta:
         model = Contract
@@ -219,12 +219,12 @@ class ContractSerializer(PortalModelSerializer):
 
 class ContractTerminateSerializer(serializers.Serializer):
     terminated_on = serializers.DateField(label=_("终止日期"), help_text=_("机构服务的最后一天"))
-    reason = serializers.CharField(label=_("终止原因"), max_length=300)
+    reason = CharField(label=_("终止原因"), max_length=300)
 
 
 class DistrictFigureSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    code = serializers.CharField()
-    name = serializers.CharField()
+    code = CharField()
+    name = CharField()
     stations = serializers.IntegerField()
     contracts_in_force = serializers.IntegerField()

@@ -47,7 +47,7 @@ SEED = 20261015
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # A key names a field (or a list index, or a key the caller sent in a mapping): never a
 # sentence.
-FIELD_NAME = re.compile(r"^[^\s\u4e00-\u9fff]{1,100}$")
+FIELD_NAME = re.compile(r"^[^\s\u4e00-\u9fff]{0,100}$")
 ACCEPTED_FOR_VALID_DATA = ["2xx", "3xx", "400", "401", "403", "404", "409", "429"]
 
 
