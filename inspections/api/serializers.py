@@ -25,7 +25,7 @@ from inspections.models import (
     RectificationOrder,
     RectificationResponse,
 )
-from portal.api.fields import BooleanField, CharField, PortalModelSerializer
+from portal.api.fields import BooleanField, CharField, PortalModelSerializer, SlugField
 from portal.api.mixins import ScopedPrimaryKeyRelatedField
 from stations.models import Institution, Station
 
@@ -317,7 +317,7 @@ class CampaignCreateSerializer(serializers.Serializer):
 
 
 class ChecklistImportSerializer(serializers.Serializer):
-    code = serializers.SlugField(max_length=40)
+    code = SlugField(max_length=40)
     name = CharField(max_length=120)
     file = serializers.FileField()
 

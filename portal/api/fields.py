@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 ERR_BOOLEAN = _("须为 true 或 false。")
+ERR_NOT_TEXT = _("须为文本（字符串）。")
 
 
 class ChoiceField(serializers.ChoiceField):
@@ -52,14 +53,32 @@ class BooleanField(serializers.BooleanField):
         self.fail("invalid", input=data)
 
 
-class CharField(serializers.CharField):
+class StringsOnly:
     """Text is a JSON string: DRF would turn 0 or 1.5 into "0" or "1.5"; the schema says
     string, so a number is refused with a message."""
 
+    default_error_messages = {"not_a_string": ERR_NOT_TEXT}
+
     def to_internal_value(self, data):
         if not isinstance(data, str):
-            self.fail("invalid")
+            self.fail("not_a_string")
         return super().to_internal_value(data)
+
+
+class CharField(StringsOnly, serializers.CharField):
+    pass
+
+
+class SlugField(StringsOnly, serializers.SlugField):
+    pass
+
+
+class EmailField(StringsOnly, serializers.EmailField):
+    pass
+
+
+class URLField(StringsOnly, serializers.URLField):
+    pass
 
 
 class PortalModelSerializer(serializers.ModelSerializer):
@@ -72,6 +91,9 @@ class PortalModelSerializer(serializers.ModelSerializer):
         models.BooleanField: BooleanField,
         models.CharField: CharField,
         models.TextField: CharField,
+        models.SlugField: SlugField,
+        models.EmailField: EmailField,
+        models.URLField: URLField,
     }
 
     def build_standard_field(self, field_name, model_field):
