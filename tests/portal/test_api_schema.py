@@ -29,12 +29,14 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 
 import pytest
 import schemathesis
+from django.db import connections
 from rest_framework.authtoken.models import Token
 from schemathesis.engine import Status, events, from_schema
 from schemathesis.transport.wsgi import WSGITransport
@@ -168,7 +170,13 @@ def _in_process_transport(monkeypatch):
     def in_process_send(self, case, *, session=None, **kwargs):
         for name in ("max_redirects", "verify", "cert", "proxies"):
             kwargs.pop(name, None)
-        return send(self, case, session=session, **kwargs)
+        try:
+            return send(self, case, session=session, **kwargs)
+        finally:
+            if threading.current_thread() is not threading.main_thread():
+                # The engine's worker thread has a connection of its own; close it, or it
+                # outlives the test and the test database cannot be dropped.
+                connections.close_all()
 
     monkeypatch.setattr(WSGITransport, "send", in_process_send)
 
