@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluations.choices import EvaluationStatus, Grade
 from evaluations.models import Cycle, Evaluation
+from portal.filtersets import PortalFilterSet
 from portal.scoping import VIEW
 from stations.filtersets import LimitedModelChoiceFilter, district_choices
 
@@ -30,7 +31,7 @@ def _districts(request):
     return district_choices(request)
 
 
-class EvaluationFilterSet(filters.FilterSet):
+class EvaluationFilterSet(PortalFilterSet):
     cycle = LimitedModelChoiceFilter(
         queryset=_cycles, label=_("评估周期"), empty_label=_("全部周期")
     )

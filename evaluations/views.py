@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -57,6 +57,7 @@ from portal import audit, clock
 from portal.choices import CITY_ROLES, AuditAction, Role
 from portal.errors import Conflict
 from portal.exports import export_filename, xlsx_response
+from portal.files import protected_file_response
 from portal.scoping import VIEW
 from portal.views.mixins import RoleRequiredMixin, ScopedMixin, public_view
 from stations.models import Station
@@ -669,9 +670,7 @@ class EvidenceDownloadView(ScopedMixin, View):
 
     def get(self, request, pk):
         f = get_object_or_404(Evidence.objects.restrict(request.user, VIEW), pk=pk)
-        return FileResponse(
-            f.file.open("rb"), as_attachment=True, filename=f.name, content_type=f.content_type
-        )
+        return protected_file_response(f.file, filename=f.name, content_type=f.content_type)
 
 
 # --- results, charts, reports --------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from funding.choices import BudgetStatus, PeriodKind, ReportStatus, ResourceKind
 from funding.models import Budget, FundingYear, SocialResource, SpendingReport
+from portal.filtersets import PortalFilterSet
 from portal.forms.base import FilterForm
 from portal.scoping import VIEW
 from stations.filtersets import LimitedModelChoiceFilter, district_choices, institution_choices
@@ -39,7 +40,7 @@ def search_station_or_contract(qs, name, value):
     return qs.filter(Q(station__name__icontains=value) | Q(contract__code__icontains=value))
 
 
-class FundingYearFilterSet(filters.FilterSet):
+class FundingYearFilterSet(PortalFilterSet):
     service_year = filters.NumberFilter(label=_("服务年度"))
     district = LimitedModelChoiceFilter(queryset=district_choices, label=_("区"))
     institution = LimitedModelChoiceFilter(queryset=institution_choices, label=_("承接机构"))
@@ -52,7 +53,7 @@ class FundingYearFilterSet(filters.FilterSet):
         fields = ["service_year", "district", "institution", "station", "is_comprehensive", "final"]
 
 
-class BudgetFilterSet(filters.FilterSet):
+class BudgetFilterSet(PortalFilterSet):
     q = filters.CharFilter(
         method="search",
         label=_("搜索"),
@@ -81,7 +82,7 @@ class BudgetFilterSet(filters.FilterSet):
         return search_station_or_contract(qs, name, value)
 
 
-class ReportFilterSet(filters.FilterSet):
+class ReportFilterSet(PortalFilterSet):
     q = filters.CharFilter(
         method="search",
         label=_("搜索"),
@@ -113,7 +114,7 @@ class ReportFilterSet(filters.FilterSet):
         return search_station_or_contract(qs, name, value)
 
 
-class SocialResourceFilterSet(filters.FilterSet):
+class SocialResourceFilterSet(PortalFilterSet):
     q = filters.CharFilter(
         method="search",
         label=_("搜索"),

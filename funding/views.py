@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -51,6 +51,7 @@ from portal import audit, clock
 from portal.choices import AuditAction
 from portal.errors import Conflict
 from portal.exports import export_filename, xlsx_response
+from portal.files import protected_file_response
 from portal.imports import template_response
 from portal.scoping import ADD, VIEW
 from portal.views.mixins import RoleRequiredMixin, ScopedMixin
@@ -820,9 +821,8 @@ class AttachmentDownloadView(ScopedMixin, DetailView):
 
     def get(self, request, *args, **kwargs):
         attachment = self.get_object()
-        return FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
+        return protected_file_response(
+            attachment.file,
             filename=attachment.original_name,
             content_type=attachment.content_type,
         )

@@ -19,6 +19,7 @@ from inspections.choices import (
 from inspections.models import Finding, Inspection, RectificationOrder
 from inspections.selectors import overdue_q
 from portal import clock
+from portal.filtersets import PortalFilterSet
 from portal.forms.base import FilterForm
 from portal.scoping import VIEW
 from stations.models import District, Station
@@ -61,7 +62,7 @@ class _Search(filters.CharFilter):
         return qs.filter(cond)
 
 
-class InspectionFilterSet(filters.FilterSet):
+class InspectionFilterSet(PortalFilterSet):
     q = _Search(fields=("station__name", "station__code"), label=_("社工站名称或编号"))
     year = filters.NumberFilter(
         field_name="scheduled_on__year", label=_("年度"), min_value=2000, max_value=2100
@@ -95,7 +96,7 @@ class InspectionFilterSet(filters.FilterSet):
         fields = ["q", "year", "quarter", "district", "mode", "status", "campaign", "station"]
 
 
-class OrderFilterSet(filters.FilterSet):
+class OrderFilterSet(PortalFilterSet):
     q = _Search(fields=("station__name", "station__code", "title"), label=_("社工站或事项"))
     status = filters.ChoiceFilter(
         choices=[*OrderStatus.choices, ("not_closed", _("未关闭"))],
@@ -164,7 +165,7 @@ class OrderFilterSet(filters.FilterSet):
         return qs if flag is None else qs.filter(is_repeat=flag)
 
 
-class FindingFilterSet(filters.FilterSet):
+class FindingFilterSet(PortalFilterSet):
     area = filters.ChoiceFilter(choices=Area.choices, label=_("领域"), empty_label=_("全部领域"))
     severity = filters.ChoiceFilter(
         choices=Severity.choices, label=_("问题等级"), empty_label=_("全部等级")

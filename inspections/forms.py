@@ -33,6 +33,7 @@ class PlanDrawForm(BootstrapFormMixin, forms.Form):
         label=_("随机种子（可选）"),
         required=False,
         min_value=0,
+        max_value=2**63 - 1,  # stored in a bigint column
         help_text=_("留空则随机生成；种子与输入一并保存，可复核。"),
     )
 

@@ -65,6 +65,7 @@ from stations.selectors import operator_on, operators_on
 SIGNED_OFF_LOCKED = "督查记录已签署，不能再修改。"
 VISIT_NOT_STARTED = "督查尚未开始：请先点击“开始督查”。"
 VISIT_CANCELLED = "该督查已取消。"
+UNKNOWN_MANUAL_STATION = "人工加入的社工站（编号%(ids)s）不存在、未在运营或不在您的范围内。"
 ITEM_NOT_IN_CHECKLIST = "第%(row)s项：条目“%(item)s”不在本次督查所用的清单中。"
 BAD_RESULT = "第%(row)s项：检查结果“%(value)s”无效，应为符合、不符合或不适用。"
 DATE_OUTSIDE_QUARTER = "督查日期%(day)s不在%(year)s年第%(quarter)s季度（%(first)s至%(last)s）内。"
@@ -324,6 +325,7 @@ def plan_draw(
     existing = selectors.plan_for(year, quarter)
     if existing is not None:
         return existing
+    _check_manual_stations(actor, manual)
     first, _last = rules.quarter_bounds(year, quarter)
     settings = selectors.settings_in_force(first)
     checklist = checklist or settings.default_checklist or selectors.active_checklist()
@@ -353,6 +355,24 @@ def plan_draw(
             raise
         return found
     return plan
+
+
+def _check_manual_stations(actor, manual: Iterable[int]) -> None:
+    """Stations added by hand must be operating stations the actor sees: an unknown id is a
+    message on the field, not a visit to nowhere."""
+    wanted = {int(s) for s in manual}
+    if not wanted:
+        return
+    found = set(
+        Station.objects.restrict(actor, VIEW)
+        .filter(pk__in=[s for s in wanted if 0 < s < 2**63], status="active")
+        .values_list("pk", flat=True)
+    )
+    unknown = sorted(wanted - found)
+    if unknown:
+        raise ValidationError(
+            {"manual": _(UNKNOWN_MANUAL_STATION) % {"ids": "、".join(str(s) for s in unknown)}}
+        )
 
 
 def _create_visits(plan: QuarterPlan, visits: Sequence[Sequence]) -> None:

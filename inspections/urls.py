@@ -21,6 +21,8 @@ urlpatterns = [
     ),
     path("visits/<int:pk>/team/", views.VisitTeamView.as_view(), name="visit_team"),
     path("visits/<int:pk>/report.pdf", views.VisitPdfView.as_view(), name="visit_pdf"),
+    path("photos/<int:pk>/", views.PhotoDownloadView.as_view(), name="photo_download"),
+    path("evidence/<int:pk>/", views.EvidenceDownloadView.as_view(), name="evidence_download"),
     path("plans/", views.PlanListView.as_view(), name="plan_list"),
     path("plans/draw/", views.PlanDrawView.as_view(), name="plan_draw"),
     path("plans/<int:pk>/", views.PlanDetailView.as_view(), name="plan_detail"),

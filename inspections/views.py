@@ -3,6 +3,8 @@ inspectors), rectification orders, checklists, campaigns, the heat map, the stat
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
@@ -44,15 +46,19 @@ from inspections.models import (
     ChecklistItem,
     ChecklistTemplate,
     Inspection,
+    InspectionPhoto,
     InspectionSettings,
     InspectionTeamMember,
     QuarterPlan,
+    RectificationEvidence,
     RectificationOrder,
 )
 from portal import audit, clock
 from portal.choices import CITY_ROLES, AuditAction, Role
 from portal.errors import Conflict
 from portal.exports import export_filename, xlsx_response
+from portal.files import protected_file_response
+from portal.query import PeriodQuery, YearQuery, read_query
 from portal.scoping import CHANGE, VIEW, user_may
 from portal.views.mixins import RoleRequiredMixin, ScopedMixin
 from stations.models import Station
@@ -105,15 +111,10 @@ class ActionView(ScopedMixin, View):
 
 
 def _year_quarter(request) -> tuple[int, int]:
+    """The board's quarter: ``?year=&quarter=`` (400 when out of range), else this quarter."""
     year, quarter = rules.quarter_of(clock.today())
-    try:
-        year = int(request.GET.get("year", year))
-        quarter = int(request.GET.get("quarter", quarter))
-    except ValueError:
-        pass
-    if not 1 <= quarter <= 4 or not 2000 <= year <= 2100:
-        year, quarter = rules.quarter_of(clock.today())
-    return year, quarter
+    params = read_query(request, PeriodQuery)
+    return params["year"] or year, params["quarter"] or quarter
 
 
 class BoardView(ScopedMixin, TemplateView):
@@ -165,8 +166,7 @@ class HeatmapView(ScopedMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        year = self.request.GET.get("year")
-        year = int(year) if year and year.isdigit() else None
+        year = read_query(self.request, YearQuery)["year"]
         context["heat"] = selectors.heatmap(self.request.user, year=year)
         context["year"] = year
         return context
@@ -1002,3 +1002,33 @@ class StationHistoryView(ScopedMixin, DetailView):
         context["history"] = selectors.station_history(self.request.user, self.object)
         context["today"] = clock.today()
         return context
+
+
+# --- files ----------------------------------------------------------------------------------
+
+
+class PhotoDownloadView(ScopedMixin, DetailView):
+    """A visit's photo, through the visit's scope (secret visits stay secret): 404 outside."""
+
+    model = InspectionPhoto
+
+    def get(self, request, *args, **kwargs):
+        photo = self.get_object()
+        suffix = PurePosixPath(photo.file.name).suffix
+        return protected_file_response(
+            photo.file,
+            filename=f"{photo.caption or _('现场照片')}{suffix}",
+            content_type=photo.content_type,
+        )
+
+
+class EvidenceDownloadView(ScopedMixin, DetailView):
+    """A rectification response's evidence file, through the order's scope."""
+
+    model = RectificationEvidence
+
+    def get(self, request, *args, **kwargs):
+        evidence = self.get_object()
+        return protected_file_response(
+            evidence.file, filename=evidence.name, content_type=evidence.content_type
+        )

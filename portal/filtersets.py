@@ -6,11 +6,15 @@ dropdown never names a district outside the user's scope.
 
 from __future__ import annotations
 
+import copy
+
 import django_filters as filters
 from django import forms
 from django.apps import apps
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.utils import get_model_field
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -18,10 +22,87 @@ from portal import clock
 from portal.audit import AUDITED_APPS
 from portal.choices import AuditAction, AuditOutcome, Role
 from portal.forms.audit import AuditFilterForm
-from portal.forms.base import FilterForm
+from portal.forms.base import (
+    FilterForm,
+    IntegerField,
+    QuarterField,
+    YearField,
+)
 from portal.models import AuditEvent, PolicyVersion, RoleAssignment, User, role_in_force_q
 from portal.scoping import VIEW
 from stations.models import District, Institution, Station, Subdistrict
+
+# --- the base of every FilterSet: one place where filter input is checked ----------------
+
+
+class IntegerFilter(filters.NumberFilter):
+    """A number that names a row or counts something: "1.5" is refused, not rounded.
+
+    The schema states the type and bounds of these filters (``portal.api.schema``)."""
+
+    field_class = IntegerField
+
+
+class YearFilter(filters.NumberFilter):
+    field_class = YearField
+
+
+class QuarterFilter(filters.NumberFilter):
+    field_class = QuarterField
+
+
+def _number_filter_class(model, name: str, number: filters.NumberFilter):
+    """What a plain ``NumberFilter`` really filters on: a year, a quarter, an integer, or
+    (money and hours) a decimal, which keeps django-filter's own field."""
+    target = (number.field_name or name).rsplit("__", 1)[-1]
+    if target.endswith("year") or name.endswith("year"):
+        return YearFilter
+    if target == "quarter" or name == "quarter":
+        return QuarterFilter
+    field = get_model_field(model, number.field_name) if model and number.field_name else None
+    if isinstance(field, models.DecimalField | models.FloatField):
+        return None
+    return IntegerFilter
+
+
+class PortalFilterSet(filters.FilterSet):
+    """Base of every list filter, page and API alike (``portal.api.filters`` makes it the base
+    of ``filterset_fields`` too).
+
+    - The form is a ``FilterForm``: yes/no filters refuse unknown words.
+    - A row chosen by id, or a choice filtered by a method, offers no "null" (未填写) choice.
+    - A plain ``NumberFilter`` becomes a ``YearFilter`` (2000..2100) when it filters a year, a
+      ``QuarterFilter`` (1..4) for a quarter, and an ``IntegerFilter`` otherwise, so ``?year=0``
+      or ``?year=99999999999`` is a message on the field, never a date computed from it.
+    - Invalid input is a message on its filter: a page shows it and leaves that filter
+      unapplied (django-filter's way); the API answers 400 with it before filtering.
+    """
+
+    @classmethod
+    def get_filters(cls):
+        found = super().get_filters()
+        model = cls._meta.model
+        for name, each in list(found.items()):
+            if type(each) is filters.NumberFilter:
+                kind = _number_filter_class(model, name, each)
+                if kind is not None:
+                    found[name] = copy.deepcopy(each)
+                    found[name].__class__ = kind
+            elif (
+                isinstance(each, filters.ModelChoiceFilter)
+                or (isinstance(each, filters.ChoiceFilter) and each.method is not None)
+            ) and "null_label" not in each.extra:
+                # django-filter offers "null" (未填写) on every choice. A row (a district, a
+                # station) is chosen by its id, never "null"; and a filter method would get
+                # the word "null" as a value.
+                found[name] = copy.deepcopy(each)
+                found[name].extra["null_label"] = None
+        return found
+
+    def get_form_class(self):
+        base = self._meta.form if issubclass(self._meta.form, FilterForm) else FilterForm
+        fields = {name: f.field for name, f in self.filters.items()}
+        return type(f"{type(self).__name__}Form", (base,), fields)
 
 
 def _districts(request):
@@ -37,7 +118,12 @@ def anchored_in_district(district) -> Q:
     return Q(district=district) | Q(subdistrict__district=district) | Q(station__district=district)
 
 
-YES_NO = ((True, _("是")), (False, _("否")))
+class YesNoWidget(filters.widgets.BooleanWidget):
+    """A yes/no filter (true/false, as the API schema says) whose unset state reads 全部."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", _("全部")), ("true", _("是")), ("false", _("否"))]
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -45,15 +131,11 @@ class DistrictIdFilter(filters.ModelChoiceFilter):
     """A district chosen by id; filtered by a method, so the schema is told its type."""
 
 
-class UserFilterSet(filters.FilterSet):
+class UserFilterSet(PortalFilterSet):
     q = filters.CharFilter(method="search", label=_("搜索"), help_text=_("用户名或姓名"))
     role = filters.ChoiceFilter(choices=Role.choices, method="with_role", label=_("角色"))
     district = DistrictIdFilter(queryset=_districts, method="in_district", label=_("区"))
-    is_active = filters.TypedChoiceFilter(
-        choices=YES_NO,
-        coerce=lambda v: v in (True, "True", "true", "1"),
-        label=_("启用"),
-    )
+    is_active = filters.BooleanFilter(widget=YesNoWidget, label=_("启用"))
     o = filters.OrderingFilter(
         fields=(
             ("username", "username"),
@@ -99,7 +181,7 @@ def _scoped(model):
     return queryset
 
 
-class RoleAssignmentFilterSet(filters.FilterSet):
+class RoleAssignmentFilterSet(PortalFilterSet):
     user = filters.ModelChoiceFilter(queryset=_scoped(User), label=_("用户"))
     role = filters.ChoiceFilter(choices=Role.choices, label=_("角色"))
     district = DistrictIdFilter(queryset=_districts, method="in_district", label=_("区"))
@@ -120,7 +202,7 @@ class RoleAssignmentFilterSet(filters.FilterSet):
         return queryset.filter(in_force_today()) if value else queryset.exclude(in_force_today())
 
 
-class PolicyVersionFilterSet(filters.FilterSet):
+class PolicyVersionFilterSet(PortalFilterSet):
     effective_from = filters.DateFromToRangeFilter(label=_("生效日期"))
     name = filters.CharFilter(lookup_expr="icontains", label=_("版本名称"))
 
@@ -144,7 +226,7 @@ class IPAddressFilter(filters.CharFilter):
     field_class = forms.GenericIPAddressField
 
 
-class AuditEventFilterSet(filters.FilterSet):
+class AuditEventFilterSet(PortalFilterSet):
     at = filters.DateFromToRangeFilter(label=_("时间范围"))
     actor = filters.CharFilter(
         method="by_actor", label=_("操作人"), help_text=_("用户名，或操作人ID")

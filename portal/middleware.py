@@ -124,7 +124,6 @@ class SecondFactorRequiredMiddleware:
         "/accounts/otp/",
         "/static/",
         "/i18n/",
-        "/media/",
         "/api/schema/",
         "/api/docs/",
         "/healthz",

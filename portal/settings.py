@@ -189,8 +189,14 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Uploads are never served from MEDIA_URL (no URL pattern, whitenoise serves STATIC_ROOT only):
+# every file leaves through a scoped download view (portal.files). Behind nginx, set
+# PORTAL_X_ACCEL_REDIRECT_PREFIX to an ``internal`` location over MEDIA_ROOT and nginx sends
+# the file once the view has said yes (README.md, "Uploaded files").
+# https://nginx.org/en/docs/http/ngx_http_core_module.html#internal
 MEDIA_URL = "/media/"
-MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+PORTAL_X_ACCEL_REDIRECT_PREFIX = os.environ.get("PORTAL_X_ACCEL_REDIRECT_PREFIX", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -307,12 +313,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
-        "portal.api.filters.ScopedFilterBackend",
+        "portal.api.filters.PortalFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.PortalPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "portal.api.schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "portal.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"survey": "30/minute", "anon": "60/minute"},
     "COERCE_DECIMAL_TO_STRING": True,
@@ -346,6 +352,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": _enum_names(),
+    # Request bodies are JSON; only uploads (declared per operation) are multipart. The API
+    # still parses forms, but the schema promises one format and its types (a form field
+    # cannot say null, a list or a number).
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
 }
 # django-filter: an unset choice filter reads "全部" rather than "---------".
 FILTERS_EMPTY_CHOICE_LABEL = _("全部")

@@ -26,6 +26,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from portal import clock
+from portal.filtersets import PortalFilterSet
 from portal.scoping import VIEW
 from stations.choices import (
     BINDING_CONTRACT_STATUSES,
@@ -242,7 +243,7 @@ class SearchFilter(filters.CharFilter):
         return qs.filter(cond)
 
 
-class StationFilterSet(NarrowingMixin, filters.FilterSet):
+class StationFilterSet(NarrowingMixin, PortalFilterSet):
     q = SearchFilter(fields=("name", "code"), label=_("名称或编号"))
     district = LimitedModelChoiceFilter(
         queryset=district_choices, label=_("区"), empty_label=_("全部区")
@@ -310,7 +311,7 @@ class StationFilterSet(NarrowingMixin, filters.FilterSet):
         return qs.filter(pk__in=contracted.values("station_id"))
 
 
-class InstitutionFilterSet(filters.FilterSet):
+class InstitutionFilterSet(PortalFilterSet):
     q = SearchFilter(fields=("name", "credit_code"), label=_("名称或信用代码"))
     rating = filters.ChoiceFilter(
         choices=InstitutionRating.choices, label=_("等级"), empty_label=_("全部等级")
@@ -346,7 +347,7 @@ class InstitutionFilterSet(filters.FilterSet):
         return qs.filter(pk__in=open_records) if value else qs.exclude(pk__in=open_records)
 
 
-class ContractFilterSet(NarrowingMixin, filters.FilterSet):
+class ContractFilterSet(NarrowingMixin, PortalFilterSet):
     q = SearchFilter(
         fields=("code", "station__name", "station__code", "institution__name"),
         label=_("合同编号、站点或机构"),
@@ -416,7 +417,7 @@ class ContractFilterSet(NarrowingMixin, filters.FilterSet):
         )
 
 
-class SubdistrictFilterSet(filters.FilterSet):
+class SubdistrictFilterSet(PortalFilterSet):
     q = SearchFilter(fields=("name", "code"))
     district = filters.ModelChoiceFilter(
         queryset=lambda request: District.objects.restrict(_user(request), VIEW)
@@ -427,7 +428,7 @@ class SubdistrictFilterSet(filters.FilterSet):
         fields = ["q", "district", "kind"]
 
 
-class CommunityFilterSet(filters.FilterSet):
+class CommunityFilterSet(PortalFilterSet):
     q = SearchFilter(fields=("name", "code"))
     subdistrict = filters.NumberFilter(field_name="subdistrict_id")
     district = filters.NumberFilter(field_name="subdistrict__district_id")
@@ -437,7 +438,7 @@ class CommunityFilterSet(filters.FilterSet):
         fields = ["q", "subdistrict", "district", "kind"]
 
 
-class OutpostFilterSet(filters.FilterSet):
+class OutpostFilterSet(PortalFilterSet):
     station = filters.NumberFilter(field_name="station_id")
     open = filters.BooleanFilter(
         field_name="closed_on", lookup_expr="isnull", label=_("未撤销"), widget=AnyYesNoSelect
@@ -448,7 +449,7 @@ class OutpostFilterSet(filters.FilterSet):
         fields = ["station", "open"]
 
 
-class CreditRecordFilterSet(filters.FilterSet):
+class CreditRecordFilterSet(PortalFilterSet):
     institution = filters.NumberFilter(field_name="institution_id")
     kind = filters.ChoiceFilter(choices=CreditListKind.choices)
     lifted = filters.BooleanFilter(

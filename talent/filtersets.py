@@ -12,6 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from portal import clock
+from portal.filtersets import PortalFilterSet
 from portal.forms.base import FilterForm
 from portal.scoping import VIEW
 from stations.filtersets import LimitedModelChoiceFilter
@@ -50,7 +51,7 @@ REGISTRATION_STATES = (
 )
 
 
-class WorkerFilterSet(filters.FilterSet):
+class WorkerFilterSet(PortalFilterSet):
     q = filters.CharFilter(method="search", label=_("姓名"))
     district = IdChoiceFilter(queryset=_scoped(District), method="in_district", label=_("区"))
     station = IdChoiceFilter(queryset=_scoped(Station), method="at_station", label=_("社工站"))
@@ -123,7 +124,7 @@ class WorkerFilterSet(filters.FilterSet):
         return queryset.filter(registration_expires_on__isnull=True)
 
 
-class EmploymentFilterSet(filters.FilterSet):
+class EmploymentFilterSet(PortalFilterSet):
     station = filters.ModelChoiceFilter(queryset=_scoped(Station), label=_("社工站"))
     person = filters.NumberFilter(field_name="person_id", label=_("社工ID"))
     position = filters.ChoiceFilter(choices=Position.choices, label=_("岗位"))
@@ -141,7 +142,7 @@ class EmploymentFilterSet(filters.FilterSet):
         return queryset.filter(now) if value else queryset.exclude(now)
 
 
-class ProgrammeFilterSet(filters.FilterSet):
+class ProgrammeFilterSet(PortalFilterSet):
     year = filters.NumberFilter(label=_("年度"))
     kind = filters.ChoiceFilter(choices=ProgrammeKind.choices, label=_("类别"))
 
@@ -151,7 +152,7 @@ class ProgrammeFilterSet(filters.FilterSet):
         fields = ["year", "kind"]
 
 
-class HonourFilterSet(filters.FilterSet):
+class HonourFilterSet(PortalFilterSet):
     class Meta:
         model = Honour
         form = FilterForm

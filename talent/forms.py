@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal import clock
-from portal.forms.base import BootstrapFormMixin
+from portal.forms.base import BootstrapFormMixin, YearField
 from portal.scoping import ADD, VIEW, stations_for
 from stations.filtersets import LimitedModelChoiceField, ScopedChoiceWidget
 from stations.models import District, Station
@@ -150,7 +150,7 @@ class UnmaskForm(UserForm):
 
 
 class ProgrammeForm(UserForm):
-    year = forms.IntegerField(label=_("年度"))
+    year = YearField(label=_("年度"))
     kind = forms.ChoiceField(label=_("类别"), choices=ProgrammeKind.choices)
     title = forms.CharField(label=_("项目名称"), max_length=120)
     provider = forms.CharField(label=_("承办单位"), max_length=120)

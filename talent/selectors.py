@@ -47,6 +47,9 @@ TOTAL_KEYS = (
     "ce_shortfalls",
 )
 
+# Far beyond any real board (40,000 stations at nation scale are 200 pages of 200).
+MAX_PAGE = 100_000
+
 
 def current_q(on: date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}starts_on__lte": on}) & (
@@ -461,7 +464,8 @@ class StaffingBoard:
         """The page ``number`` (clamped as ``Paginator.get_page`` does): its rows and the
         totals in one query (two when ``number`` lies beyond the last page)."""
         try:
-            number = max(1, int(number))
+            # Past the last page is the last page; a huge number must not reach OFFSET.
+            number = min(max(1, int(number)), MAX_PAGE)
         except (TypeError, ValueError):
             number = 1
         self.rows((number - 1) * per_page, per_page)

@@ -23,6 +23,7 @@ from portal.errors import Conflict
 from portal.exports import export_filename, xlsx_response
 from portal.forms.base import apply_errors
 from portal.imports import ImportRefused, template_response
+from portal.query import DistrictQuery, YearQuery, read_query
 from portal.scoping import ADD, CHANGE, VIEW, roles_allowed, stations_for, user_may
 from portal.views.listing import FilteredListMixin
 from portal.views.mixins import RoleRequiredMixin, ScopedMixin
@@ -510,8 +511,7 @@ class BoardView(RosterRoleMixin, RoleRequiredMixin, TemplateView):
     template_name = "talent/board.html"
 
     def district_id(self):
-        value = self.request.GET.get("district", "")
-        return int(value) if value.isdigit() else None
+        return read_query(self.request, DistrictQuery)["district"]
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx":
@@ -709,10 +709,9 @@ class ProgrammeListView(FilteredListMixin, ScopedMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_add"] = bool(roles_allowed(self.request.user, TrainingProgramme, ADD))
-        year = self.request.GET.get("year", "")
         context["budget"] = selectors.programme_budget(
             self.request.user,
-            year=int(year) if year.isdigit() and len(year) == 4 else clock.today().year,
+            year=read_query(self.request, YearQuery)["year"] or clock.today().year,
         )
         for p in context["object_list"]:
             p.pass_rate = selectors.pass_rate(p.passed_exam, p.sat_exam)

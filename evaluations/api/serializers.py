@@ -18,9 +18,11 @@ from evaluations.models import (
     SurveyLink,
     SurveyQuestion,
 )
+from portal.api.fields import CharField, PortalModelSerializer
+from portal.api.mixins import ScopedPrimaryKeyRelatedField
 
 
-class EvaluationFrameworkNodeSerializer(serializers.ModelSerializer):
+class EvaluationFrameworkNodeSerializer(PortalModelSerializer):
     class Meta:
         model = FrameworkNode
         fields = [
@@ -41,7 +43,16 @@ class EvaluationFrameworkNodeSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "framework"]
 
 
-class EvaluationFrameworkSerializer(serializers.ModelSerializer):
+class EvaluationFrameworkNodeCreateSerializer(EvaluationFrameworkNodeSerializer):
+    """A new node names its framework (a node never moves to another one afterwards)."""
+
+    framework = ScopedPrimaryKeyRelatedField(queryset=Framework.objects.all())
+
+    class Meta(EvaluationFrameworkNodeSerializer.Meta):
+        read_only_fields = ["id"]
+
+
+class EvaluationFrameworkSerializer(PortalModelSerializer):
     nodes = EvaluationFrameworkNodeSerializer(many=True, read_only=True)
 
     class Meta:
@@ -61,7 +72,7 @@ class EvaluationFrameworkSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "version", "status", "based_on", "frozen_at", "nodes"]
 
 
-class EvaluationCycleSerializer(serializers.ModelSerializer):
+class EvaluationCycleSerializer(PortalModelSerializer):
     class Meta:
         model = Cycle
         fields = [
@@ -86,17 +97,17 @@ class EvaluationCycleSerializer(serializers.ModelSerializer):
         validators = []  # the service explains duplicates in Chinese
 
 
-class EvaluationScoreSerializer(serializers.ModelSerializer):
-    node_code = serializers.CharField(source="node.code", read_only=True)
+class EvaluationScoreSerializer(PortalModelSerializer):
+    node_code = CharField(source="node.code", read_only=True)
 
     class Meta:
         model = Score
         fields = ["id", "node", "node_code", "score", "comment", "scorer", "scored_by", "scored_at"]
 
 
-class EvaluationSerializer(serializers.ModelSerializer):
-    station_code = serializers.CharField(source="station.code", read_only=True)
-    station_name = serializers.CharField(source="station.name", read_only=True)
+class EvaluationSerializer(PortalModelSerializer):
+    station_code = CharField(source="station.code", read_only=True)
+    station_name = CharField(source="station.name", read_only=True)
     district = serializers.IntegerField(source="station.district_id", read_only=True)
 
     class Meta:
@@ -134,7 +145,7 @@ class EvaluationDetailSerializer(EvaluationSerializer):
 class EvaluationScoreEntrySerializer(serializers.Serializer):
     node = serializers.IntegerField()
     score = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = CharField(required=False, allow_blank=True, default="")
 
 
 class EvaluationScoresWriteSerializer(serializers.Serializer):
@@ -146,21 +157,21 @@ class ScoreSheetVersionSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False)
 
 
-class EvaluationSelfAssessmentSerializer(serializers.ModelSerializer):
+class EvaluationSelfAssessmentSerializer(PortalModelSerializer):
     class Meta:
         model = SelfAssessment
         fields = ["id", "evaluation", "node", "text", "updated_at"]
         read_only_fields = ["id", "evaluation", "updated_at"]
 
 
-class EvaluationAppealItemSerializer(serializers.ModelSerializer):
+class EvaluationAppealItemSerializer(PortalModelSerializer):
     class Meta:
         model = AppealItem
         fields = ["node", "original_score", "requested_score", "reason", "decided_score"]
         read_only_fields = ["original_score", "decided_score"]
 
 
-class EvaluationAppealSerializer(serializers.ModelSerializer):
+class EvaluationAppealSerializer(PortalModelSerializer):
     items = EvaluationAppealItemSerializer(many=True)
 
     class Meta:
@@ -192,18 +203,18 @@ class EvaluationAppealSerializer(serializers.ModelSerializer):
 
 
 class EvaluationAppealAnswerSerializer(serializers.Serializer):
-    answer = serializers.CharField()
+    answer = CharField()
 
 
 class EvaluationAppealDecideSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=AppealDecision.choices)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = CharField(required=False, allow_blank=True, default="")
     scores = serializers.DictField(
         child=serializers.DecimalField(max_digits=6, decimal_places=2), required=False, default=dict
     )
 
 
-class EvaluatorAssignmentSerializer(serializers.ModelSerializer):
+class EvaluatorAssignmentSerializer(PortalModelSerializer):
     class Meta:
         model = EvaluatorAssignment
         fields = ["id", "evaluation", "evaluator", "starts_on", "ends_on"]
@@ -211,7 +222,7 @@ class EvaluatorAssignmentSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class EvaluationSurveyLinkSerializer(serializers.ModelSerializer):
+class EvaluationSurveyLinkSerializer(PortalModelSerializer):
     class Meta:
         model = SurveyLink
         fields = ["id", "evaluation", "group", "token", "issued_at", "answered_at"]
@@ -225,10 +236,10 @@ class EvaluationSurveyIssueSerializer(serializers.Serializer):
 
 class EvaluationSurveyAnswerSerializer(serializers.Serializer):
     answers = serializers.DictField(child=serializers.IntegerField())
-    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+    comment = CharField(required=False, allow_blank=True, default="", max_length=500)
 
 
-class EvaluationSurveyQuestionSerializer(serializers.ModelSerializer):
+class EvaluationSurveyQuestionSerializer(PortalModelSerializer):
     class Meta:
         model = SurveyQuestion
         fields = ["id", "group", "code", "text", "sort_order", "is_active"]

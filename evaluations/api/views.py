@@ -24,7 +24,7 @@ from evaluations.models import (
     SurveyQuestion,
 )
 from evaluations.permissions import can_run_what_if
-from portal.api.filters import ScopedFilterBackend
+from portal.api.filters import PortalFilterBackend
 from portal.api.mixins import ScopedViewSetMixin
 from portal.choices import CITY_ROLES
 from portal.models import User
@@ -88,7 +88,7 @@ class FrameworkViewSet(
             **dict(serializer.validated_data),
         )
 
-    @extend_schema(request=None, responses=s.EvaluationFrameworkSerializer)
+    @extend_schema(request=None, responses={201: s.EvaluationFrameworkSerializer})
     @action(detail=True, methods=["post"], url_path="new-version")
     def new_version(self, request, pk=None):
         copy = services.framework_new_version(actor=request.user, framework=self.get_object())
@@ -140,22 +140,33 @@ class FrameworkNodeViewSet(
 ):
     queryset = FrameworkNode.objects.order_by("framework_id", "sort_order")
     serializer_class = s.EvaluationFrameworkNodeSerializer
-    filter_backends = [ScopedFilterBackend]
+    filter_backends = [PortalFilterBackend]
     filterset_fields = ["framework"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def ensure_unlocked(self, obj) -> None:
         services.ensure_framework_editable(obj.framework)
 
+    @extend_schema(
+        request=s.EvaluationFrameworkNodeCreateSerializer,
+        responses={201: s.EvaluationFrameworkNodeSerializer},
+    )
     def create(self, request, *args, **kwargs):
-        framework = get_object_or_404(
-            Framework.objects.restrict(request.user, VIEW), pk=request.data.get("framework")
+        # A frozen framework answers 409 before any field error (the lock first, issue 18).
+        framework_id = getattr(request.data, "get", lambda _key: None)("framework")
+        if str(framework_id).isdigit():
+            framework = (
+                Framework.objects.restrict(request.user, VIEW).filter(pk=int(framework_id)).first()
+            )
+            if framework is not None:
+                services.ensure_framework_editable(framework)
+        ser = s.EvaluationFrameworkNodeCreateSerializer(
+            data=request.data, context=self.get_serializer_context()
         )
-        services.ensure_framework_editable(framework)
-        ser = self.get_serializer(data=request.data)
         ser.is_valid(raise_exception=True)
+        data = dict(ser.validated_data)
         node = services.framework_node_add(
-            actor=request.user, framework=framework, **dict(ser.validated_data)
+            actor=request.user, framework=data.pop("framework"), **data
         )
         return Response(self.get_serializer(node).data, status=status.HTTP_201_CREATED)
 
@@ -244,7 +255,7 @@ class CycleViewSet(
 class EvaluationViewSet(LockFirstMixin, ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Evaluation.objects.select_related("station").order_by("cycle_id", "station_id")
     serializer_class = s.EvaluationSerializer
-    filter_backends = [ScopedFilterBackend]
+    filter_backends = [PortalFilterBackend]
     filterset_class = EvaluationFilterSet
 
     def get_serializer_class(self):
@@ -281,8 +292,10 @@ class EvaluationViewSet(LockFirstMixin, ScopedViewSetMixin, viewsets.ReadOnlyMod
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         ev = self.get_object()
+        ser = s.ScoreSheetVersionSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
         services.scoring_complete(
-            actor=request.user, evaluation=ev, version=request.data.get("version")
+            actor=request.user, evaluation=ev, version=ser.validated_data.get("version")
         )
         return self._detail(ev)
 
@@ -310,7 +323,9 @@ class EvaluationViewSet(LockFirstMixin, ScopedViewSetMixin, viewsets.ReadOnlyMod
         services.self_assessment_submit(actor=request.user, evaluation=ev)
         return self._detail(ev)
 
-    @extend_schema(request=s.EvaluationAppealSerializer, responses=s.EvaluationAppealSerializer)
+    @extend_schema(
+        request=s.EvaluationAppealSerializer, responses={201: s.EvaluationAppealSerializer}
+    )
     @action(detail=True, methods=["post"])
     def appeal(self, request, pk=None):
         ev = self.get_object()
@@ -338,7 +353,7 @@ class EvaluationViewSet(LockFirstMixin, ScopedViewSetMixin, viewsets.ReadOnlyMod
 
     @extend_schema(
         request=s.EvaluationSurveyIssueSerializer,
-        responses=s.EvaluationSurveyLinkSerializer(many=True),
+        responses={201: s.EvaluationSurveyLinkSerializer(many=True)},
     )
     @action(detail=True, methods=["post"], url_path="survey-links")
     def survey_links(self, request, pk=None):
@@ -430,7 +445,7 @@ class AssignmentViewSet(
 class SurveyLinkViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = SurveyLink.objects.order_by("evaluation_id", "group", "pk")
     serializer_class = s.EvaluationSurveyLinkSerializer
-    filter_backends = [ScopedFilterBackend]
+    filter_backends = [PortalFilterBackend]
     filterset_fields = ["evaluation", "group"]
 
 
@@ -439,5 +454,5 @@ class SurveyQuestionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     queryset = SurveyQuestion.objects.order_by("group", "sort_order", "code")
     serializer_class = s.EvaluationSurveyQuestionSerializer
-    filter_backends = [ScopedFilterBackend]
+    filter_backends = [PortalFilterBackend]
     filterset_fields = ["group", "is_active"]

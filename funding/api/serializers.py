@@ -14,6 +14,7 @@ from funding.models import (
     SpendingLine,
     SpendingReport,
 )
+from portal.api.fields import CharField, PortalModelSerializer
 from portal.api.mixins import ScopedPrimaryKeyRelatedField
 from stations.models import Contract, Station
 
@@ -22,16 +23,16 @@ class LineSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=BudgetCategory.choices)
     # Strings in and out: money never passes through a float.
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=True)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+    note = CharField(required=False, allow_blank=True, max_length=300, default="")
 
 
-class BudgetLineSerializer(serializers.ModelSerializer):
+class BudgetLineSerializer(PortalModelSerializer):
     class Meta:
         model = BudgetLine
         fields = ["category", "amount", "note"]
 
 
-class BudgetSerializer(serializers.ModelSerializer):
+class BudgetSerializer(PortalModelSerializer):
     lines = BudgetLineSerializer(many=True, read_only=True)
 
     class Meta:
@@ -63,7 +64,7 @@ class BudgetSerializer(serializers.ModelSerializer):
 class BudgetWriteSerializer(serializers.Serializer):
     contract = ScopedPrimaryKeyRelatedField(queryset=Contract.objects.all(), required=False)
     version = serializers.IntegerField(required=False)
-    note = serializers.CharField(required=False, allow_blank=True)
+    note = CharField(required=False, allow_blank=True)
     lines = LineSerializer(many=True)
 
 
@@ -72,23 +73,23 @@ class VersionSerializer(serializers.Serializer):
 
 
 class ReturnSerializer(VersionSerializer):
-    reason = serializers.CharField(max_length=1000)
+    reason = CharField(max_length=1000)
 
 
-class SpendingLineSerializer(serializers.ModelSerializer):
+class SpendingLineSerializer(PortalModelSerializer):
     class Meta:
         model = SpendingLine
         fields = ["category", "amount", "note"]
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(PortalModelSerializer):
     class Meta:
         model = SpendingAttachment
         fields = ["id", "kind", "original_name", "content_type", "size", "uploaded_at"]
         read_only_fields = fields
 
 
-class SpendingReportSerializer(serializers.ModelSerializer):
+class SpendingReportSerializer(PortalModelSerializer):
     lines = SpendingLineSerializer(many=True, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
 
@@ -127,7 +128,7 @@ class SpendingReportWriteSerializer(serializers.Serializer):
     )
     period = serializers.IntegerField(min_value=1, max_value=12, required=False)
     version = serializers.IntegerField(required=False)
-    note = serializers.CharField(required=False, allow_blank=True)
+    note = CharField(required=False, allow_blank=True)
     lines = LineSerializer(many=True)
 
 
@@ -136,7 +137,7 @@ class AttachmentUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
-class FundingYearSerializer(serializers.ModelSerializer):
+class FundingYearSerializer(PortalModelSerializer):
     status = serializers.ChoiceField(choices=ComplianceStatus.choices, read_only=True)
     planned_ok = serializers.BooleanField(read_only=True, allow_null=True)
     projected_ok = serializers.BooleanField(read_only=True, allow_null=True)
@@ -175,7 +176,55 @@ class FundingYearSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SocialResourceSerializer(serializers.ModelSerializer):
+class TotalsQuerySerializer(serializers.Serializer):
+    """``?year=&by=`` of the social-resource totals (documents the parameters)."""
+
+    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+    by = serializers.ChoiceField(
+        choices=[("station", "社工站"), ("district", "区"), ("city", "全市")],
+        required=False,
+        default="district",
+    )
+
+
+def _money():
+    return serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+
+
+class SocialResourceTotalsSerializer(serializers.Serializer):
+    """One row of the totals: a station, a district or the whole city (the keys of the
+    grouping it is not by are absent). Money in yuan; time-bank hours are credits."""
+
+    station = serializers.IntegerField(required=False)
+    station_code = CharField(required=False)
+    station_name = CharField(required=False)
+    district = serializers.IntegerField(required=False)
+    district_code = CharField(required=False)
+    district_name = CharField(required=False)
+    charity_donation = _money()
+    community_fund = _money()
+    in_kind = _money()
+    money_total = _money()
+    hours = _money()
+    credits = _money()
+    entries = serializers.IntegerField()
+
+    # selector key -> API key
+    RENAMED = {
+        "station_id": "station",
+        "station__code": "station_code",
+        "station__name": "station_name",
+        "station__district_id": "district",
+        "station__district__code": "district_code",
+        "station__district__name": "district_name",
+    }
+
+    @classmethod
+    def rows(cls, rows):
+        return cls([{cls.RENAMED.get(k, k): v for k, v in row.items()} for row in rows], many=True)
+
+
+class SocialResourceSerializer(PortalModelSerializer):
     station = ScopedPrimaryKeyRelatedField(queryset=Station.objects.all(), scope_action="view")
     credits = serializers.DecimalField(
         max_digits=10, decimal_places=2, read_only=True, allow_null=True

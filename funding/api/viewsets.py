@@ -272,26 +272,20 @@ class SocialResourceViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     def perform_destroy(self, instance):
         services.social_resource_delete(actor=self.request.user, resource=instance)
 
-    @action(detail=False, methods=["get"])
+    @extend_schema(
+        parameters=[s.TotalsQuerySerializer],
+        responses=s.SocialResourceTotalsSerializer(many=True),
+        summary="社会资源合计（按社工站、区或全市）",
+    )
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
     def totals(self, request):
         """Totals for a year (``?year=``) by ``station``, ``district`` or ``city`` (``?by=``)."""
-        by = request.query_params.get("by", "district")
-        if by not in ("station", "district", "city"):
-            raise ValidationError({"by": ["应为 station、district 或 city。"]})
-        try:
-            year = int(request.query_params.get("year") or clock.today().year)
-        except ValueError as exc:
-            raise ValidationError({"year": ["年度无效。"]}) from exc
+        query = s.TotalsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        year = query.validated_data.get("year") or clock.today().year
+        by = query.validated_data["by"]
         rows = selectors.social_resource_totals(request.user, service_year=year, by=by)
-        return Response(
-            [
-                {
-                    k: (str(v) if v is not None and not isinstance(v, int | str) else v)
-                    for k, v in row.items()
-                }
-                for row in rows
-            ]
-        )
+        return Response(s.SocialResourceTotalsSerializer.rows(rows).data)
 
 
 def _validated(serializer_class, request):

@@ -25,11 +25,12 @@ from inspections.models import (
     RectificationOrder,
     RectificationResponse,
 )
+from portal.api.fields import BooleanField, CharField, PortalModelSerializer, SlugField
 from portal.api.mixins import ScopedPrimaryKeyRelatedField
 from stations.models import Institution, Station
 
 
-class ChecklistItemSerializer(serializers.ModelSerializer):
+class ChecklistItemSerializer(PortalModelSerializer):
     class Meta:
         model = ChecklistItem
         fields = [
@@ -44,7 +45,7 @@ class ChecklistItemSerializer(serializers.ModelSerializer):
         ]
 
 
-class ChecklistSerializer(serializers.ModelSerializer):
+class ChecklistSerializer(PortalModelSerializer):
     items = ChecklistItemSerializer(many=True, read_only=True)
 
     class Meta:
@@ -52,21 +53,21 @@ class ChecklistSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "version", "name", "kind", "status", "note", "items"]
 
 
-class TeamMemberSerializer(serializers.ModelSerializer):
-    username = serializers.CharField(source="user.username", read_only=True)
+class TeamMemberSerializer(PortalModelSerializer):
+    username = CharField(source="user.username", read_only=True)
 
     class Meta:
         model = InspectionTeamMember
         fields = ["user", "username", "body", "is_lead"]
 
 
-class AnswerSerializer(serializers.ModelSerializer):
+class AnswerSerializer(PortalModelSerializer):
     class Meta:
         model = InspectionAnswer
         fields = ["item", "result", "note"]
 
 
-class FindingSerializer(serializers.ModelSerializer):
+class FindingSerializer(PortalModelSerializer):
     is_repeat = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -85,8 +86,8 @@ class FindingSerializer(serializers.ModelSerializer):
         ]
 
 
-class InspectionSerializer(serializers.ModelSerializer):
-    station_name = serializers.CharField(source="station.name", read_only=True)
+class InspectionSerializer(PortalModelSerializer):
+    station_name = CharField(source="station.name", read_only=True)
     district = serializers.IntegerField(source="station.district_id", read_only=True)
     team = TeamMemberSerializer(many=True, read_only=True)
 
@@ -122,9 +123,9 @@ class InspectionDetailSerializer(InspectionSerializer):
 
 
 class AnswerInputSerializer(serializers.Serializer):
-    item = serializers.CharField(help_text="清单条目ID或编号")
+    item = CharField(help_text="清单条目ID或编号")
     result = serializers.ChoiceField(choices=AnswerResult.choices)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = CharField(required=False, allow_blank=True, default="")
 
 
 class AnswersInputSerializer(serializers.Serializer):
@@ -135,22 +136,22 @@ class FindingInputSerializer(serializers.Serializer):
     item = serializers.IntegerField(required=False, allow_null=True)
     area = serializers.ChoiceField(choices=Area.choices, required=False, allow_null=True)
     severity = serializers.ChoiceField(choices=Severity.choices, required=False, allow_null=True)
-    description = serializers.CharField()
+    description = CharField()
 
 
 class SignOffInputSerializer(serializers.Serializer):
-    representative_name = serializers.CharField(max_length=40)
-    representative_title = serializers.CharField(max_length=60, required=False, allow_blank=True)
-    summary = serializers.CharField(required=False, allow_blank=True)
+    representative_name = CharField(max_length=40)
+    representative_title = CharField(max_length=60, required=False, allow_blank=True)
+    summary = CharField(required=False, allow_blank=True)
 
 
 class PhotoInputSerializer(serializers.Serializer):
     photo = serializers.FileField()
     item = serializers.IntegerField(required=False, allow_null=True)
-    caption = serializers.CharField(required=False, allow_blank=True, default="")
+    caption = CharField(required=False, allow_blank=True, default="")
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class PlanSerializer(PortalModelSerializer):
     class Meta:
         model = QuarterPlan
         fields = [
@@ -172,8 +173,16 @@ class PlanSerializer(serializers.ModelSerializer):
 class PlanDrawInputSerializer(serializers.Serializer):
     year = serializers.IntegerField(min_value=2018, max_value=2100)
     quarter = serializers.IntegerField(min_value=1, max_value=4)
-    seed = serializers.IntegerField(required=False, allow_null=True, min_value=0)
-    manual = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    # The seed is stored in a bigint column.
+    seed = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=2**63 - 1
+    )
+    manual = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        required=False,
+        default=list,
+        help_text="人工加入的社工站编号",
+    )
 
 
 class PlanAddStationSerializer(serializers.Serializer):
@@ -184,23 +193,23 @@ class PlanAddStationSerializer(serializers.Serializer):
 
 class DrawCheckSerializer(serializers.Serializer):
     reproduced = serializers.BooleanField()
-    differences = serializers.ListField(child=serializers.CharField())
+    differences = serializers.ListField(child=CharField())
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(PortalModelSerializer):
     class Meta:
         model = RectificationEvent
         fields = ["kind", "from_status", "to_status", "note", "actor", "at"]
 
 
-class ResponseSerializer(serializers.ModelSerializer):
+class ResponseSerializer(PortalModelSerializer):
     class Meta:
         model = RectificationResponse
         fields = ["id", "text", "responded_by", "responded_at"]
 
 
-class OrderSerializer(serializers.ModelSerializer):
-    station_name = serializers.CharField(source="station.name", read_only=True)
+class OrderSerializer(PortalModelSerializer):
+    station_name = CharField(source="station.name", read_only=True)
 
     class Meta:
         model = RectificationOrder
@@ -232,26 +241,33 @@ class OrderOpenSerializer(serializers.Serializer):
     source_kind = serializers.ChoiceField(
         choices=[c for c in SourceKind.choices if c[0] != SourceKind.INSPECTION_FINDING]
     )
-    source_ref = serializers.CharField(max_length=80)
+    source_ref = CharField(max_length=80)
     severity = serializers.ChoiceField(choices=Severity.choices)
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    title = CharField(max_length=200)
+    description = CharField(required=False, allow_blank=True, default="")
     area = serializers.ChoiceField(
         choices=Area.choices, required=False, allow_blank=True, default=""
     )
 
 
-class RespondInputSerializer(serializers.Serializer):
-    text = serializers.CharField()
+class RespondTextSerializer(serializers.Serializer):
+    """A response without evidence files (JSON)."""
+
+    text = CharField()
+
+
+class RespondInputSerializer(RespondTextSerializer):
+    """A response with evidence files (multipart/form-data, ``files`` repeated)."""
+
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
 class VerifyInputSerializer(serializers.Serializer):
-    accept = serializers.BooleanField()
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    accept = BooleanField()
+    reason = CharField(required=False, allow_blank=True, default="")
 
 
-class CampaignSerializer(serializers.ModelSerializer):
+class CampaignSerializer(PortalModelSerializer):
     class Meta:
         model = Campaign
         fields = [
@@ -270,7 +286,7 @@ class CampaignSerializer(serializers.ModelSerializer):
 class TeamMemberInputSerializer(serializers.Serializer):
     user = serializers.IntegerField(help_text="督查人员的用户ID")
     body = serializers.ChoiceField(choices=MemberBody.choices)
-    is_lead = serializers.BooleanField(required=False, default=False)
+    is_lead = BooleanField(required=False, default=False)
 
 
 class TeamInputSerializer(serializers.Serializer):
@@ -283,9 +299,9 @@ class RescheduleInputSerializer(serializers.Serializer):
 
 
 class CampaignCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=120)
+    name = CharField(max_length=120)
     theme = serializers.ChoiceField(choices=Area.choices)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    description = CharField(required=False, allow_blank=True, default="")
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
     checklist = ScopedPrimaryKeyRelatedField(queryset=ChecklistTemplate.objects.all())
@@ -301,10 +317,54 @@ class CampaignCreateSerializer(serializers.Serializer):
 
 
 class ChecklistImportSerializer(serializers.Serializer):
-    code = serializers.SlugField(max_length=40)
-    name = serializers.CharField(max_length=120)
+    code = SlugField(max_length=40)
+    name = CharField(max_length=120)
     file = serializers.FileField()
 
 
 class CountSerializer(serializers.Serializer):
     count = serializers.IntegerField()
+
+
+class _BoardCounts(serializers.Serializer):
+    planned = serializers.IntegerField()
+    done = serializers.IntegerField()
+    unannounced = serializers.IntegerField()
+    open = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    closed = serializers.IntegerField()
+
+
+class BoardDistrictSerializer(_BoardCounts):
+    district_id = serializers.IntegerField()
+    name = CharField()
+    code = CharField()
+
+
+class BoardTotalsSerializer(_BoardCounts):
+    findings = serializers.IntegerField()
+
+
+class BoardAreaSerializer(serializers.Serializer):
+    area = serializers.ChoiceField(choices=Area.choices)
+    label = CharField()
+    counts = serializers.ListField(
+        child=serializers.IntegerField(), help_text="按 severities 的顺序"
+    )
+    total = serializers.IntegerField()
+
+
+class BoardSeveritySerializer(serializers.Serializer):
+    value = serializers.ChoiceField(choices=Severity.choices)
+    label = CharField()
+
+
+class QuarterBoardSerializer(serializers.Serializer):
+    """季度督查看板: one object for the quarter, not a page."""
+
+    year = serializers.IntegerField()
+    quarter = serializers.IntegerField()
+    districts = BoardDistrictSerializer(many=True)
+    totals = BoardTotalsSerializer()
+    findings = BoardAreaSerializer(many=True)
+    severities = BoardSeveritySerializer(many=True)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -23,10 +23,13 @@ from inspections.models import (
     QuarterPlan,
     RectificationOrder,
 )
+from portal.api.fields import CharField
 from portal.api.mixins import ScopedViewSetMixin
+from portal.api.params import PeriodParams, YearParams
 from portal.choices import CITY_ROLES
 from portal.exports import export_filename, xlsx_response
 from portal.models import User
+from portal.query import YearQuery, read_query
 from portal.scoping import CHANGE
 
 _ReadOnly = (
@@ -63,7 +66,9 @@ class ChecklistViewSet(*_ReadOnly):
     serializer_class = s.ChecklistSerializer
     filterset_fields = ["code", "kind", "status"]
 
-    @extend_schema(request=None, responses=s.ChecklistSerializer, summary="复制为新版本（草稿）")
+    @extend_schema(
+        request=None, responses={201: s.ChecklistSerializer}, summary="复制为新版本（草稿）"
+    )
     @action(detail=True, methods=["post"])
     def new_version(self, request, pk=None):
         _city(request)
@@ -104,7 +109,7 @@ class ChecklistViewSet(*_ReadOnly):
 
     @extend_schema(
         request={"multipart/form-data": s.ChecklistImportSerializer},
-        responses=s.ChecklistSerializer,
+        responses={201: s.ChecklistSerializer},
         summary="从Excel导入新版本（草稿）",
     )
     @action(detail=False, methods=["post"], url_path="import")
@@ -130,7 +135,7 @@ class PlanViewSet(*_ReadOnly):
 
     @extend_schema(
         request=s.PlanDrawInputSerializer,
-        responses=s.PlanSerializer,
+        responses={201: s.PlanSerializer},
         summary="抽取季度计划（已有计划则返回原计划）",
     )
     @action(detail=False, methods=["post"])
@@ -149,7 +154,7 @@ class PlanViewSet(*_ReadOnly):
 
     @extend_schema(
         request=s.PlanAddStationSerializer,
-        responses=s.InspectionSerializer,
+        responses={201: s.InspectionSerializer},
         summary="人工加入社工站",
     )
     @action(detail=True, methods=["post"])
@@ -236,7 +241,9 @@ class InspectionViewSet(*_ReadOnly):
         return self._done(visit)
 
     @extend_schema(
-        request=s.FindingInputSerializer, responses=s.FindingSerializer, summary="登记发现问题"
+        request=s.FindingInputSerializer,
+        responses={201: s.FindingSerializer},
+        summary="登记发现问题",
     )
     @action(detail=True, methods=["post"])
     def findings(self, request, pk=None):
@@ -264,7 +271,7 @@ class InspectionViewSet(*_ReadOnly):
 
     @extend_schema(
         request={"multipart/form-data": s.PhotoInputSerializer},
-        responses=inline_serializer("PhotoSaved", {"id": serializers.IntegerField()}),
+        responses={201: inline_serializer("PhotoSaved", {"id": serializers.IntegerField()})},
         summary="上传现场照片",
     )
     @action(detail=True, methods=["post"])
@@ -351,7 +358,7 @@ class OrderViewSet(*_ReadOnly):
     @extend_schema(
         request={
             "multipart/form-data": s.RespondInputSerializer,
-            "application/json": s.RespondInputSerializer,
+            "application/json": s.RespondTextSerializer,
         },
         responses=s.OrderSerializer,
         summary="提交整改反馈",
@@ -438,35 +445,28 @@ class BoardViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
     """季度督查看板 over what the caller may see."""
 
     queryset = Inspection.objects.all()
+    # The board is one object, neither a page nor filtered by the visit filters.
+    list_returns_object = True
+    pagination_class = None
+    filter_backends: list = []
 
     @extend_schema(
-        parameters=[OpenApiParameter("year", int), OpenApiParameter("quarter", int)],
-        responses=inline_serializer(
-            "QuarterBoard",
-            {
-                "districts": serializers.ListField(child=serializers.DictField()),
-                "totals": serializers.DictField(),
-                "findings": serializers.ListField(child=serializers.DictField()),
-            },
-        ),
-        summary="季度督查看板",
+        parameters=[PeriodParams], responses=s.QuarterBoardSerializer, summary="季度督查看板"
     )
     def list(self, request):
         from inspections.views import _year_quarter
 
         year, quarter = _year_quarter(request)
         board = selectors.quarter_board(request.user, year=year, quarter=quarter)
-        board["findings"] = [{**r, "label": str(r["label"])} for r in board["findings"]]
-        board["severities"] = [{**r, "label": str(r["label"])} for r in board["severities"]]
-        return Response({"year": year, "quarter": quarter, **board})
+        return Response(s.QuarterBoardSerializer({"year": year, "quarter": quarter, **board}).data)
 
     @extend_schema(
-        parameters=[OpenApiParameter("year", int)],
+        parameters=[YearParams],
         responses=inline_serializer(
             "FindingHeatmap",
             {
-                "districts": serializers.ListField(child=serializers.CharField()),
-                "areas": serializers.ListField(child=serializers.CharField()),
+                "districts": serializers.ListField(child=CharField()),
+                "areas": serializers.ListField(child=CharField()),
                 "cells": serializers.ListField(child=serializers.ListField()),
                 "max": serializers.IntegerField(),
             },
@@ -475,8 +475,5 @@ class BoardViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
     )
     @action(detail=False, methods=["get"])
     def heatmap(self, request):
-        try:
-            year = int(request.query_params.get("year") or 0) or None
-        except ValueError:
-            year = None
+        year = read_query(request, YearQuery)["year"]
         return Response(selectors.heatmap(request.user, year=year))

@@ -3,17 +3,18 @@ the audit search page, scoped by restrict()."""
 
 from __future__ import annotations
 
-from rest_framework import serializers, viewsets
+from rest_framework import viewsets
 
+from portal.api.fields import CharField, PortalModelSerializer
 from portal.api.mixins import RoleRequiredViewSetMixin, ScopedViewSetMixin
 from portal.filtersets import AuditEventFilterSet
 from portal.models import AuditEvent
 from portal.selectors import AUDIT_SEARCH_REFUSED, AUDIT_SEARCH_ROLES, audit_event_list
 
 
-class AuditEventSerializer(serializers.ModelSerializer):
-    action_display = serializers.CharField(source="get_action_display", read_only=True)
-    outcome_display = serializers.CharField(source="get_outcome_display", read_only=True)
+class AuditEventSerializer(PortalModelSerializer):
+    action_display = CharField(source="get_action_display", read_only=True)
+    outcome_display = CharField(source="get_outcome_display", read_only=True)
 
     class Meta:
         model = AuditEvent

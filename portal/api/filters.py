@@ -1,4 +1,5 @@
-"""The API's FilterSets, with every id they accept narrowed by ``restrict``.
+"""The API's filter backend: every FilterSet checks its input like the pages' (``filterset_fields``
+build on ``PortalFilterSet`` too) and takes the ids it accepts from ``restrict``.
 
 A viewset's ``filterset_fields = ["person"]`` makes django-filter offer every person in the
 database as a choice: ``?person=<id of someone in another district>`` answered an empty page,
@@ -14,6 +15,7 @@ from __future__ import annotations
 from django_filters import ModelChoiceFilter, ModelMultipleChoiceFilter
 from django_filters.rest_framework import DjangoFilterBackend
 
+from portal.filtersets import PortalFilterSet
 from portal.scoping import VIEW
 
 
@@ -27,7 +29,9 @@ def narrow_choices(filterset, user) -> None:
         flt.queryset = queryset.restrict(user, VIEW)
 
 
-class ScopedFilterBackend(DjangoFilterBackend):
+class PortalFilterBackend(DjangoFilterBackend):
+    filterset_base = PortalFilterSet
+
     def get_filterset(self, request, queryset, view):
         filterset = super().get_filterset(request, queryset, view)
         if filterset is not None:

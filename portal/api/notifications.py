@@ -9,12 +9,14 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from portal.api.fields import PortalModelSerializer
 from portal.api.mixins import ScopedViewSetMixin
+from portal.filtersets import PortalFilterSet
 from portal.models import Notification
 from portal.services.notifications import notification_mark_read
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(PortalModelSerializer):
     is_read = serializers.SerializerMethodField()
 
     class Meta:
@@ -26,7 +28,7 @@ class NotificationSerializer(serializers.ModelSerializer):
         return obj.read_at is not None
 
 
-class NotificationFilter(filters.FilterSet):
+class NotificationFilter(PortalFilterSet):
     unread = filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label=_("只看未读"))
     kind = filters.CharFilter()
 

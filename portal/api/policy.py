@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import mixins, serializers, viewsets
 
+from portal.api.fields import PortalModelSerializer
 from portal.api.mixins import ScopedViewSetMixin
 from portal.errors import Conflict
 from portal.filtersets import PolicyVersionFilterSet
@@ -11,7 +12,7 @@ from portal.models import PolicyVersion
 from portal.services import policy as services
 
 
-class PolicyVersionSerializer(serializers.ModelSerializer):
+class PolicyVersionSerializer(PortalModelSerializer):
     is_frozen = serializers.SerializerMethodField(help_text="已生效或已失效的版本不可修改。")
 
     class Meta:

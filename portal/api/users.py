@@ -12,6 +12,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from portal.api.fields import CharField, PortalModelSerializer
 from portal.api.mixins import ScopedPrimaryKeyRelatedField, ScopedViewSetMixin
 from portal.filtersets import RoleAssignmentFilterSet, UserFilterSet
 from portal.models import RoleAssignment, User
@@ -22,8 +23,8 @@ from stations.models import District, Institution, Station, Subdistrict
 ANCHORS = ("district", "subdistrict", "institution", "station")
 
 
-class RoleAssignmentBriefSerializer(serializers.ModelSerializer):
-    role_display = serializers.CharField(source="get_role_display", read_only=True)
+class RoleAssignmentBriefSerializer(PortalModelSerializer):
+    role_display = CharField(source="get_role_display", read_only=True)
     anchor = serializers.SerializerMethodField()
 
     class Meta:
@@ -34,7 +35,7 @@ class RoleAssignmentBriefSerializer(serializers.ModelSerializer):
         return str(obj.anchor) if obj.anchor is not None else None
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(PortalModelSerializer):
     role_assignments = RoleAssignmentBriefSerializer(
         source="listed_assignments", many=True, read_only=True
     )
@@ -57,7 +58,7 @@ class UserSerializer(serializers.ModelSerializer):
 
 
 class UserCreateSerializer(UserSerializer):
-    password = serializers.CharField(
+    password = CharField(
         write_only=True,
         style={"input_type": "password"},
         trim_whitespace=False,
@@ -70,9 +71,7 @@ class UserCreateSerializer(UserSerializer):
 
 
 class PasswordSerializer(serializers.Serializer):
-    password = serializers.CharField(
-        write_only=True, style={"input_type": "password"}, trim_whitespace=False
-    )
+    password = CharField(write_only=True, style={"input_type": "password"}, trim_whitespace=False)
 
 
 class UserViewSet(
@@ -149,7 +148,7 @@ class UserViewSet(
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class RoleAssignmentSerializer(serializers.ModelSerializer):
+class RoleAssignmentSerializer(PortalModelSerializer):
     user = ScopedPrimaryKeyRelatedField(queryset=User.objects.all())
     district = ScopedPrimaryKeyRelatedField(
         queryset=District.objects.all(), required=False, allow_null=True
@@ -163,7 +162,7 @@ class RoleAssignmentSerializer(serializers.ModelSerializer):
     station = ScopedPrimaryKeyRelatedField(
         queryset=Station.objects.all(), required=False, allow_null=True
     )
-    role_display = serializers.CharField(source="get_role_display", read_only=True)
+    role_display = CharField(source="get_role_display", read_only=True)
     anchor = serializers.SerializerMethodField()
 
     class Meta:

@@ -6,16 +6,18 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
+from portal.api.fields import CharField
+
 
 class MyRoleAssignmentSerializer(serializers.Serializer):
-    role = serializers.CharField()
-    role_display = serializers.CharField()
-    anchor = serializers.CharField(allow_null=True)
+    role = CharField()
+    role_display = CharField()
+    anchor = CharField(allow_null=True)
 
 
 class MeSerializer(serializers.Serializer):
-    username = serializers.CharField()
-    display_name = serializers.CharField()
+    username = CharField()
+    display_name = CharField()
     roles = MyRoleAssignmentSerializer(many=True)
 
 
@@ -24,6 +26,7 @@ class MeViewSet(viewsets.ViewSet):
 
     # Scoped trivially: it only ever answers about the caller.
     scoped = True
+    list_returns_object = True  # one object, not a page (portal.api.schema)
 
     @extend_schema(responses=MeSerializer, summary="当前用户")
     def list(self, request):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 CHECKS = forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect
 
@@ -58,8 +59,47 @@ def apply_errors(form: forms.BaseForm, exc) -> None:
     mark_invalid(form)
 
 
+# Service years the portal can hold (its contracts start well after 2000). A year outside is a
+# typing error, refused with ERR_YEAR before any date is computed from it.
+YEAR_MIN, YEAR_MAX = 2000, 2100
+ERR_YEAR = _("年度须为2000至2100之间的整数。")
+ERR_QUARTER = _("季度须为1至4之间的整数。")
+ERR_INTEGER = _("请输入整数。")
+ERR_BOOLEAN = _("请填写“true”（是）或“false”（否）。")
+# What the yes/no filters of pages and API clients send: true/false (as the schema says),
+# Python's spelling, and Django's NullBooleanSelect "unknown" or nothing for "all".
+BOOLEAN_WORDS = frozenset({"", "true", "false", "True", "False", "unknown"})
+
+
+class IntegerField(forms.IntegerField):
+    """An integer with a message that names what is wrong, whatever the input ("1.5", "1e9")."""
+
+    default_error_messages = {"invalid": ERR_INTEGER}
+
+
+class YearField(IntegerField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", YEAR_MIN)
+        kwargs.setdefault("max_value", YEAR_MAX)
+        super().__init__(*args, **kwargs)
+        for key in ("invalid", "min_value", "max_value"):
+            self.error_messages[key] = ERR_YEAR
+
+
+class QuarterField(IntegerField):
+    def __init__(self, *args, **kwargs):
+        kwargs.update(min_value=1, max_value=4)
+        super().__init__(*args, **kwargs)
+        for key in ("invalid", "min_value", "max_value"):
+            self.error_messages[key] = ERR_QUARTER
+
+
 class FilterForm(BootstrapFormMixin, forms.Form):
-    """Base form of the list filters: date ranges as date pickers."""
+    """Base form of the list filters: date ranges as date pickers.
+
+    Every filter value is checked here, so a page and the API refuse the same input with the
+    same message: a yes/no filter refuses words it does not know instead of ignoring them.
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,3 +111,12 @@ class FilterForm(BootstrapFormMixin, forms.Form):
                         sub.input_type = "date"
             elif isinstance(field, forms.DateField):
                 widget.input_type = "date"
+
+    def _clean_fields(self):
+        super()._clean_fields()
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.NullBooleanField) or name in self._errors:
+                continue
+            raw = self.data.get(self.add_prefix(name)) if self.data else None
+            if isinstance(raw, str) and raw not in BOOLEAN_WORDS:
+                self.add_error(name, ERR_BOOLEAN)

@@ -16,9 +16,9 @@ def _wants_json(request) -> bool:
     return request.path.startswith("/api/")
 
 
-def _error(request, status: int, title: str, message: str):
+def _error(request, status: int, title: str, message: str, fields=None):
     if _wants_json(request):
-        return JsonResponse({"detail": message}, status=status)
+        return JsonResponse(fields or {"detail": message}, status=status)
     return render(
         request,
         "errors/error.html",
@@ -28,6 +28,11 @@ def _error(request, status: int, title: str, message: str):
 
 
 def bad_request(request, exception=None):
+    from portal.query import InvalidQuery
+
+    if isinstance(exception, InvalidQuery):
+        # A parameter the page reads itself was refused: say which and why.
+        return _error(request, 400, _("请求有误"), str(exception), fields=exception.errors)
     return _error(request, 400, _("请求有误"), _("请求格式不正确，请检查后重试。"))
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from rest_framework import serializers
 
+from portal.api.fields import BooleanField, CharField, PortalModelSerializer
 from portal.api.mixins import ScopedPrimaryKeyRelatedField as BaseScopedField
 from stations.models import (
     Community,
@@ -34,15 +35,15 @@ class ScopedPrimaryKeyRelatedField(BaseScopedField):
             self.error_messages["does_not_exist"] = _(UNKNOWN_CHOICE) % {"model": name}
 
 
-class DistrictSerializer(serializers.ModelSerializer):
+class DistrictSerializer(PortalModelSerializer):
     class Meta:
         model = District
         fields = ["id", "code", "name"]
         read_only_fields = fields
 
 
-class SubdistrictSerializer(serializers.ModelSerializer):
-    district_name = serializers.CharField(source="district.name", read_only=True)
+class SubdistrictSerializer(PortalModelSerializer):
+    district_name = CharField(source="district.name", read_only=True)
 
     class Meta:
         model = Subdistrict
@@ -50,22 +51,22 @@ class SubdistrictSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CommunitySerializer(serializers.ModelSerializer):
+class CommunitySerializer(PortalModelSerializer):
     class Meta:
         model = Community
         fields = ["id", "code", "name", "kind", "subdistrict"]
         read_only_fields = fields
 
 
-class ProjectKindSerializer(serializers.ModelSerializer):
+class ProjectKindSerializer(PortalModelSerializer):
     class Meta:
         model = ProjectKind
         fields = ["id", "code", "name", "is_comprehensive", "active", "sort_order"]
         read_only_fields = fields
 
 
-class InstitutionSerializer(serializers.ModelSerializer):
-    confirm_invalid_code = serializers.BooleanField(
+class InstitutionSerializer(PortalModelSerializer):
+    confirm_invalid_code = BooleanField(
         write_only=True,
         required=False,
         default=False,
@@ -102,7 +103,7 @@ class InstitutionSerializer(serializers.ModelSerializer):
         return obj.credit_code_confirmed_at is not None
 
 
-class CreditRecordSerializer(serializers.ModelSerializer):
+class CreditRecordSerializer(PortalModelSerializer):
     institution = ScopedPrimaryKeyRelatedField(queryset=Institution.objects.all())
 
     class Meta:
@@ -115,18 +116,18 @@ class CreditRecordLiftSerializer(serializers.Serializer):
     lifted_on = serializers.DateField(label=_("移出日期"))
 
 
-class StationSerializer(serializers.ModelSerializer):
+class StationSerializer(PortalModelSerializer):
     subdistrict = ScopedPrimaryKeyRelatedField(queryset=Subdistrict.objects.all())
     district = serializers.PrimaryKeyRelatedField(read_only=True)
-    district_name = serializers.CharField(source="district.name", read_only=True)
-    subdistrict_name = serializers.CharField(source="subdistrict.name", read_only=True)
+    district_name = CharField(source="district.name", read_only=True)
+    subdistrict_name = CharField(source="subdistrict.name", read_only=True)
     communities = ScopedPrimaryKeyRelatedField(
         queryset=Community.objects.all(), many=True, required=False
     )
     operator_id = serializers.IntegerField(
         read_only=True, allow_null=True, help_text=_("今天承接综合项目的机构")
     )
-    operator_name = serializers.CharField(read_only=True, allow_null=True)
+    operator_name = CharField(read_only=True, allow_null=True)
 
     class Meta:
         model = Station
@@ -157,7 +158,7 @@ class StationSerializer(serializers.ModelSerializer):
         extra_kwargs = {"code": {"validators": []}}
 
 
-class OutpostSerializer(serializers.ModelSerializer):
+class OutpostSerializer(PortalModelSerializer):
     station = ScopedPrimaryKeyRelatedField(queryset=Station.objects.all())
     community = ScopedPrimaryKeyRelatedField(queryset=Community.objects.all())
 
@@ -172,13 +173,13 @@ class OutpostCloseSerializer(serializers.Serializer):
     closed_on = serializers.DateField(label=_("撤销日期"))
 
 
-class ContractSerializer(serializers.ModelSerializer):
+class ContractSerializer(PortalModelSerializer):
     station = ScopedPrimaryKeyRelatedField(queryset=Station.objects.all())
     institution = ScopedPrimaryKeyRelatedField(queryset=Institution.objects.all())
     purchaser = ScopedPrimaryKeyRelatedField(queryset=Subdistrict.objects.all(), required=False)
     kind = ScopedPrimaryKeyRelatedField(queryset=ProjectKind.objects.all(), required=False)
-    station_code = serializers.CharField(source="station.code", read_only=True)
-    institution_name = serializers.CharField(source="institution.name", read_only=True)
+    station_code = CharField(source="station.code", read_only=True)
+    institution_name = CharField(source="institution.name", read_only=True)
 
     class Meta:
         model = Contract
@@ -221,12 +222,12 @@ class ContractSerializer(serializers.ModelSerializer):
 
 class ContractTerminateSerializer(serializers.Serializer):
     terminated_on = serializers.DateField(label=_("终止日期"), help_text=_("机构服务的最后一天"))
-    reason = serializers.CharField(label=_("终止原因"), max_length=300)
+    reason = CharField(label=_("终止原因"), max_length=300)
 
 
 class DistrictFigureSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    code = serializers.CharField()
-    name = serializers.CharField()
+    code = CharField()
+    name = CharField()
     stations = serializers.IntegerField()
     contracts_in_force = serializers.IntegerField()

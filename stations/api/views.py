@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from portal import clock
-from portal.api.filters import ScopedFilterBackend
+from portal.api.filters import PortalFilterBackend
 from portal.api.mixins import ScopedViewSetMixin
 from portal.scoping import CHANGE, VIEW
 from stations import services
@@ -41,7 +41,7 @@ from stations.selectors import district_figures, with_operator
 
 CONTRACT_STATION_FIXED = "合同的社工站不能更改；如需变更请作废后重新登记。"
 
-FILTERS_ONLY = [ScopedFilterBackend]
+FILTERS_ONLY = [PortalFilterBackend]
 
 
 class ReadOnlyScopedViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):

@@ -12,6 +12,7 @@ from django.views.generic import CreateView, DetailView, UpdateView
 
 from portal import clock
 from portal.models import AuditEvent
+from portal.query import ServiceYearQuery, read_query
 from portal.scoping import ADD, CHANGE, VIEW, roles_allowed, stations_for, user_may
 from portal.selectors import PolicyMissing, policy_for_service_year
 from portal.views.mixins import ScopedMixin
@@ -132,11 +133,7 @@ class ContractCreateView(ServiceFormMixin, ScopedMixin, CreateView):
 
     def get_initial(self):
         initial = super().get_initial()
-        year = self.request.GET.get("service_year") or clock.today().year
-        try:
-            year = int(year)
-        except ValueError:
-            year = clock.today().year
+        year = read_query(self.request, ServiceYearQuery)["service_year"] or clock.today().year
         initial["service_year"] = year
         initial["starts_on"] = f"{year}-01-01"
         initial["ends_on"] = f"{year}-12-31"
@@ -219,7 +216,7 @@ class PolicyFeeView(ScopedMixin, View):
     model = Station
 
     def get(self, request):
-        year = request.GET.get("service_year")
+        year = read_query(request, ServiceYearQuery)["service_year"]
         return JsonResponse({"service_year": year, "annual_fee": _fee_for_year(year)})
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
+from portal.api.fields import BooleanField, CharField, PortalModelSerializer
 from portal.api.mixins import ScopedPrimaryKeyRelatedField
+from portal.forms.base import YEAR_MAX, YEAR_MIN
 from stations.models import Institution, Station
 from talent.models import (
     CERecord,
@@ -21,8 +23,8 @@ from talent.models import (
 )
 
 
-class SocialWorkerSerializer(serializers.ModelSerializer):
-    id_number = serializers.CharField(
+class SocialWorkerSerializer(PortalModelSerializer):
+    id_number = CharField(
         source="id_number_masked", read_only=True, help_text="脱敏身份证号（前3位和后4位）"
     )
 
@@ -57,37 +59,38 @@ class SocialWorkerSerializer(serializers.ModelSerializer):
 
 
 class WorkerHireSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=40)
-    id_number = serializers.CharField(max_length=18, write_only=True)
+    name = CharField(max_length=40)
+    id_number = CharField(max_length=18, write_only=True)
     station = ScopedPrimaryKeyRelatedField(queryset=Station.objects.all())
     position = serializers.ChoiceField(choices=Employment._meta.get_field("position").choices)
     employment_type = serializers.ChoiceField(
         choices=Employment._meta.get_field("employment_type").choices, default="full_time"
     )
     starts_on = serializers.DateField()
-    phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    phone = CharField(max_length=20, required=False, allow_blank=True)
     education_level = serializers.ChoiceField(
         choices=SocialWorker._meta.get_field("education_level").choices,
         required=False,
         allow_blank=True,
     )
-    major = serializers.CharField(max_length=60, required=False, allow_blank=True)
-    school = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    major = CharField(max_length=60, required=False, allow_blank=True)
+    school = CharField(max_length=80, required=False, allow_blank=True)
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=200)
+    # The service asks for a stated reason of at least 4 characters (talent.services).
+    reason = CharField(min_length=4, max_length=200)
 
 
 class IdNumberSerializer(serializers.Serializer):
-    id_number = serializers.CharField(max_length=18)
+    id_number = CharField(max_length=18)
 
 
 class RevealedSerializer(serializers.Serializer):
-    id_number = serializers.CharField()
+    id_number = CharField()
 
 
-class EmploymentSerializer(serializers.ModelSerializer):
+class EmploymentSerializer(PortalModelSerializer):
     person = ScopedPrimaryKeyRelatedField(queryset=SocialWorker.objects.all())
     station = ScopedPrimaryKeyRelatedField(queryset=Station.objects.all())
     institution = ScopedPrimaryKeyRelatedField(queryset=Institution.objects.all(), required=False)
@@ -109,19 +112,19 @@ class EmploymentSerializer(serializers.ModelSerializer):
 
 class EmploymentEndSerializer(serializers.Serializer):
     ends_on = serializers.DateField()
-    leave_reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    leave_reason = CharField(max_length=200, required=False, allow_blank=True)
 
 
-class CertificateSerializer(serializers.ModelSerializer):
+class CertificateSerializer(PortalModelSerializer):
     person = ScopedPrimaryKeyRelatedField(queryset=SocialWorker.objects.all())
-    level = serializers.CharField(max_length=20, help_text="assistant / intermediate / senior")
+    level = CharField(max_length=20, help_text="assistant / intermediate / senior")
 
     class Meta:
         model = Certificate
         fields = ["id", "person", "level", "number", "year_passed"]
 
 
-class RegistrationSerializer(serializers.ModelSerializer):
+class RegistrationSerializer(PortalModelSerializer):
     certificate = ScopedPrimaryKeyRelatedField(queryset=Certificate.objects.all())
 
     class Meta:
@@ -138,7 +141,7 @@ class RegistrationSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "person", "expires_on", "renews", "policy_version"]
 
 
-class CERecordSerializer(serializers.ModelSerializer):
+class CERecordSerializer(PortalModelSerializer):
     person = ScopedPrimaryKeyRelatedField(queryset=SocialWorker.objects.all())
     programme = ScopedPrimaryKeyRelatedField(
         queryset=TrainingProgramme.objects.all(), required=False, write_only=True
@@ -160,7 +163,9 @@ class CERecordSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "source", "enrolment"]
 
 
-class ProgrammeSerializer(serializers.ModelSerializer):
+class ProgrammeSerializer(PortalModelSerializer):
+    year = serializers.IntegerField(min_value=YEAR_MIN, max_value=YEAR_MAX)
+
     class Meta:
         model = TrainingProgramme
         fields = [
@@ -177,7 +182,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         ]
 
 
-class SessionSerializer(serializers.ModelSerializer):
+class SessionSerializer(PortalModelSerializer):
     programme = ScopedPrimaryKeyRelatedField(queryset=TrainingProgramme.objects.all())
 
     class Meta:
@@ -185,7 +190,7 @@ class SessionSerializer(serializers.ModelSerializer):
         fields = ["id", "programme", "held_on", "topic", "hours", "location"]
 
 
-class EnrolmentSerializer(serializers.ModelSerializer):
+class EnrolmentSerializer(PortalModelSerializer):
     programme = ScopedPrimaryKeyRelatedField(queryset=TrainingProgramme.objects.all())
     person = ScopedPrimaryKeyRelatedField(queryset=SocialWorker.objects.all())
 
@@ -209,13 +214,13 @@ class AttendanceInSerializer(serializers.Serializer):
 
 class CompleteSerializer(serializers.Serializer):
     completed_on = serializers.DateField(required=False)
-    exam_passed = serializers.BooleanField(required=False, allow_null=True, default=None)
+    exam_passed = BooleanField(required=False, allow_null=True, default=None)
 
 
-class HonourSerializer(serializers.ModelSerializer):
+class HonourSerializer(PortalModelSerializer):
     person = ScopedPrimaryKeyRelatedField(queryset=SocialWorker.objects.all())
-    level = serializers.CharField(max_length=20)
-    kind = serializers.CharField(max_length=30)
+    level = CharField(max_length=20)
+    kind = CharField(max_length=30)
 
     class Meta:
         model = Honour
@@ -224,11 +229,11 @@ class HonourSerializer(serializers.ModelSerializer):
 
 class StationStaffingSerializer(serializers.Serializer):
     station_id = serializers.IntegerField()
-    code = serializers.CharField()
-    name = serializers.CharField()
-    district = serializers.CharField()
-    subdistrict = serializers.CharField()
-    operator = serializers.CharField()
+    code = CharField()
+    name = CharField()
+    district = CharField()
+    subdistrict = CharField()
+    operator = CharField()
     headcount = serializers.IntegerField()
     part_time = serializers.IntegerField()
     standard = serializers.IntegerField()
@@ -248,7 +253,7 @@ class StationStaffingSerializer(serializers.Serializer):
     expiring_7 = serializers.IntegerField()
     lapsed = serializers.IntegerField()
     ce_shortfalls = serializers.IntegerField()
-    problems = serializers.ListField(child=serializers.CharField())
+    problems = serializers.ListField(child=CharField())
 
 
 @extend_schema_serializer(many=False)

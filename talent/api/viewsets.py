@@ -12,6 +12,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from portal.api.mixins import ScopedViewSetMixin
+from portal.api.params import BoardParams
+from portal.query import BoardQuery, read_query
 from stations.models import Station
 from talent import selectors, services
 from talent.api import serializers as s
@@ -245,16 +247,15 @@ class StaffingBoardViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
     serializer_class = s.StationStaffingSerializer
     filter_backends: list = []
     pagination_class = None
+    list_returns_object = True  # a page of its own making (portal.api.schema)
 
-    @extend_schema(responses=s.StaffingBoardPageSerializer)
+    @extend_schema(parameters=[BoardParams], responses=s.StaffingBoardPageSerializer)
     def list(self, request):
-        district = request.query_params.get("district", "")
+        query = read_query(request, BoardQuery)
         board = selectors.staffing(
-            request.user,
-            stations=self.get_queryset(),
-            district_id=int(district) if district.isdigit() else None,
+            request.user, stations=self.get_queryset(), district_id=query["district"]
         )
-        page = board.page(request.query_params.get("page"), 200)
+        page = board.page(query["page"], 200)
         rows = list(page.object_list)
         selectors.fill_operators(rows)
         return Response(

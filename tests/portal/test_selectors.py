@@ -39,8 +39,13 @@ def test_each_role_reaches_the_stations_it_answers_for(world, today):
         "city_officer",
     }
     # A2 lies in another street/town of district A and is run by institution B.
-    assert names(found[world.station_a2.pk]) == {"district_a", "city_officer"}
-    assert names(found[world.station_b1.pk]) == {"station_b1", "district_b", "city_officer"}
+    assert names(found[world.station_a2.pk]) == {"district_a", "institution_b", "city_officer"}
+    assert names(found[world.station_b1.pk]) == {
+        "station_b1",
+        "institution_b",
+        "district_b",
+        "city_officer",
+    }
 
 
 def test_only_the_roles_asked_for_count(world, today):
