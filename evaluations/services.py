@@ -568,20 +568,9 @@ class OpenResult:
     existing: int
 
 
-def operators_day(cycle: Cycle) -> date:
-    """The day whose operators a cycle evaluates: its opening day, kept inside its service year.
-
-    A final evaluation opened in January evaluates the year that has just ended, not the
-    contracts of the new one (which may not be signed yet, or be another institution's); a
-    cycle opened before its year begins evaluates those who run the stations on 1 January.
-    """
-    first, last = date(cycle.service_year, 1, 1), date(cycle.service_year, 12, 31)
-    return min(max(cycle.opens_on, first), last)
-
-
 def cycle_open(*, cycle_id: int, today: date | None = None) -> OpenResult:
     """Open a cycle: one evaluation per station with a comprehensive contract in force on the
-    opening date (kept inside the service year: ``operators_day``), attributed to the
+    opening date (kept inside the service year: ``rules.operators_day``), attributed to the
     institution running it then. Safe to run twice: the unique constraint (cycle, station)
     and ``ignore_conflicts`` create nothing twice."""
     from stations.models import Contract
@@ -593,7 +582,9 @@ def cycle_open(*, cycle_id: int, today: date | None = None) -> OpenResult:
             return OpenResult(0, 0)
         existing = Evaluation.objects.filter(cycle=cycle).count()
         operators = (
-            Contract.objects.in_force(operators_day(cycle))
+            Contract.objects.in_force(
+                rules.operators_day(service_year=cycle.service_year, opens_on=cycle.opens_on)
+            )
             .filter(is_comprehensive=True)
             .order_by("station_id", "-starts_on")
             .values_list("station_id", "institution_id")
