@@ -77,6 +77,27 @@ def _frozen_clock(request, monkeypatch):
         yield
 
 
+@pytest.fixture
+def database_clock(monkeypatch):
+    """Move the pinned clock to the database's own clock, for tests of the audit trigger.
+
+    PostgreSQL keeps audit rows 186 days with a trigger that reads the database's ``now()``
+    (portal migration 0003), which no Python clock pin can move: a test that ages rows
+    against it must age them from the database's now, or it depends on the real date. The
+    trigger keeps the real clock on purpose (a session setting could otherwise shorten the
+    retention). On SQLite there is no trigger and the pinned clock stays.
+    """
+    if connection.vendor != "postgresql":
+        yield dt.datetime.now(tz=SHANGHAI)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT now()")
+        (moment,) = cursor.fetchone()
+    monkeypatch.setenv("PORTAL_TODAY", moment.astimezone(SHANGHAI).date().isoformat())
+    with time_machine.travel(moment, tick=True):
+        yield moment
+
+
 def _redis_answers() -> bool:
     url = os.environ.get("REDIS_URL", "")
     if not url:
