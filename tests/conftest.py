@@ -62,6 +62,13 @@ def pytest_generate_tests(metafunc):
     """With several ``--today`` dates, every test runs once on each (``test_x[2027-01-01]``),
     in one session: the test databases are created once, not once per date. A test pinned to
     its own moment (``@pytest.mark.clock``) runs once."""
+    for marker in metafunc.definition.iter_markers("parametrize"):
+        names = marker.args[0]
+        if "today" in [n.strip() for n in (names.split(",") if isinstance(names, str) else names)]:
+            raise pytest.UsageError(
+                f"{metafunc.definition.nodeid} parametrizes 'today', the pinned day every test "
+                "runs on: name the argument otherwise (day, on)."
+            )
     days = pinned_days(metafunc.config)
     if len(days) > 1 and metafunc.definition.get_closest_marker("clock") is None:
         metafunc.parametrize("today", days, indirect=True, scope="session", ids=str)

@@ -35,7 +35,7 @@ def test_ci_runs_the_readme_test_command():
 def test_ci_replays_the_date_sensitive_tests_on_four_days_after_the_suite():
     ci = (ROOT / ".ci" / "run").read_text()
     makefile = (ROOT / "Makefile").read_text()
-    assert ci.index("make test\n") < ci.index("make test-dates")
+    assert ci.index("\nmake test\n") < ci.index("\nmake test-dates\n")
     assert "\ntest-dates:" in makefile and "--today=$(TEST_DATES)" in makefile
     dates = next(line for line in makefile.splitlines() if line.startswith("TEST_DATES"))
     for day in ("-01-01", "2028-02-29", "-06-30", "-12-31"):
