@@ -54,11 +54,14 @@ def _cycle_dates(year: int, phase: str) -> dict:
 
 
 def _live_dates(today: dt.date) -> dict:
+    """The cycle in progress: opened 12 days ago (self-assessments due two days ago, so some
+    are late), but never before 1 January: it is this service year's cycle, on any day."""
     d = lambda n: today + dt.timedelta(days=n)  # noqa: E731
+    opens = max(d(-12), dt.date(today.year, 1, 1))
     return {
-        "opens_on": d(-12),
-        "self_due_on": d(-2),
-        "scoring_starts_on": d(-12),
+        "opens_on": opens,
+        "self_due_on": max(d(-2), opens),
+        "scoring_starts_on": opens,
         "scoring_due_on": d(15),
         "appeal_starts_on": d(16),
         "appeal_due_on": d(25),
@@ -66,12 +69,15 @@ def _live_dates(today: dt.date) -> dict:
     }
 
 
-def _operators(on: dt.date) -> dict[int, int]:
+def _operators(cycle: Cycle) -> dict[int, int]:
+    """Station -> institution evaluated by ``cycle``, as ``cycle_open`` attributes them."""
     from stations.models import Contract
 
     out: dict[int, int] = {}
     for sid, iid in (
-        Contract.objects.in_force(on)
+        Contract.objects.in_force(
+            rules.operators_day(service_year=cycle.service_year, opens_on=cycle.opens_on)
+        )
         .filter(is_comprehensive=True)
         .order_by("station_id", "-starts_on")
         .values_list("station_id", "institution_id")
@@ -123,7 +129,7 @@ def evaluations(ctx: DemoContext) -> None:
         if not framework.frozen_at:
             framework.frozen_at = now
             framework.save(update_fields=["frozen_at"])
-        operators = _operators(dates["opens_on"])
+        operators = _operators(cycle)
         leaves = tree.leaves_for(phase)
         rows, score_rows, self_rows = [], [], []
         small = len(operators) <= SCORE_ROWS_UP_TO

@@ -218,6 +218,16 @@ def within(day: date, start: date, end: date) -> bool:
     return start <= day <= end
 
 
+def operators_day(*, service_year: int, opens_on: date) -> date:
+    """The day whose operators a cycle evaluates: its opening day, kept inside its service year.
+
+    A final evaluation opened in January judges the year that has just ended, not the new
+    year's contracts (another institution's, or not signed yet); a cycle opened before its
+    year begins evaluates those who run the stations from 1 January.
+    """
+    return min(max(opens_on, date(service_year, 1, 1)), date(service_year, 12, 31))
+
+
 def days_late(today: date, due: date) -> int:
     return max(0, (today - due).days)
 

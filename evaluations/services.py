@@ -588,8 +588,9 @@ class OpenResult:
 
 def cycle_open(*, cycle_id: int, today: date | None = None) -> OpenResult:
     """Open a cycle: one evaluation per station with a comprehensive contract in force on the
-    opening date, attributed to the institution running it then. Safe to run twice: the
-    unique constraint (cycle, station) and ``ignore_conflicts`` create nothing twice."""
+    opening date (kept inside the service year: ``rules.operators_day``), attributed to the
+    institution running it then. Safe to run twice: the unique constraint (cycle, station)
+    and ``ignore_conflicts`` create nothing twice."""
     from stations.models import Contract
 
     today = today or _today()
@@ -600,7 +601,9 @@ def cycle_open(*, cycle_id: int, today: date | None = None) -> OpenResult:
             return OpenResult(0, 0)
         existing = Evaluation.objects.filter(cycle=cycle).count()
         operators = (
-            Contract.objects.in_force(cycle.opens_on)
+            Contract.objects.in_force(
+                rules.operators_day(service_year=cycle.service_year, opens_on=cycle.opens_on)
+            )
             .filter(is_comprehensive=True)
             .order_by("station_id", "-starts_on")
             .values_list("station_id", "institution_id")

@@ -1,8 +1,9 @@
 """Demo data for the funding app: budgets, monthly spending and social resources.
 
 For every binding contract of the last ``DEMO_YEARS`` service years: an approved budget whose
-lines add up to the fee; monthly reports (confirmed, the last one submitted) up to last month;
-past years finalised with the policy that judged them. Most stations spend 66-72% on
+lines add up to the fee; monthly reports up to last month, confirmed except the last month's,
+which waits for the district (in January that is December of last year, so last year is not
+final yet); past years finalised with the policy that judged them. Most stations spend 66-72% on
 personnel; about 3% of station-years end under the floor, and this year about 5% run at a rate
 that projects them under it. Written with bulk_create (see stations/demo/__init__.py).
 """
@@ -43,6 +44,12 @@ def _split(total: Decimal, parts) -> dict[str, Decimal]:
     return out
 
 
+def latest_ended_month(today: date) -> tuple[int, int]:
+    """(year, month) of the last month that has ended before ``today``: its report is the one
+    still waiting for the district (December of last year, all through January)."""
+    return (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+
+
 def funding(ctx: DemoContext) -> None:
     from funding.choices import BudgetStatus, ReportStatus, ResourceKind
     from funding.models import Budget, BudgetLine, SocialResource, SpendingLine, SpendingReport
@@ -68,6 +75,7 @@ def funding(ctx: DemoContext) -> None:
         .order_by("service_year", "id")
     )
     now = clock.now()
+    latest = latest_ended_month(today)
     budgets, budget_lines_for = [], []
     reports, report_lines_for = [], []
     for c in contracts:
@@ -116,7 +124,7 @@ def funding(ctx: DemoContext) -> None:
             personnel = (monthly_personnel * noise).quantize(CENT)
             other = (monthly_other * Decimal(rng.randint(70, 130)) / 100).quantize(CENT)
             cats = _split(personnel, PERSONNEL_SPLIT) | _split(other, OTHER_SPLIT)
-            current = year == today.year and month == last_month
+            current = (year, month) == latest
             reports.append(
                 SpendingReport(
                     contract_id=c["id"],

@@ -9,7 +9,7 @@ and 9 million spending lines). This module writes the same shape of data with a 
   (revision 1) whose seven lines add up exactly to the fee, the personnel share 1-7 points
   above the floor of the policy in force for the year, split as ``funding.demo`` splits it
   (the rounding rest on the first line of each part, amounts half-up to the fen);
-- monthly reports up to last month (approved; this year's last one submitted), each with its
+- monthly reports up to last month (approved; the last month's submitted), each with its
   lines by category adding up to the report's total and personnel, zero lines left out;
 - about 3% of station-years under the floor, and this year about 5% spending at a rate that
   projects them under it, as in the demo;
@@ -27,7 +27,13 @@ from datetime import date
 from django.db import connection
 
 from funding.choices import BudgetStatus, ReportStatus, ResourceKind
-from funding.demo import DEMO_YEARS, OTHER_SPLIT, PERSONNEL_SPLIT, RESOURCE_SOURCES
+from funding.demo import (
+    DEMO_YEARS,
+    OTHER_SPLIT,
+    PERSONNEL_SPLIT,
+    RESOURCE_SOURCES,
+    latest_ended_month,
+)
 from portal import clock
 
 FUNDING_TABLES = [
@@ -69,11 +75,14 @@ def funding_bulk(*, seed: int, today: date | None = None, log=print) -> dict[str
     today = today or clock.today()
     years = list(range(today.year - DEMO_YEARS + 1, today.year + 1))
     policies = {y: policy_for_service_year(y) for y in years}
+    waiting_year, waiting_month = latest_ended_month(today)
     params = {
         "seed": str(seed),
         "years": years,
         "this_year": today.year,
         "this_month": today.month,
+        "waiting_year": waiting_year,
+        "waiting_month": waiting_month,
         "now": clock.now(),
         "binding": [str(s) for s in BINDING_CONTRACT_STATUSES],
         "approved": BudgetStatus.APPROVED.value,
@@ -165,10 +174,10 @@ def funding_bulk(*, seed: int, today: date | None = None, log=print) -> dict[str
               return_reason, created_at, updated_at)
             SELECT c.id, c.station_id, c.service_year, 'monthly', m, 1, s.start,
                    (s.start + interval '1 month - 1 day')::date,
-                   CASE WHEN c.service_year = %(this_year)s AND m = c.last_month
+                   CASE WHEN c.service_year = %(waiting_year)s AND m = %(waiting_month)s
                         THEN %(report_submitted)s ELSE %(report_approved)s END,
                    1, x.personnel + x.other, x.personnel, '', %(now)s,
-                   CASE WHEN c.service_year = %(this_year)s AND m = c.last_month
+                   CASE WHEN c.service_year = %(waiting_year)s AND m = %(waiting_month)s
                         THEN NULL ELSE %(now)s END,
                    '', %(now)s, %(now)s
             FROM fb_contract c

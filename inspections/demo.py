@@ -1,6 +1,7 @@
 """Demo step of the inspections app: four past quarters with visits, findings and orders in
-every state (open, answered, sent back, closed, overdue), a special campaign, and the current
-quarter's confirmed plan including unannounced visits. Bulk writes; one stream of randomness."""
+every state (open, answered, sent back, closed, overdue), a special campaign under way, and the
+current quarter's confirmed plan including unannounced visits. Every date is counted from the
+day the demo is loaded. Bulk writes; one stream of randomness."""
 
 from __future__ import annotations
 
@@ -34,6 +35,9 @@ from portal.selectors import policy_in_force
 from stations.demo import DemoContext, register_demo_step
 
 PAST_QUARTERS = 4
+# The special campaign: under way for two months of its nine when the demo is loaded.
+CAMPAIGN_STARTED_DAYS_AGO = 60
+CAMPAIGN_DAYS = 272
 # Answers (one row per checklist item) are written for at most this many visits a quarter, so
 # the nation-scale demo stays a few minutes; findings and orders are written for every visit.
 ANSWERED_VISITS_PER_QUARTER = 400
@@ -229,16 +233,21 @@ def _record_past(
 
 
 def _campaign(ctx, rng, policy, today, inspector) -> None:
+    """A special campaign under way, shaped like the 2019-10..2020-06 one (160 stations and
+    76 institutions, RULES.md): started two months ago, nine months long, most visits done."""
     checklist = ChecklistTemplate.objects.filter(code="campaign-2019").order_by("-version").first()
     if checklist is None:
         return
     stations = ctx.data.get("stations", [])[:160]
+    starts_on = today - dt.timedelta(days=CAMPAIGN_STARTED_DAYS_AGO)
+    ends_on = starts_on + dt.timedelta(days=CAMPAIGN_DAYS)
+    years = f"{starts_on.year}" + (f"-{ends_on.year}" if ends_on.year != starts_on.year else "")
     campaign = Campaign.objects.create(
-        name="2019-2020年专业服务、内部治理和财务管理专项督查",
+        name=f"{years}年专业服务、内部治理和财务管理专项督查",
         theme="professional",
         description="对160个社工站和76家承接机构开展专项督查。",
-        starts_on=dt.date(2019, 10, 1),
-        ends_on=dt.date(2020, 6, 30),
+        starts_on=starts_on,
+        ends_on=ends_on,
         checklist=checklist,
     )
     campaign.stations.set(stations)

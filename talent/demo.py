@@ -41,6 +41,11 @@ from talent.models import (
 from talent.services import person_summary_refresh, station_staffing_refresh
 
 STATIONS_PER_CHUNK = 400
+# Social workers are 25 to 58 years old on the day the demo is loaded.
+AGES = (25, 58)
+# The national social-work qualification exam was first held in 2008 (国人部发〔2006〕71号): no
+# certificate passed earlier.
+FIRST_EXAM_YEAR = 2008
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高梁郑谢宋唐许"
     "邓冯韩曹曾彭萧蔡潘田董袁余叶蒋杜苏魏程吕丁沈任姚卢傅钟"
@@ -110,13 +115,14 @@ def _expiry(rng, today: date) -> date | None:
 
 
 class _Ids:
-    def __init__(self, rng):
+    def __init__(self, rng, today: date):
         self.rng = rng
+        self.born = (today.year - AGES[1], today.year - AGES[0])
         self.seen: set[str] = set(SocialWorker.objects.values_list("id_number_hash", flat=True))
 
     def new(self) -> tuple[str, str]:
         while True:
-            number = rules.random_id_number(self.rng, born_from=1968, born_to=2001)
+            number = rules.random_id_number(self.rng, born_from=self.born[0], born_to=self.born[1])
             digest = crypto.keyed_hash(number)
             if digest not in self.seen:
                 self.seen.add(digest)
@@ -129,7 +135,7 @@ def talent(ctx: DemoContext) -> None:
     stations = ctx.data.get("stations", [])
     operators: dict[int, int] = ctx.data.get("operators_today", {})
     policies = list(PolicyVersion.objects.order_by("effective_from"))
-    ids = _Ids(rng)
+    ids = _Ids(rng, today)
     cert_seq = [Certificate.objects.count()]
     sample: list[tuple[int, int]] = []  # (person id, institution id) for the programmes
     run = [s for s in stations if s.pk in operators]
@@ -240,11 +246,11 @@ def _chunk(ctx, rng, chunk, run, operators, today, policies, ids, cert_seq, samp
             continue
         cert_seq[0] += 1
         expires = _expiry(rng, today)
-        year_passed = rng.randint(2009, today.year - 1)
+        year_passed = rng.randint(max(FIRST_EXAM_YEAR, today.year - 17), today.year - 1)
         if expires is not None:
             reg_start = rules.add_years(expires + timedelta(days=1), -3)
             year_passed = min(year_passed, reg_start.year)
-        year_passed = max(year_passed, 2008)
+        year_passed = max(year_passed, FIRST_EXAM_YEAR)
         cert = Certificate(
             person=person, level=level, number=f"DEMO{cert_seq[0]:08d}", year_passed=year_passed
         )
@@ -284,7 +290,7 @@ def _chunk(ctx, rng, chunk, run, operators, today, policies, ids, cert_seq, samp
                     ),
                     kind=kind,
                     title=f"{kind.label}",
-                    year=rng.randint(2016, today.year),
+                    year=rng.randint(today.year - 10, today.year),
                     issuer=rng.choice(["广州市人民政府", "广东省民政厅", "民政部"]),
                 )
             )

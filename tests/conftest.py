@@ -45,22 +45,45 @@ def pytest_addoption(parser):
     parser.addoption(
         "--today",
         default=os.environ.get("PORTAL_TEST_TODAY", DEFAULT_TODAY),
-        help="the date the frozen clock shows in every test (YYYY-MM-DD); default %(default)s",
+        help=(
+            "the date the frozen clock shows in every test (YYYY-MM-DD); several, comma-"
+            "separated, run every test once on each in one session; default %(default)s"
+        ),
     )
 
 
+def pinned_days(config) -> list[dt.date]:
+    return [dt.date.fromisoformat(day) for day in config.getoption("--today").split(",")]
+
+
 def pinned_today(config) -> dt.date:
-    return dt.date.fromisoformat(config.getoption("--today"))
+    return pinned_days(config)[0]
+
+
+def pytest_generate_tests(metafunc):
+    """With several ``--today`` dates, every test runs once on each (``test_x[2027-01-01]``),
+    in one session: the test databases are created once, not once per date. A test pinned to
+    its own moment (``@pytest.mark.clock``) runs once."""
+    for marker in metafunc.definition.iter_markers("parametrize"):
+        names = marker.args[0]
+        if "today" in [n.strip() for n in (names.split(",") if isinstance(names, str) else names)]:
+            raise pytest.UsageError(
+                f"{metafunc.definition.nodeid} parametrizes 'today', the pinned day every test "
+                "runs on: name the argument otherwise (day, on)."
+            )
+    days = pinned_days(metafunc.config)
+    if len(days) > 1 and metafunc.definition.get_closest_marker("clock") is None:
+        metafunc.parametrize("today", days, indirect=True, scope="session", ids=str)
 
 
 @pytest.fixture(scope="session")
-def today(pytestconfig) -> dt.date:
+def today(request) -> dt.date:
     """The pinned date every test runs on (``--today``); derive years and periods from it."""
-    return pinned_today(pytestconfig)
+    return getattr(request, "param", None) or pinned_today(request.config)
 
 
 @pytest.fixture(autouse=True)
-def _frozen_clock(request, monkeypatch):
+def _frozen_clock(request, today, monkeypatch):
     """Pin the clock for every test: ``today`` at 10:00 Asia/Shanghai, then ticking.
 
     ``@pytest.mark.clock("2027-03-31T23:59")`` moves one test to a moment it is about (a
@@ -71,12 +94,33 @@ def _frozen_clock(request, monkeypatch):
     if marker is not None:
         moment = dt.datetime.fromisoformat(marker.args[0])
     else:
-        moment = dt.datetime.combine(pinned_today(request.config), CLOCK_TIME)
+        moment = dt.datetime.combine(today, CLOCK_TIME)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=SHANGHAI)
     monkeypatch.setenv("PORTAL_TODAY", moment.astimezone(SHANGHAI).date().isoformat())
     with time_machine.travel(moment, tick=True):
         yield
+
+
+@pytest.fixture
+def database_clock(monkeypatch):
+    """Move the pinned clock to the database's own clock, for tests of the audit trigger.
+
+    PostgreSQL keeps audit rows 186 days with a trigger that reads the database's ``now()``
+    (portal migration 0003), which no Python clock pin can move: a test that ages rows
+    against it must age them from the database's now, or it depends on the real date. The
+    trigger keeps the real clock on purpose (a session setting could otherwise shorten the
+    retention). On SQLite there is no trigger and the pinned clock stays.
+    """
+    if connection.vendor != "postgresql":
+        yield dt.datetime.now(tz=SHANGHAI)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT now()")
+        (moment,) = cursor.fetchone()
+    monkeypatch.setenv("PORTAL_TODAY", moment.astimezone(SHANGHAI).date().isoformat())
+    with time_machine.travel(moment, tick=True):
+        yield moment
 
 
 def _redis_answers() -> bool:
@@ -283,7 +327,7 @@ def login(client):
 
 def pytest_report_header(config):
     return (
-        f"today: {pinned_today(config)}; "
+        f"today: {', '.join(map(str, pinned_days(config)))}; "
         f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}; "
         f"redis: {'yes' if os.environ.get('REDIS_URL') else 'no'}; CI: {IN_CI}"
     )

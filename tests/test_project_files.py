@@ -30,3 +30,17 @@ def test_ci_runs_the_readme_test_command():
     assert "make test" in ci
     assert "apt-get update" in ci
     assert "pg_ctlcluster" in ci and "redis-server" in ci
+
+
+def test_ci_replays_the_date_sensitive_tests_on_four_days_after_the_suite():
+    ci = (ROOT / ".ci" / "run").read_text()
+    makefile = (ROOT / "Makefile").read_text()
+    assert ci.index("\nmake test\n") < ci.index("\nmake test-dates\n")
+    assert "\ntest-dates:" in makefile and "--today=$(TEST_DATES)" in makefile
+    dates = next(line for line in makefile.splitlines() if line.startswith("TEST_DATES"))
+    for day in ("-01-01", "2028-02-29", "-06-30", "-12-31"):
+        assert day in dates
+    for folder in ("funding", "evaluations", "inspections", "talent", "stations"):
+        assert f"tests/{folder}" in makefile
+    assert "tests/*/test_demo.py" in makefile
+    assert "make test-dates" in (ROOT / "README.md").read_text()

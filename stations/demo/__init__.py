@@ -20,7 +20,7 @@ is recorded by one audit row of action "import". What the stations steps leave i
 - ``districts``, ``subdistricts``: lists of saved rows (real Guangzhou first, then synthetic);
 - ``stations``: saved stations ordered by code; ``institutions``: saved institutions;
 - ``operators_today``: station id -> institution id of the comprehensive contract in force;
-- ``service_years``: the service years that have contracts (2018 .. this year or 2026);
+- ``service_years``: the service years that have contracts (the nine up to ``today``'s);
 - ``accounts``: username -> demo user (password ``DEMO_PASSWORD``).
 """
 

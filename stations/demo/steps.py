@@ -41,8 +41,11 @@ from stations.rules import credit_code_for_index
 
 GUANGZHOU_STATIONS = 201
 GUANGZHOU_INSTITUTIONS = 76
-FIRST_SERVICE_YEAR = 2018
-LAST_SERVICE_YEAR = 2026
+# Service years with contracts: this year and the eight before it (three 3-year terms, this
+# year the last of its term), counted from the day the demo is loaded.
+SERVICE_YEARS = 9
+# The mid-term takeover happens in the second year of the middle term.
+TAKEOVER_YEARS_AGO = 4
 # The 2019 provincial pilot of the "station head + deputy head" mode (reply letter).
 PILOT_TOWNS = {
     ("花都区", "梯面镇"),
@@ -347,7 +350,9 @@ def institutions(ctx: DemoContext) -> None:
                 credit_code=credit_code_for_index(CREDIT_CODE_OFFSET + i, prefix=prefix),
                 legal_representative=_person(rng),
                 registration_authority=authority,
-                registered_on=_random_date(rng, date(2008, 1, 1), date(2016, 12, 31)),
+                registered_on=_random_date(
+                    rng, date(ctx.today.year - 18, 1, 1), date(ctx.today.year - 10, 12, 31)
+                ),
                 rating=rng.choice(ratings),
                 address=f"{where}{rng.choice(ROADS)}{rng.randint(1, 999)}号",
                 phone=f"020-{rng.randint(31000000, 89999999)}",
@@ -403,7 +408,9 @@ def stations(ctx: DemoContext) -> None:
             deputy_head_name=_person(rng) if pilot or rng.random() < 0.3 else "",
             management_mode=ManagementMode.PILOT_2019 if pilot else ManagementMode.STANDARD,
             status=StationStatus.ACTIVE,
-            established_on=_random_date(rng, date(2011, 1, 1), date(2014, 12, 31)),
+            established_on=_random_date(
+                rng, date(ctx.today.year - 15, 1, 1), date(ctx.today.year - 12, 12, 31)
+            ),
             longitude=(
                 Decimal(str(round(lon + rng.uniform(-0.04, 0.04), 6))) if lon is not None else None
             ),
@@ -433,7 +440,9 @@ def stations(ctx: DemoContext) -> None:
                         station_id=station.pk,
                         community_id=cid,
                         name=f"{_short_community(cname)}社工点",
-                        opened_on=_random_date(rng, date(2019, 1, 1), date(2024, 12, 31)),
+                        opened_on=_random_date(
+                            rng, date(ctx.today.year - 7, 1, 1), date(ctx.today.year - 2, 12, 31)
+                        ),
                     )
                 )
     Outpost.objects.bulk_create(outposts, batch_size=BATCH)
@@ -463,15 +472,16 @@ def _operator_counts(n_stations: int, n_inst: int, rng) -> list[int]:
 
 
 def contracts(ctx: DemoContext) -> None:
-    """Service years 2018 on, signed a year at a time in 3-year terms; operators change at
-    term boundaries; one contract is terminated mid-year and taken over by another."""
+    """The last ``SERVICE_YEARS`` service years up to this one, signed a year at a time in
+    3-year terms; operators change at term boundaries; one contract is terminated mid-year
+    and taken over by another."""
     rng = ctx.rng("contracts")
     all_stations: list[Station] = ctx.data["stations"]
     insts = [i.pk for i in ctx.data["institutions"]]
-    last_year = max(LAST_SERVICE_YEAR, ctx.today.year)
-    years = list(range(FIRST_SERVICE_YEAR, last_year + 1))
-    terms = sorted({(y - FIRST_SERVICE_YEAR) // 3 for y in years})
-    current_term = (ctx.today.year - FIRST_SERVICE_YEAR) // 3
+    first_year = ctx.today.year - SERVICE_YEARS + 1
+    years = list(range(first_year, ctx.today.year + 1))
+    terms = sorted({(y - first_year) // 3 for y in years})
+    current_term = (ctx.today.year - first_year) // 3
 
     order = insts[:]
     rng.shuffle(order)
@@ -496,22 +506,23 @@ def contracts(ctx: DemoContext) -> None:
     comprehensive = next(k for k in kinds if k.is_comprehensive)
     special = [k for k in kinds if not k.is_comprehensive]
 
-    # One takeover: a 2022 contract ends on 30 June and another institution serves the rest
-    # of the term (2022-07-01 .. the end of 2023).
+    # One takeover: a contract ends on 30 June and another institution serves the rest of the
+    # term (1 July .. the end of the next year).
     takeover_station = rng.choice(
         [s for s in all_stations if s.management_mode == ManagementMode.STANDARD]
     )
-    takeover_term = (2022 - FIRST_SERVICE_YEAR) // 3
+    takeover_year = ctx.today.year - TAKEOVER_YEARS_AGO
+    takeover_term = (takeover_year - first_year) // 3
     old_inst = operator[takeover_term][takeover_station.pk]
     new_inst = rng.choice([i for i in insts if i != old_inst])
 
     for year in years:
-        term = (year - FIRST_SERVICE_YEAR) // 3
+        term = (year - first_year) // 3
         policy = policies[year]
         rows = []
         for s in all_stations:
             inst = operator[term][s.pk]
-            if s is takeover_station and year == 2023:
+            if s is takeover_station and year == takeover_year + 1:
                 inst = new_inst
             c = Contract(
                 code=f"HT-{year}-{s.code}",
@@ -528,8 +539,8 @@ def contracts(ctx: DemoContext) -> None:
                 signed_on=date(year - 1, 12, 15),
                 policy_version=policy,
             )
-            if s is takeover_station and year == 2022:
-                c.planned_ends_on, c.ends_on = c.ends_on, date(2022, 6, 30)
+            if s is takeover_station and year == takeover_year:
+                c.planned_ends_on, c.ends_on = c.ends_on, date(year, 6, 30)
                 c.status = ContractStatus.TERMINATED
                 c.termination_reason = "承接机构内部治理问题整改不到位，经购买方与机构协商提前终止"
                 rows.append(
@@ -541,11 +552,11 @@ def contracts(ctx: DemoContext) -> None:
                         kind=comprehensive,
                         is_comprehensive=True,
                         service_year=year,
-                        starts_on=date(2022, 7, 1),
-                        ends_on=date(2022, 12, 31),
+                        starts_on=date(year, 7, 1),
+                        ends_on=date(year, 12, 31),
                         annual_fee=(fee[s.pk] / 2).quantize(Decimal("0.01")),
                         status=ContractStatus.SIGNED,
-                        signed_on=date(2022, 6, 20),
+                        signed_on=date(year, 6, 20),
                         policy_version=policy,
                         note="接替提前终止的合同，服务至本周期结束",
                     )
@@ -580,26 +591,32 @@ def credit_records(ctx: DemoContext) -> None:
     rng = ctx.rng("credit_records")
     insts = ctx.data["institutions"]
     picks = rng.sample(insts, min(len(insts), max(4, len(insts) // 20)))
+    year = ctx.today.year
     templates = [
         (
             CreditListKind.ABNORMAL_OPERATION,
-            date(2020, 5, 12),
-            date(2020, 11, 3),
-            "未按规定报送2019年度工作报告",
+            date(year - 6, 5, 12),
+            date(year - 6, 11, 3),
+            f"未按规定报送{year - 7}年度工作报告",
         ),
         (
             CreditListKind.SERIOUS_DISHONESTY,
-            date(2019, 9, 2),
-            date(2022, 9, 1),
+            date(year - 7, 9, 2),
+            date(year - 4, 9, 1),
             "被列入活动异常名录满2年仍未改正",
         ),
         (
             CreditListKind.ADMINISTRATIVE_PENALTY,
-            date(2021, 7, 15),
+            date(year - 5, 7, 15),
             None,
             "违反《民办非企业单位登记管理暂行条例》，予以警告",
         ),
-        (CreditListKind.ABNORMAL_OPERATION, date(2025, 6, 20), None, "通过登记的住所无法取得联系"),
+        (
+            CreditListKind.ABNORMAL_OPERATION,
+            date(year - 1, 6, 20),
+            None,
+            "通过登记的住所无法取得联系",
+        ),
     ]
     rows = []
     for i, inst in enumerate(picks):

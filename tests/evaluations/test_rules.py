@@ -1,3 +1,4 @@
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -86,3 +87,20 @@ def test_escalation_climbs_from_station_to_city():
     assert rules.escalation_level(4) == 2
     assert rules.escalation_level(8) == 3
     assert rules.escalation_level(30) == 4
+
+
+@pytest.mark.parametrize(
+    ("service_year", "opens_on", "day"),
+    [
+        (2027, date(2027, 6, 1), date(2027, 6, 1)),
+        (2027, date(2027, 1, 1), date(2027, 1, 1)),
+        (2027, date(2027, 12, 31), date(2027, 12, 31)),
+        (2027, date(2028, 1, 10), date(2027, 12, 31)),  # a final opened after its year
+        (2028, date(2027, 12, 20), date(2028, 1, 1)),  # a mid-term opened before its year
+        (2028, date(2028, 2, 29), date(2028, 2, 29)),
+    ],
+)
+def test_a_cycle_evaluates_the_operators_of_a_day_inside_its_service_year(
+    service_year, opens_on, day
+):
+    assert rules.operators_day(service_year=service_year, opens_on=opens_on) == day

@@ -19,7 +19,7 @@ from portal.errors import Conflict
 from portal.models import Notification, RoleAssignment
 from portal.services.users import role_assignment_end
 from tests.evaluations.conftest import dates, leaves, score_everything
-from tests.factories import assign, user_with_role
+from tests.factories import ContractFactory, assign, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +48,42 @@ def test_a_cycle_does_not_open_before_its_date(world, framework):
     )
     assert services.cycle_open(cycle_id=c.pk).created == 0
     assert services.cycle_open(cycle_id=c.pk, today=today + dt.timedelta(days=3)).created == 3
+
+
+def test_a_cycle_evaluates_who_ran_the_stations_in_its_own_service_year(world, framework, today):
+    """A final evaluation opened in January is about the year that has ended: its operators,
+    not the new year's (another institution here, or no contract signed yet)."""
+    last_year = today.year - 1
+    ContractFactory(
+        station=world.station_a1, institution=world.institution_b, service_year=last_year
+    )
+    january = dt.date(today.year, 1, 10)
+    final = services.cycle_create(
+        actor=world.city_officer,
+        service_year=last_year,
+        phase=Phase.FINAL,
+        framework=framework,
+        **dates(january, opens=0, scoring_start=0),
+    )
+    assert services.cycle_open(cycle_id=final.pk, today=january).created == 1
+    evaluated = Evaluation.objects.filter(cycle=final).values_list("station", "institution")
+    assert list(evaluated) == [(world.station_a1.pk, world.institution_b.pk)]
+    # A mid-term opened before its year begins evaluates those who run the stations from
+    # 1 January, not the operators of the year still running.
+    ContractFactory(
+        station=world.station_a1, institution=world.institution_b, service_year=today.year + 1
+    )
+    december = dt.date(today.year, 12, 20)
+    midterm = services.cycle_create(
+        actor=world.city_officer,
+        service_year=today.year + 1,
+        phase=Phase.MIDTERM,
+        framework=framework,
+        **dates(december, opens=0, scoring_start=0),
+    )
+    assert services.cycle_open(cycle_id=midterm.pk, today=december).created == 1
+    evaluated = Evaluation.objects.filter(cycle=midterm).values_list("station", "institution")
+    assert list(evaluated) == [(world.station_a1.pk, world.institution_b.pk)]
 
 
 def test_a_framework_used_by_a_cycle_is_frozen_and_a_new_version_copies_it(world, cycle, framework):

@@ -122,7 +122,7 @@ def test_a_spending_report_with_an_attachment_through_the_api(world):
         "/api/v1/funding/spending-reports/",
         {
             "contract": world.contract_a1.pk,
-            "period": 2,
+            "period": 1,
             "lines": [{"category": "salaries", "amount": "120000.00"}],
         },
         format="json",
@@ -159,25 +159,25 @@ def test_a_spending_report_with_an_attachment_through_the_api(world):
 
 
 def test_the_years_endpoint_gives_the_board_rows_with_their_status(
-    world, django_assert_max_num_queries
+    world, django_assert_max_num_queries, today
 ):
     report(world, 1, "80000.00")
     client = _api(world.city_officer)
     with django_assert_max_num_queries(6):
-        response = client.get("/api/v1/funding/years/", {"service_year": 2026})
+        response = client.get("/api/v1/funding/years/", {"service_year": today.year})
     rows = response.json()["results"]
     assert rows[0]["station"] == world.station_a1.pk
     assert rows[0]["status"] == "projected_under" and rows[0]["projected_ok"] is False
 
 
-def test_social_resource_totals_through_the_api(world):
+def test_social_resource_totals_through_the_api(world, today):
     manager = _api(world.station_a1_manager)
     created = manager.post(
         "/api/v1/funding/social-resources/",
         {
             "station": world.station_a1.pk,
             "kind": "time_bank",
-            "received_on": "2026-04-01",
+            "received_on": today.isoformat(),
             "hours": "3.50",
         },
         format="json",
@@ -189,7 +189,7 @@ def test_social_resource_totals_through_the_api(world):
         {
             "station": world.station_a1.pk,
             "kind": "time_bank",
-            "received_on": "2026-04-01",
+            "received_on": today.isoformat(),
             "amount": "3.50",
         },
         format="json",
@@ -197,7 +197,7 @@ def test_social_resource_totals_through_the_api(world):
     assert wrong.status_code == 400
     totals = (
         _api(world.city_officer)
-        .get("/api/v1/funding/social-resources/totals/", {"year": 2026, "by": "city"})
+        .get("/api/v1/funding/social-resources/totals/", {"year": today.year, "by": "city"})
         .json()
     )
     assert totals[0]["credits"] == "3.50"
@@ -219,7 +219,7 @@ def test_an_attachment_is_deleted_through_the_api_until_the_report_is_confirmed(
     from funding import services
     from funding.models import SpendingAttachment
 
-    r = report(world, 2, "120000.00", status="draft")
+    r = report(world, 1, "120000.00", status="draft")
     pdf = SimpleUploadedFile("a.pdf", b"%PDF-1.4 x", content_type="application/pdf")
     first = services.attachment_add(actor=world.station_a1_manager, report=r, upload=pdf)
     second = services.attachment_add(

@@ -10,6 +10,7 @@ import pytest
 
 from funding import services
 from funding.models import SpendingReport
+from tests.factories import ContractFactory
 from tests.funding.conftest import report
 
 pytestmark = pytest.mark.django_db
@@ -28,10 +29,14 @@ def _xlsx(rows, headers=("期次", "科目", "金额（元）", "说明")):
     return buf
 
 
-def test_a_clean_sheet_creates_draft_reports_per_period(world):
+def test_a_clean_sheet_creates_draft_reports_per_period(world, today):
+    # Last year's contract: both months of the sheet have come on any day of the year.
+    contract = ContractFactory(
+        station=world.station_a1, institution=world.institution_a, service_year=today.year - 1
+    )
     result = services.spending_import(
         actor=world.station_a1_manager,
-        contract=world.contract_a1,
+        contract=contract,
         fileobj=_xlsx(
             [
                 (1, "人员经费：工资", 120000, "1月"),
@@ -41,11 +46,13 @@ def test_a_clean_sheet_creates_draft_reports_per_period(world):
         ),
     )
     assert result.ok and result.created == 2
-    january = SpendingReport.objects.get(contract=world.contract_a1, period=1)
+    january = SpendingReport.objects.get(contract=contract, period=1)
     assert january.status == "draft" and january.total == Decimal("145000.50")
     assert january.personnel == Decimal("120000.00")
 
 
+# A sheet sent late in the year: March is confirmed already and December has not yet come.
+@pytest.mark.clock("2026-11-27T10:00")
 def test_a_sheet_with_bad_rows_lists_each_and_writes_nothing(world):
     report(world, 3, "140000.00", status="approved")
     result = services.spending_import(

@@ -210,7 +210,7 @@ def test_the_status_prefers_final_then_projection_then_plan():
 
 
 @pytest.mark.parametrize(
-    ("months", "year", "today", "expected"),
+    ("months", "year", "day", "expected"),
     [
         (1, 2026, "2026-11-27", 10),
         (1, 2026, "2026-01-31", 0),
@@ -224,13 +224,13 @@ def test_the_status_prefers_final_then_projection_then_plan():
     ],
 )
 def test_the_last_finished_period_counts_months_or_quarters_ended_before_today(
-    months, year, today, expected
+    months, year, day, expected
 ):
     from datetime import date
 
     from funding.rules import last_finished_period
 
     assert (
-        last_finished_period(months_per_period=months, year=year, today=date.fromisoformat(today))
+        last_finished_period(months_per_period=months, year=year, today=date.fromisoformat(day))
         == expected
     )

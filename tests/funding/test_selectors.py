@@ -51,9 +51,9 @@ def _boundary_cases(n=60):
     return cases
 
 
-def test_the_sql_twin_agrees_with_the_pure_rule_on_the_same_rows(world):
+def test_the_sql_twin_agrees_with_the_pure_rule_on_the_same_rows(world, today):
     kind = ProjectKind.objects.get(code="medical")
-    policy = policy_for_service_year(2026)
+    policy = policy_for_service_year(today.year)
     cases = _boundary_cases()
     for fee, floor, months, personnel, planned, final in cases:
         contract = ContractFactory(
@@ -65,7 +65,7 @@ def test_the_sql_twin_agrees_with_the_pure_rule_on_the_same_rows(world):
             district=world.district_a,
             institution=world.institution_a,
             is_comprehensive=False,
-            service_year=2026,
+            service_year=today.year,
             fee=fee,
             policy_version=policy,
             floor_percent=floor,
@@ -107,98 +107,102 @@ def test_the_sql_twin_agrees_with_the_pure_rule_on_the_same_rows(world):
     assert seen_pass and seen_fail
 
 
-def test_the_board_lists_worst_first_within_the_users_scope(world, approved_budget):
+def test_the_board_lists_worst_first_within_the_users_scope(world, approved_budget, today):
     report(world, 1, "80000.00")  # far under: 40% run rate
     report(world, 1, "140000.00", contract=world.contract_b1)
-    services.funding_years_refresh(service_year=2026)
-    city = list(funding_year_board(world.city_officer, service_year=2026))
+    services.funding_years_refresh(service_year=today.year)
+    city = list(funding_year_board(world.city_officer, service_year=today.year))
     assert [(r.station_id, r.status) for r in city] == [
         (world.station_a1.pk, "projected_under"),
         (world.station_a2.pk, "no_data"),
         (world.station_b1.pk, "on_track"),
     ]
-    district_a = list(funding_year_board(world.district_a_officer, service_year=2026))
+    district_a = list(funding_year_board(world.district_a_officer, service_year=today.year))
     assert {r.station_id for r in district_a} == {world.station_a1.pk, world.station_a2.pk}
     assert not list(
-        funding_year_board(world.station_b1_manager, service_year=2026).filter(
+        funding_year_board(world.station_b1_manager, service_year=today.year).filter(
             station=world.station_a1
         )
     )
 
 
 def test_the_board_runs_the_same_queries_for_ten_or_forty_stations(
-    world, django_assert_max_num_queries
+    world, django_assert_max_num_queries, today
 ):
     def build(n):
         for _ in range(n):
             station = StationFactory(subdistrict=world.subdistrict_a1)
             ContractFactory(station=station, institution=world.institution_a)
-        services.funding_years_refresh(service_year=2026)
+        services.funding_years_refresh(service_year=today.year)
 
     build(10)
     world.city_officer.forget_assignments()
     with django_assert_max_num_queries(3):
-        rows = list(funding_year_board(world.city_officer, service_year=2026)[:50])
+        rows = list(funding_year_board(world.city_officer, service_year=today.year)[:50])
     assert len(rows) >= 10
     build(30)
     world.city_officer.forget_assignments()
     with django_assert_max_num_queries(3):
-        rows = list(funding_year_board(world.city_officer, service_year=2026)[:50])
+        rows = list(funding_year_board(world.city_officer, service_year=today.year)[:50])
     assert len(rows) >= 40
 
 
-def test_personnel_share_for_reads_the_final_result_with_its_policy(world):
+def test_personnel_share_for_reads_the_final_result_with_its_policy(world, today):
     old = ContractFactory(
-        station=world.station_a2, institution=world.institution_b, service_year=2025
+        station=world.station_a2, institution=world.institution_b, service_year=today.year - 1
     )
     for month in range(1, 13):
         report(world, month, "130000.00", contract=old, status="approved")
     fy = FundingYear.objects.get(contract=old)
     assert fy.months_reported == 12
-    services.funding_year_finalise(actor=world.city_admin, funding_year=fy, today=date(2026, 2, 1))
-    share = personnel_share_for(world.station_a2.pk, 2025)
+    services.funding_year_finalise(
+        actor=world.city_admin, funding_year=fy, today=date(today.year, 2, 1)
+    )
+    share = personnel_share_for(world.station_a2.pk, today.year - 1)
     assert share.final and share.passed and share.share == Decimal("65.00")
-    assert share.policy_version_id == policy_for_service_year(2025).pk
+    assert share.policy_version_id == policy_for_service_year(today.year - 1).pk
     assert personnel_share_for(world.station_a2.pk, 2019) is None
 
 
-def test_the_spending_overview_sums_by_district_and_category(world, approved_budget):
+def test_the_spending_overview_sums_by_district_and_category(world, approved_budget, today):
     report(world, 1, "140000.00")
     report(world, 1, "120000.00", contract=world.contract_b1)
-    services.funding_years_refresh(service_year=2026)
-    overview = spending_overview(world.city_officer, service_year=2026)
+    services.funding_years_refresh(service_year=today.year)
+    overview = spending_overview(world.city_officer, service_year=today.year)
     by_code = {r["district__code"]: r for r in overview["by_district"]}
     assert by_code["440106"]["actual_salaries"] == Decimal("140000.00")
     assert by_code["440105"]["actual_total"] == Decimal("150000.00")
     assert overview["totals"]["actual_total"] == Decimal("320000.00")
-    district_a = spending_overview(world.district_a_officer, service_year=2026)
+    district_a = spending_overview(world.district_a_officer, service_year=today.year)
     assert [r["district__code"] for r in district_a["by_district"]] == ["440106"]
 
 
-def test_the_spending_overview_pages_districts_and_totals_cover_them_all(world, approved_budget):
+def test_the_spending_overview_pages_districts_and_totals_cover_them_all(
+    world, approved_budget, today
+):
     report(world, 1, "140000.00")
     report(world, 1, "120000.00", contract=world.contract_b1)
-    services.funding_years_refresh(service_year=2026)
-    first = spending_overview(world.city_officer, service_year=2026, per_page=1)
-    second = spending_overview(world.city_officer, service_year=2026, per_page=1, page=2)
+    services.funding_years_refresh(service_year=today.year)
+    first = spending_overview(world.city_officer, service_year=today.year, per_page=1)
+    second = spending_overview(world.city_officer, service_year=today.year, per_page=1, page=2)
     assert first["is_paginated"] and first["paginator"].count == 2
     assert [r["district__code"] for r in first["by_district"]] == ["440105"]
     assert [r["district__code"] for r in second["by_district"]] == ["440106"]
     assert first["totals"] == second["totals"]
     assert first["totals"]["actual_total"] == Decimal("320000.00")
-    everything = spending_overview(world.city_officer, service_year=2026, per_page=None)
+    everything = spending_overview(world.city_officer, service_year=today.year, per_page=None)
     assert len(everything["by_district"]) == 2 and not everything["is_paginated"]
 
 
-def test_the_stored_board_status_follows_every_write_of_the_row(world):
+def test_the_stored_board_status_follows_every_write_of_the_row(world, today):
     """The generated ``status`` columns are recomputed by the database on each save."""
-    policy = policy_for_service_year(2026)
+    policy = policy_for_service_year(today.year)
     fy = FundingYear.objects.create(
         contract=world.contract_a1,
         station=world.station_a1,
         district=world.district_a,
         institution=world.institution_a,
-        service_year=2026,
+        service_year=today.year,
         fee=Decimal("2400000.00"),
         policy_version=policy,
         floor_percent=Decimal("65.00"),
@@ -214,7 +218,7 @@ def test_the_stored_board_status_follows_every_write_of_the_row(world):
     assert fy.projected_share == Decimal("65.0000")
 
 
-def test_social_resources_total_by_station_district_and_city(world):
+def test_social_resources_total_by_station_district_and_city(world, today):
     for station, kind, amount, hours in [
         (world.station_a1, "charity_donation", "1000.00", None),
         (world.station_a1, "in_kind", "250.50", None),
@@ -225,36 +229,36 @@ def test_social_resources_total_by_station_district_and_city(world):
             actor=None,
             station=station,
             kind=kind,
-            received_on=date(2026, 5, 1),
+            received_on=today,
             amount=amount and Decimal(amount),
             hours=hours and Decimal(hours),
         )
-    city = social_resource_totals(world.city_officer, service_year=2026, by="city")[0]
+    city = social_resource_totals(world.city_officer, service_year=today.year, by="city")[0]
     assert city["money_total"] == Decimal("1550.50") and city["credits"] == Decimal("8.00")
-    districts = social_resource_totals(world.city_officer, service_year=2026, by="district")
+    districts = social_resource_totals(world.city_officer, service_year=today.year, by="district")
     assert {r["station__district__code"]: r["money_total"] for r in districts} == {
         "440105": Decimal("300.00"),
         "440106": Decimal("1250.50"),
     }
-    mine = social_resource_totals(world.station_a1_manager, service_year=2026, by="station")
+    mine = social_resource_totals(world.station_a1_manager, service_year=today.year, by="station")
     assert [r["station__code"] for r in mine] == ["TH-001"]
     assert SocialResource.objects.restrict(world.evaluator, "view").count() == 0
 
 
 def test_the_inspection_draw_signal_lists_stations_projected_under_the_floor(
-    world, approved_budget
+    world, approved_budget, today
 ):
     """``stations_projected_under_floor`` feeds the quarterly draw's risk weight."""
     from funding.selectors import stations_projected_under_floor
 
     ids = [world.station_a1.pk, world.station_a2.pk, world.station_b1.pk]
-    on = date(2026, 6, 1)
+    on = today
     assert stations_projected_under_floor(station_ids=ids, on=on) == set()
     report(world, 1, "80000.00")  # 40% run rate at A1
     report(world, 1, "140000.00", contract=world.contract_b1)  # on track at B1
-    services.funding_years_refresh(service_year=2026)
+    services.funding_years_refresh(service_year=today.year)
     assert stations_projected_under_floor(station_ids=ids, on=on) == {world.station_a1.pk}
-    assert stations_projected_under_floor(station_ids=ids, on=date(2025, 6, 1)) == set()
+    assert stations_projected_under_floor(station_ids=ids, on=date(today.year - 1, 6, 1)) == set()
 
 
 def _quarterly_from(year: int):

@@ -224,9 +224,9 @@ def test_a_stale_version_gets_a_conflict_and_never_overwrites(world):
     assert budget.personnel == Decimal("1700000.00")
 
 
-def test_no_budget_for_a_contract_no_longer_in_force(world):
+def test_no_budget_for_a_contract_no_longer_in_force(world, today):
     old = ContractFactory(
-        station=world.station_a1, institution=world.institution_a, service_year=2024
+        station=world.station_a1, institution=world.institution_a, service_year=today.year - 1
     )
     with pytest.raises(ValidationError) as error:
         services.budget_create(
@@ -272,20 +272,20 @@ def test_a_report_counts_when_submitted_and_locks_when_approved(world):
 
 
 def test_a_second_report_for_the_same_period_is_refused(world):
-    report(world, 2, "140000.00", status="draft")
+    report(world, 1, "140000.00", status="draft")
     with pytest.raises(Conflict):
         services.report_create(
             actor=world.station_a1_manager,
             contract=world.contract_a1,
-            period=2,
+            period=1,
             lines=month_lines("1.00"),
         )
     assert SpendingReport.objects.count() == 1
 
 
-def test_a_report_for_a_future_period_is_refused(world):
+def test_a_report_for_a_future_period_is_refused(world, today):
     contract = ContractFactory(
-        station=world.station_a2, institution=world.institution_b, service_year=2027
+        station=world.station_a2, institution=world.institution_b, service_year=today.year + 1
     )
     with pytest.raises(ValidationError) as error:
         services.report_create(actor=None, contract=contract, period=1, lines=month_lines("1"))
@@ -295,7 +295,7 @@ def test_a_report_for_a_future_period_is_refused(world):
 def test_attachments_refuse_executables_unknown_types_and_lies(world):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    r = report(world, 3, "140000.00", status="draft")
+    r = report(world, 1, "140000.00", status="draft")
     pdf = SimpleUploadedFile("工资表.pdf", b"%PDF-1.7 test", content_type="application/pdf")
     attachment = services.attachment_add(
         actor=world.station_a1_manager, report=r, upload=pdf, kind="payroll"
@@ -317,14 +317,12 @@ def test_attachments_refuse_executables_unknown_types_and_lies(world):
     attachment.file.delete(save=False)
 
 
-def test_social_resources_record_money_or_hours_by_kind(world):
-    from datetime import date
-
+def test_social_resources_record_money_or_hours_by_kind(world, today):
     donation = services.social_resource_create(
         actor=world.station_a1_manager,
         station=world.station_a1,
         kind="charity_donation",
-        received_on=date(2026, 3, 1),
+        received_on=today,
         amount=Decimal("5000.00"),
         source="爱心企业",
     )
@@ -332,16 +330,16 @@ def test_social_resources_record_money_or_hours_by_kind(world):
         actor=world.station_a1_manager,
         station=world.station_a1,
         kind="time_bank",
-        received_on=date(2026, 3, 2),
+        received_on=today,
         hours=Decimal("12.50"),
     )
-    assert donation.service_year == 2026 and hours.credits == Decimal("12.50")
+    assert donation.service_year == today.year and hours.credits == Decimal("12.50")
     with pytest.raises(ValidationError):
         services.social_resource_create(
             actor=world.station_a1_manager,
             station=world.station_a1,
             kind="time_bank",
-            received_on=date(2026, 3, 2),
+            received_on=today,
             amount=Decimal("10.00"),
         )
     with pytest.raises(Http404):
@@ -349,7 +347,7 @@ def test_social_resources_record_money_or_hours_by_kind(world):
             actor=world.station_a1_manager,
             station=world.station_b1,
             kind="in_kind",
-            received_on=date(2026, 3, 2),
+            received_on=today,
             amount=Decimal("10.00"),
         )
 

@@ -39,10 +39,10 @@ def test_a_station_on_track_is_not_warned(world):
     assert not Notification.objects.filter(kind="funding_projection").exists()
 
 
-def test_late_reports_are_reminded_then_escalated_once(world):
+def test_late_reports_are_reminded_then_escalated_once(world, today):
     report(world, 1, "140000.00")
-    today = date(2026, 3, 20)  # February due 03-15: 5 days late
-    services.late_report_reminders_send(today=today)
+    on = date(today.year, 3, 20)  # February due 03-15: 5 days late
+    services.late_report_reminders_send(today=on)
     late = Notification.objects.filter(kind="funding_late_report", title__contains="五山街")
     assert set(
         late.filter(recipient__username__in=["station_a1", "institution_a"]).values_list(
@@ -54,17 +54,18 @@ def test_late_reports_are_reminded_then_escalated_once(world):
     assert Notification.objects.filter(
         recipient__username="district_a", title__contains="员村街"
     ).exists()
-    services.late_report_reminders_send(today=today)
+    services.late_report_reminders_send(today=on)
     assert late.filter(recipient__username="station_a1").count() == 1
-    services.late_report_reminders_send(today=date(2026, 4, 5))  # 21 days late: escalate
+    services.late_report_reminders_send(today=date(today.year, 4, 5))  # 21 days late: escalate
     assert late.filter(recipient__username="district_a", title__contains="升级").exists()
 
 
-def test_past_years_are_finalised_with_the_policy_that_judged_them(world):
+def test_past_years_are_finalised_with_the_policy_that_judged_them(world, today):
     from tests.factories import ContractFactory
 
+    # Two years back: past the grace the policy gives before a year is final, on any day.
     old = ContractFactory(
-        station=world.station_b1, institution=world.institution_b, service_year=2025
+        station=world.station_b1, institution=world.institution_b, service_year=today.year - 2
     )
     for month in range(1, 13):
         report(world, month, "120000.00", contract=old, status="approved")
@@ -82,31 +83,32 @@ def _policy_2018(**values):
     PolicyVersion.objects.filter(effective_from=date(2018, 1, 1)).update(**values)
 
 
-def test_the_report_deadline_and_the_escalation_come_from_the_policy(world):
+def test_the_report_deadline_and_the_escalation_come_from_the_policy(world, today):
     report(world, 1, "140000.00")
     _policy_2018(spending_report_due_days=30, spending_report_escalate_days=5)
     late = Notification.objects.filter(kind="funding_late_report", title__contains="五山街")
     # February is due 03-30 under this policy: on 03-20 nothing is late yet.
-    services.late_report_reminders_send(today=date(2026, 3, 20))
+    services.late_report_reminders_send(today=date(today.year, 3, 20))
     assert not late.exists()
     # On 04-06 it is 7 days late: reminded, and past the 5 days the policy gives, escalated.
-    services.late_report_reminders_send(today=date(2026, 4, 6))
+    services.late_report_reminders_send(today=date(today.year, 4, 6))
     assert late.filter(recipient__username="station_a1").exists()
     assert late.filter(recipient__username="district_a", title__contains="升级").exists()
 
 
-def test_the_grace_before_a_year_is_final_comes_from_the_policy(world):
+def test_the_grace_before_a_year_is_final_comes_from_the_policy(world, today):
     from tests.factories import ContractFactory
 
+    last_year = today.year - 1
     old = ContractFactory(
-        station=world.station_b1, institution=world.institution_b, service_year=2025
+        station=world.station_b1, institution=world.institution_b, service_year=last_year
     )
     report(world, 1, "150000.00", contract=old, status="approved")
-    services.funding_years_refresh(service_year=2025)
+    services.funding_years_refresh(service_year=last_year)
     _policy_2018(funding_finalise_grace_days=120)
-    # 2026-04-15 is 104 days after the year: within a 120-day grace, not yet final.
-    assert services.funding_years_finalise_due(today=date(2026, 4, 15)) == 0
-    assert services.funding_years_finalise_due(today=date(2026, 5, 1)) == 1
+    # 15 April is 104 or 105 days after the year: within a 120-day grace, not yet final.
+    assert services.funding_years_finalise_due(today=date(today.year, 4, 15)) == 0
+    assert services.funding_years_finalise_due(today=date(today.year, 5, 1)) == 1
     assert FundingYear.objects.get(contract=old).final
 
 

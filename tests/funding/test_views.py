@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from funding import services
 from funding.models import Budget
-from portal import clock
 from tests.factories import ContractFactory, StationFactory
 from tests.funding.conftest import lines_with_personnel, report
 
@@ -118,23 +117,25 @@ def test_out_of_scope_is_404_and_in_scope_but_not_allowed_is_403(world, login, a
     )
 
 
-def test_the_board_page_runs_a_fixed_number_of_queries(world, login, django_assert_max_num_queries):
+def test_the_board_page_runs_a_fixed_number_of_queries(
+    world, login, django_assert_max_num_queries, today
+):
     client = login(world.city_officer)
     for n in (5, 40):
         for _ in range(n):
             station = StationFactory(subdistrict=world.subdistrict_a1)
             ContractFactory(station=station, institution=world.institution_a)
-        services.funding_years_refresh(service_year=2026)
+        services.funding_years_refresh(service_year=today.year)
         with django_assert_max_num_queries(16):
-            response = client.get(reverse("funding:board"), {"year": 2026})
+            response = client.get(reverse("funding:board"), {"year": today.year})
         assert response.status_code == 200
 
 
-def test_the_board_exports_to_excel_worst_first(world, login):
+def test_the_board_exports_to_excel_worst_first(world, login, today):
     report(world, 1, "80000.00")
-    services.funding_years_refresh(service_year=2026)
+    services.funding_years_refresh(service_year=today.year)
     response = login(world.city_officer).get(
-        reverse("funding:board"), {"year": 2026, "format": "xlsx"}
+        reverse("funding:board"), {"year": today.year, "format": "xlsx"}
     )
     assert response.status_code == 200
     ws = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
@@ -143,12 +144,12 @@ def test_the_board_exports_to_excel_worst_first(world, login):
 
 
 def test_the_overview_page_feeds_the_charts_through_json_script(
-    world, login, django_assert_max_num_queries
+    world, login, django_assert_max_num_queries, today
 ):
     report(world, 1, "140000.00")
     client = login(world.city_officer)
     with django_assert_max_num_queries(12):
-        response = client.get(reverse("funding:overview"), {"year": 2026})
+        response = client.get(reverse("funding:overview"), {"year": today.year})
     text = response.content.decode()
     assert response.status_code == 200
     assert 'id="funding-chart-data"' in text and "js/funding-charts.js" in text
@@ -201,7 +202,7 @@ def test_every_funding_page_renders_for_a_city_officer(world, login, approved_bu
 def _attachment(world, status="draft"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    r = report(world, 3, "140000.00", status="draft")
+    r = report(world, 1, "140000.00", status="draft")
     pdf = SimpleUploadedFile("收据.pdf", b"%PDF-1.7 receipt", content_type="application/pdf")
     attachment = services.attachment_add(actor=world.station_a1_manager, report=r, upload=pdf)
     if status in ("submitted", "approved"):
@@ -259,19 +260,17 @@ def test_the_list_filter_bars_are_styled_and_say_all_instead_of_dashes(world, lo
     assert "---------" not in html and "全部区" in html
 
 
-def test_the_resource_totals_select_shows_the_year_it_totals(world, login):
+def test_the_resource_totals_select_shows_the_year_it_totals(world, login, today):
 
     response = login(world.city_officer).get(reverse("funding:resource_totals"))
-    year = clock.today().year
+    year = today.year
     assert response.context["year"] == year
     assert f'<option value="{year}" selected>' in response.content.decode()
 
 
 def test_the_funding_lists_run_a_fixed_number_of_queries(
-    world, login, django_assert_max_num_queries
+    world, login, django_assert_max_num_queries, today
 ):
-    from datetime import date
-
     client = login(world.city_officer)
     pages = [
         "funding:budget_list",
@@ -297,10 +296,10 @@ def test_the_funding_lists_run_a_fixed_number_of_queries(
                 actor=None,
                 station=station,
                 kind="charity_donation",
-                received_on=date(2026, 1, 5),
+                received_on=today,
                 amount="1000.00",
             )
-        services.funding_years_refresh(service_year=2026)
+        services.funding_years_refresh(service_year=today.year)
         for name in pages:
             with django_assert_max_num_queries(16):
                 response = client.get(reverse(name))
@@ -336,12 +335,13 @@ def _period_input(html: str) -> str:
     return match.group(0)
 
 
-def test_the_report_form_defaults_to_the_last_finished_period_of_the_policys_kind(world, login):
+def test_the_report_form_defaults_to_the_last_finished_period_of_the_policys_kind(
+    world, login, today
+):
     from datetime import date
 
     from portal.models import PolicyVersion
 
-    today = clock.today()
     client = login(world.station_a1_manager)
     url = reverse("funding:report_create") + f"?contract={world.contract_a1.pk}"
     field = _period_input(client.get(url).content.decode())

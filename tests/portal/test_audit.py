@@ -112,7 +112,7 @@ def test_the_model_refuses_to_change_or_delete_an_event(world):
 
 
 @pytest.mark.postgres
-def test_postgresql_refuses_updates_and_deletes_of_recent_events(world):
+def test_postgresql_refuses_updates_and_deletes_of_recent_events(world, database_clock):
     event = audit.record(AuditAction.ACTION, object_type="x", message="original")
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).update(message="forged")
@@ -123,7 +123,7 @@ def test_postgresql_refuses_updates_and_deletes_of_recent_events(world):
     assert AuditEvent.objects.get(pk=event.pk).message == "original"
 
 
-def test_pruning_removes_only_events_older_than_the_retention_period(world):
+def test_pruning_removes_only_events_older_than_the_retention_period(world, database_clock):
     now = clock.now()
     old = AuditEvent.objects.create(action=AuditAction.ACTION, at=now - dt.timedelta(days=187))
     kept = AuditEvent.objects.create(action=AuditAction.ACTION, at=now - dt.timedelta(days=185))
@@ -134,7 +134,7 @@ def test_pruning_removes_only_events_older_than_the_retention_period(world):
 
 
 @pytest.mark.postgres
-def test_postgresql_refuses_to_prune_young_events_even_when_asked(world, settings):
+def test_postgresql_refuses_to_prune_young_events_even_when_asked(world, settings, database_clock):
     young = AuditEvent.objects.create(
         action=AuditAction.ACTION, at=clock.now() - dt.timedelta(days=100)
     )

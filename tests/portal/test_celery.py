@@ -36,7 +36,7 @@ def test_the_audit_pruning_job_is_scheduled():
 @pytest.mark.django_db(transaction=True)
 # send_task always goes to the broker; the tests' eager setting does not apply to it.
 @pytest.mark.filterwarnings("ignore::celery.exceptions.AlwaysEagerIgnored")
-def test_a_real_worker_on_redis_prunes_old_audit_rows_in_postgresql():
+def test_a_real_worker_on_redis_prunes_old_audit_rows_in_postgresql(database_clock):
     old = AuditEvent.objects.create(
         action=AuditAction.ACTION, message="old", at=clock.now() - dt.timedelta(days=200)
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from django.urls import reverse
 
@@ -14,9 +12,9 @@ from stations.demo import DemoContext, demo_steps
 pytestmark = pytest.mark.django_db
 
 
-def demo_context(world) -> DemoContext:
+def demo_context(world, today) -> DemoContext:
     accounts = {u.username: u for u in (world.city_admin, world.district_a_officer)}
-    return DemoContext(scale="city", seed=1, today=date.today(), data={"accounts": accounts})
+    return DemoContext(scale="city", seed=1, today=today, data={"accounts": accounts})
 
 
 def test_the_demo_runs_the_welcome_step_after_the_accounts_exist():
@@ -24,9 +22,9 @@ def test_the_demo_runs_the_welcome_step_after_the_accounts_exist():
     assert order["welcome_notifications"] > order["accounts"]
 
 
-def test_each_demo_account_gets_one_welcome_message_and_the_header_counts_it(world, login):
-    welcome_notifications(demo_context(world))
-    welcome_notifications(demo_context(world))  # a rerun posts nothing twice
+def test_each_demo_account_gets_one_welcome_message_and_the_header_counts_it(world, login, today):
+    welcome_notifications(demo_context(world, today))
+    welcome_notifications(demo_context(world, today))  # a rerun posts nothing twice
     assert Notification.objects.filter(title=WELCOME_TITLE).count() == 2
     assert not Notification.objects.filter(recipient=world.station_a1_manager).exists()
 

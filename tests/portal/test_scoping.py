@@ -49,8 +49,8 @@ def test_an_institution_admin_sees_the_stations_it_runs_under_a_contract_in_forc
     assert set(Station.objects.restrict(world.institution_a_admin)) == {world.station_a1}
 
 
-def test_an_institution_admin_loses_a_station_when_its_contract_ends(world):
-    world.contract_a1.ends_on = dt.date.today() - dt.timedelta(days=1)
+def test_an_institution_admin_loses_a_station_when_its_contract_ends(world, today):
+    world.contract_a1.ends_on = today - dt.timedelta(days=1)
     world.contract_a1.starts_on = world.contract_a1.ends_on - dt.timedelta(days=300)
     world.contract_a1.save()
     assert not Station.objects.restrict(world.institution_a_admin).exists()

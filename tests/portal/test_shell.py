@@ -43,8 +43,8 @@ def figure(response, key):
 # --- headline figures -------------------------------------------------------------------
 
 
-def test_the_city_officer_sees_every_station_and_contract_in_force(world):
-    figures = station_headline_figures(world.city_officer, dt.date.today())
+def test_the_city_officer_sees_every_station_and_contract_in_force(world, today):
+    figures = station_headline_figures(world.city_officer, today)
     assert figures == {
         "stations": 3,
         "contracts_in_force": 3,
@@ -53,16 +53,15 @@ def test_the_city_officer_sees_every_station_and_contract_in_force(world):
     }
 
 
-def test_a_district_officer_counts_only_the_stations_of_their_district(world):
-    figures = station_headline_figures(world.district_a_officer, dt.date.today())
+def test_a_district_officer_counts_only_the_stations_of_their_district(world, today):
+    figures = station_headline_figures(world.district_a_officer, today)
     assert figures["stations"] == 2
     assert figures["contracts_in_force"] == 2
     assert figures["institutions"] == 2
     assert figures["annual_fee"] == Decimal("4800000.00")
 
 
-def test_contracts_not_in_force_on_the_day_are_not_counted(world):
-    today = dt.date.today()
+def test_contracts_not_in_force_on_the_day_are_not_counted(world, today):
     ContractFactory(
         station=world.station_a1,
         institution=world.institution_b,
@@ -75,12 +74,12 @@ def test_contracts_not_in_force_on_the_day_are_not_counted(world):
 
 
 def test_the_figures_take_two_queries_whatever_the_number_of_stations(
-    world, django_assert_max_num_queries
+    world, django_assert_max_num_queries, today
 ):
     user = world.city_officer
     user.active_assignments()  # loaded once per request by the middleware stack
     with django_assert_max_num_queries(2):
-        station_headline_figures(user, dt.date.today())
+        station_headline_figures(user, today)
 
 
 # --- the home page per persona ----------------------------------------------------------

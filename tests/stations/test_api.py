@@ -9,14 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from portal import clock
 from stations.models import Contract, Institution, Station
 from stations.rules import make_credit_code
 from tests.factories import CommunityFactory, ContractFactory, StationFactory
 
 pytestmark = pytest.mark.django_db
-
-THIS_YEAR = clock.today().year
 
 
 @pytest.fixture
@@ -191,15 +188,15 @@ def test_the_geography_is_public_reference_data(world, api):
 # --- contracts ------------------------------------------------------------------------------
 
 
-def test_an_overlapping_contract_is_refused_naming_the_other(world, api):
+def test_an_overlapping_contract_is_refused_naming_the_other(world, api, today):
     response = api(world.city_admin).post(
         "/api/v1/contracts/",
         {
             "station": world.station_a1.pk,
             "institution": world.institution_b.pk,
-            "service_year": THIS_YEAR,
-            "starts_on": f"{THIS_YEAR}-03-01",
-            "ends_on": f"{THIS_YEAR}-12-31",
+            "service_year": today.year,
+            "starts_on": f"{today.year}-03-01",
+            "ends_on": f"{today.year}-12-31",
         },
         format="json",
     )
@@ -208,14 +205,14 @@ def test_an_overlapping_contract_is_refused_naming_the_other(world, api):
     assert world.contract_a1.code in message and world.institution_a.name in message
 
 
-def test_a_contract_gets_the_policy_fee_by_default_and_refuses_a_negative_fee(world, api):
+def test_a_contract_gets_the_policy_fee_by_default_and_refuses_a_negative_fee(world, api, today):
     client = api(world.district_a_officer)
     response = client.post(
         "/api/v1/contracts/",
         {
             "station": world.station_a1.pk,
             "institution": world.institution_b.pk,
-            "service_year": THIS_YEAR + 1,
+            "service_year": today.year + 1,
         },
         format="json",
     )
@@ -226,7 +223,7 @@ def test_a_contract_gets_the_policy_fee_by_default_and_refuses_a_negative_fee(wo
         {
             "station": world.station_a2.pk,
             "institution": world.institution_b.pk,
-            "service_year": THIS_YEAR + 1,
+            "service_year": today.year + 1,
             "annual_fee": "-5.00",
         },
         format="json",
@@ -238,13 +235,13 @@ def test_a_contract_gets_the_policy_fee_by_default_and_refuses_a_negative_fee(wo
         {
             "station": world.station_b1.pk,
             "institution": world.institution_b.pk,
-            "service_year": THIS_YEAR + 1,
+            "service_year": today.year + 1,
         },
         format="json",
     )
     assert outsider.status_code == 400  # B1 is not a valid choice for a district A officer
     assert not Contract.objects.filter(
-        station=world.station_b1, service_year=THIS_YEAR + 1
+        station=world.station_b1, service_year=today.year + 1
     ).exists()
 
 
@@ -256,9 +253,9 @@ def test_the_contracts_api_is_scoped_and_filtered(world, api):
     assert ids(client.get("/api/v1/contracts/", {"in_force_on": "2001-01-01"})) == []
 
 
-def test_a_contract_is_terminated_through_the_api(world, api):
+def test_a_contract_is_terminated_through_the_api(world, api, today):
     url = f"/api/v1/contracts/{world.contract_a1.pk}/terminate/"
-    body = {"terminated_on": f"{THIS_YEAR}-05-31", "reason": "机构退出"}
+    body = {"terminated_on": f"{today.year}-05-31", "reason": "机构退出"}
     assert api(world.station_a1_manager).post(url, body, format="json").status_code == 403
     response = api(world.district_a_officer).post(url, body, format="json")
     assert response.status_code == 200, response.content
@@ -383,13 +380,13 @@ def test_an_unknown_street_or_town_is_named_in_the_error(world, api):
     assert not Station.objects.filter(code="X-1").exists()
 
 
-def test_a_negative_fee_is_refused_through_the_api_with_the_rules_message(world, api):
+def test_a_negative_fee_is_refused_through_the_api_with_the_rules_message(world, api, today):
     response = api(world.district_a_officer).post(
         "/api/v1/contracts/",
         {
             "station": world.station_a2.pk,
             "institution": world.institution_a.pk,
-            "service_year": THIS_YEAR + 1,
+            "service_year": today.year + 1,
             "annual_fee": "-1.00",
         },
     )

@@ -1,23 +1,38 @@
 """The demo generator at city scale: real geography, 201 stations, 76 institutions, contracts,
-pilot towns, accounts; deterministic from the seed."""
+pilot towns, accounts; deterministic from the seed; the whole demo anchored to the day it is
+loaded."""
 
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 
+from evaluations.choices import CycleStatus, EvaluationStatus
+from evaluations.models import Cycle, Evaluation
+from evaluations.selectors import current_cycle
+from funding.choices import BudgetStatus, ReportStatus
+from funding.demo import latest_ended_month
+from funding.models import Budget, FundingYear, SpendingReport
+from inspections import rules as inspection_rules
+from inspections.choices import OPEN_ORDER_STATUSES, PlanStatus, VisitStatus
+from inspections.models import Campaign, Inspection, QuarterPlan, RectificationOrder
+from inspections.selectors import quarter_board
 from portal import clock
 from portal.choices import Role
+from portal.dashboards.todo import todos_for
 from portal.models import AuditEvent, User
 from stations.choices import ManagementMode
 from stations.demo import DEMO_PASSWORD, STATIONS_STEPS, run_demo
 from stations.models import Contract, CreditRecord, District, Institution, Outpost, Station
 from stations.rules import check_credit_code
 from stations.selectors import operators_on
+from talent.models import StaffingSummary, TrainingProgramme
 
 pytestmark = pytest.mark.django_db
 SEED = 7
@@ -60,9 +75,12 @@ def test_every_station_has_exactly_one_comprehensive_contract_in_force_today(dem
     assert set(in_force.values()) == {1}
 
 
-def test_contracts_run_from_2018_in_three_year_terms_with_changes_of_operator(demo):
+def test_contracts_run_nine_years_to_this_one_in_three_year_terms_with_changes_of_operator(
+    demo, today
+):
     years = set(Contract.objects.values_list("service_year", flat=True))
-    assert min(years) == 2018 and max(years) >= 2026
+    first = today.year - 8
+    assert years == set(range(first, today.year + 1))
     changed = 0
     for station in Station.objects.all()[:60]:
         history = dict(
@@ -70,8 +88,11 @@ def test_contracts_run_from_2018_in_three_year_terms_with_changes_of_operator(de
                 station=station, is_comprehensive=True, status="signed"
             ).values_list("service_year", "institution_id")
         )
-        assert history[2018] == history[2019] == history[2020]
-        changed += history[2020] != history[2021] or history[2023] != history[2024]
+        assert history[first] == history[first + 1] == history[first + 2]
+        assert history[today.year - 2] == history[today.year - 1] == history[today.year]
+        changed += history[first + 2] != history[first + 3] or (
+            history[first + 5] != history[first + 6]
+        )
     assert changed > 5
     fees = Counter(
         Contract.objects.filter(is_comprehensive=True).values_list("annual_fee", flat=True)
@@ -160,12 +181,80 @@ def test_demo_accounts_exist_with_the_right_scopes(demo):
     )
 
 
-def test_the_command_loads_everything_once_and_if_empty_then_does_nothing(db, capsys):
+def test_the_command_loads_everything_once_anchored_to_today_and_if_empty_then_does_nothing(
+    db, capsys, today, login
+):
     call_command("demo", scale="city", seed=SEED)
     assert "社工站201个" in capsys.readouterr().out
     assert AuditEvent.objects.filter(action="import").count() == 1
+    assert_the_demo_is_anchored_to(today, login)
     call_command("demo", scale="city", if_empty=True)
     assert "跳过" in capsys.readouterr().out
     assert Station.objects.count() == 201
     with pytest.raises(CommandError):
         call_command("demo", scale="city")
+
+
+def assert_the_demo_is_anchored_to(today, login):
+    """Loaded on any day (``make test-dates`` replays it on 1 January, 29 February, 30 June
+    and 31 December), the demo's current service year is that day's year on every board, and
+    nothing waiting for someone is dated before last year."""
+    year = today.year
+    last_year_began = date(year - 1, 1, 1)
+    stations = Station.objects.count()
+    city = User.objects.get(username="city")
+
+    # Contracts: nine service years up to this one; every station runs under this year's.
+    years = set(Contract.objects.values_list("service_year", flat=True))
+    assert years == set(range(year - 8, year + 1))
+    in_force = Contract.objects.in_force(today).filter(is_comprehensive=True)
+    assert in_force.count() == stations
+    assert set(in_force.values_list("service_year", flat=True)) == {year}
+
+    # Evaluations: the cycle in progress is this year's, opened this year, of this year's
+    # operators; the only evaluations still under way are its own.
+    cycle = current_cycle(city, today)
+    assert (cycle.service_year, cycle.status) == (year, CycleStatus.OPEN)
+    assert cycle.opens_on.year == year and cycle.opens_on <= today
+    assert max(Cycle.objects.values_list("service_year", flat=True)) == year
+    assert Evaluation.objects.filter(cycle=cycle).count() == stations
+    under_way = Evaluation.objects.exclude(status=EvaluationStatus.PUBLISHED)
+    assert set(under_way.values_list("cycle", flat=True)) == {cycle.pk}
+
+    # Funding: this year's approved budget and board row for every station; reports up to the
+    # month that has just ended, and only that month's wait for the district.
+    comprehensive = {"contract__is_comprehensive": True, "service_year": year}
+    budgets = Budget.objects.filter(status=BudgetStatus.APPROVED, **comprehensive)
+    assert budgets.count() == stations
+    board = FundingYear.objects.filter(is_comprehensive=True, service_year=year)
+    assert board.count() == stations
+    assert max(FundingYear.objects.values_list("service_year", flat=True)) == year
+    waiting = SpendingReport.objects.filter(status=ReportStatus.SUBMITTED)
+    assert set(waiting.values_list("service_year", "period")) == {latest_ended_month(today)}
+    assert not SpendingReport.objects.filter(period_end__gte=today).exists()
+
+    # Inspections: this quarter's confirmed plan is the latest; a campaign is under way.
+    this_quarter = inspection_rules.quarter_of(today)
+    plan = QuarterPlan.objects.get(year=this_quarter[0], quarter=this_quarter[1])
+    assert plan.status == PlanStatus.CONFIRMED
+    assert max(QuarterPlan.objects.values_list("year", "quarter")) == this_quarter
+    totals = quarter_board(city, year=this_quarter[0], quarter=this_quarter[1])["totals"]
+    assert totals["planned"] == plan.inspections.count() > 0
+    assert Campaign.objects.filter(starts_on__lte=today, ends_on__gte=today).exists()
+
+    # Nothing waiting is dated before last year: rectification orders, planned visits.
+    open_orders = RectificationOrder.objects.filter(status__in=OPEN_ORDER_STATUSES)
+    assert open_orders.exists()
+    assert not open_orders.filter(opened_on__lt=last_year_began).exists()
+    planned = Inspection.objects.filter(status=VisitStatus.PLANNED)
+    assert not planned.filter(scheduled_on__lt=last_year_began).exists()
+
+    # Talent: this year's training programmes; staffing figures computed today.
+    assert max(TrainingProgramme.objects.values_list("year", flat=True)) == year
+    assert set(StaffingSummary.objects.values_list("computed_on", flat=True)) == {today}
+
+    # Every demo account: to-dos dated this year or last, and the home page opens.
+    for user in User.objects.filter(email__endswith="@demo.invalid"):
+        for item in todos_for(user):
+            assert item.due_on is None or item.due_on >= last_year_began, (user, item)
+        assert login(user).get(reverse("portal:home")).status_code == 200

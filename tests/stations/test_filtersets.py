@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 from django.test import RequestFactory
 
-from portal import clock
 from stations import filtersets
 from stations.filtersets import (
     ContractFilterSet,
@@ -18,8 +17,6 @@ from stations.models import Contract, CreditRecord, Institution, Station
 from tests.factories import ContractFactory, SubdistrictFactory
 
 pytestmark = pytest.mark.django_db
-
-THIS_YEAR = clock.today().year
 
 
 def request_for(user):
@@ -105,28 +102,28 @@ def test_an_out_of_scope_choice_is_ignored_on_the_page(world):
     assert codes == ["TH-001", "TH-002"]
 
 
-def test_the_institution_filter_means_the_operator_today(world):
+def test_the_institution_filter_means_the_operator_today(world, today):
     ContractFactory(
-        station=world.station_b1, institution=world.institution_a, service_year=THIS_YEAR - 1
+        station=world.station_b1, institution=world.institution_a, service_year=today.year - 1
     )
     _fs, codes = stations(world.city_officer, institution=str(world.institution_a.pk))
     assert codes == ["TH-001"]
 
 
-def test_the_service_year_filter_ignores_cancelled_contracts(world):
+def test_the_service_year_filter_ignores_cancelled_contracts(world, today):
     ContractFactory(
         station=world.station_b1,
         institution=world.institution_a,
-        service_year=THIS_YEAR - 3,
+        service_year=today.year - 3,
         status="cancelled",
     )
-    _fs, codes = stations(world.city_officer, service_year=str(THIS_YEAR - 3))
+    _fs, codes = stations(world.city_officer, service_year=str(today.year - 3))
     assert codes == []
 
 
-def test_contracts_in_force_on_a_date_include_terminated_ones_for_the_days_they_ran(world):
+def test_contracts_in_force_on_a_date_include_terminated_ones_for_the_days_they_ran(world, today):
     Contract.objects.filter(pk=world.contract_b1.pk).update(
-        status="terminated", ends_on=dt.date(THIS_YEAR, 3, 31)
+        status="terminated", ends_on=dt.date(today.year, 3, 31)
     )
     qs = Contract.objects.restrict(world.city_officer, "view")
     request = request_for(world.city_officer)
@@ -135,8 +132,8 @@ def test_contracts_in_force_on_a_date_include_terminated_ones_for_the_days_they_
         fs = ContractFilterSet({"in_force_on": on}, queryset=qs, request=request)
         return sorted(c.code for c in fs.qs)
 
-    assert world.contract_b1.code in codes(f"{THIS_YEAR}-03-31")
-    assert world.contract_b1.code not in codes(f"{THIS_YEAR}-04-01")
+    assert world.contract_b1.code in codes(f"{today.year}-03-31")
+    assert world.contract_b1.code not in codes(f"{today.year}-04-01")
 
 
 def test_institutions_with_open_credit_records_are_found(world):

@@ -13,7 +13,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from portal import clock
 from portal import imports as safe
 from portal.models import AuditEvent
 from stations.imports import ContractImporter, InstitutionImporter, StationImporter
@@ -21,9 +20,6 @@ from stations.models import Contract, Institution, Station
 from stations.rules import make_credit_code
 
 pytestmark = pytest.mark.django_db
-
-THIS_YEAR = clock.today().year
-NEXT_YEAR = THIS_YEAR + 1
 
 
 def workbook_bytes(headers, rows) -> bytes:
@@ -249,7 +245,8 @@ def test_station_rows_with_unknown_or_out_of_reach_streets_are_listed(world):
     assert not Station.objects.filter(code__in=["TH-101", "TH-102"]).exists()
 
 
-def test_contract_rows_overlapping_the_database_or_each_other_are_listed(world):
+def test_contract_rows_overlapping_the_database_or_each_other_are_listed(world, today):
+    next_year = today.year + 1
     result = ContractImporter(world.city_admin).run(
         upload(
             CONTRACT_HEADERS,
@@ -258,15 +255,23 @@ def test_contract_rows_overlapping_the_database_or_each_other_are_listed(world):
                     "",
                     "TH-001",
                     world.institution_b.credit_code,
-                    THIS_YEAR,
-                    f"{THIS_YEAR}-06-01",
-                    f"{THIS_YEAR}-12-31",
+                    today.year,
+                    f"{today.year}-06-01",
+                    f"{today.year}-12-31",
                     2400000,
                 ],
-                ["", "TH-002", world.institution_a.name, NEXT_YEAR, "", "", ""],
-                ["", "TH-002", world.institution_b.name, NEXT_YEAR, f"{NEXT_YEAR}-07-01", "", ""],
-                ["", "TH-999", world.institution_b.name, NEXT_YEAR, "", "", ""],
-                ["", "HZ-001", "不存在的机构", NEXT_YEAR, "", "", "-100"],
+                ["", "TH-002", world.institution_a.name, next_year, "", "", ""],
+                [
+                    "",
+                    "TH-002",
+                    world.institution_b.name,
+                    next_year,
+                    f"{next_year}-07-01",
+                    "",
+                    "",
+                ],
+                ["", "TH-999", world.institution_b.name, next_year, "", "", ""],
+                ["", "HZ-001", "不存在的机构", next_year, "", "", "-100"],
             ],
         )
     )
@@ -281,7 +286,8 @@ def test_contract_rows_overlapping_the_database_or_each_other_are_listed(world):
 # --- clean files ----------------------------------------------------------------------------
 
 
-def clean_files(world):
+def clean_files(world, year):
+    """Files that import cleanly; their contracts are for service year ``year``."""
     code_d, code_e = make_credit_code(41), make_credit_code(42)
     institutions = (
         INSTITUTION_HEADERS,
@@ -302,24 +308,24 @@ def clean_files(world):
     contracts = (
         CONTRACT_HEADERS,
         [
-            ["", "TH-201", code_d, NEXT_YEAR, "", "", ""],
+            ["", "TH-201", code_d, year, "", "", ""],
             [
                 "HT-IMPORT-1",
                 "TH-202",
                 "广州市戊社会工作服务中心",
-                NEXT_YEAR,
-                f"{NEXT_YEAR}-01-01",
-                f"{NEXT_YEAR}-12-31",
+                year,
+                f"{year}-01-01",
+                f"{year}-12-31",
                 "1854000.00",
             ],
-            ["", "TH-001", world.institution_a.credit_code, NEXT_YEAR, "", "", ""],
+            ["", "TH-001", world.institution_a.credit_code, year, "", "", ""],
         ],
     )
     return institutions, stations, contracts
 
 
-def test_a_clean_file_imports_and_a_reimport_changes_nothing(world):
-    institutions, stations, contracts = clean_files(world)
+def test_a_clean_file_imports_and_a_reimport_changes_nothing(world, today):
+    institutions, stations, contracts = clean_files(world, today.year + 1)
     admin = world.city_admin
 
     first = [
@@ -356,8 +362,8 @@ def test_a_clean_file_imports_and_a_reimport_changes_nothing(world):
     ) == counts
 
 
-def test_a_check_only_run_writes_nothing(world):
-    _institutions, stations, _contracts = clean_files(world)
+def test_a_check_only_run_writes_nothing(world, today):
+    _institutions, stations, _contracts = clean_files(world, today.year + 1)
     result = StationImporter(world.city_admin).run(upload(*stations), dry_run=True)
     assert result.ok and not result.committed and result.created == 2
     assert not Station.objects.filter(code="TH-201").exists()

@@ -462,11 +462,10 @@ def test_the_operator_is_answerable_on_any_date_across_a_change(world, empty_sta
         services.contract_update(actor=world.city_admin, contract=first, note="x")
 
 
-def test_operators_on_answers_many_stations_in_one_query(world, django_assert_num_queries):
-    today = dt.date(dt.date.today().year, 6, 1)
+def test_operators_on_answers_many_stations_in_one_query(world, django_assert_num_queries, today):
     ids = [world.station_a1.pk, world.station_a2.pk, world.station_b1.pk]
     with django_assert_num_queries(1):
-        ops = operators_on(station_ids=ids, on=today)
+        ops = operators_on(station_ids=ids, on=dt.date(today.year, 6, 1))
     assert ops == {
         world.station_a1.pk: world.institution_a,
         world.station_a2.pk: world.institution_b,

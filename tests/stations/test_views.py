@@ -12,7 +12,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from portal import clock
 from portal.models import AuditEvent
 from stations.choices import ManagementMode, StationStatus
 from stations.models import Contract, CreditRecord, Institution, Outpost, Station
@@ -27,8 +26,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-THIS_YEAR = clock.today().year
 
 
 def detail(station):
@@ -166,15 +163,15 @@ def test_the_station_list_shows_only_the_stations_in_scope(world, login):
     assert list_codes(login(world.city_officer)) == ["HZ-001", "TH-001", "TH-002"]
 
 
-def test_the_station_list_filters_searches_and_sorts(world, login):
+def test_the_station_list_filters_searches_and_sorts(world, login, today):
     client = login(world.city_admin)
     assert list_codes(client, district=world.district_b.pk) == ["HZ-001"]
     assert list_codes(client, subdistrict=world.subdistrict_a1.pk) == ["TH-001"]
     assert list_codes(client, institution=world.institution_b.pk) == ["HZ-001", "TH-002"]
     assert list_codes(client, q="员村") == ["TH-002"]
     assert list_codes(client, q="hz-0") == ["HZ-001"]
-    assert list_codes(client, service_year=THIS_YEAR) == ["HZ-001", "TH-001", "TH-002"]
-    assert list_codes(client, service_year=THIS_YEAR - 5) == []
+    assert list_codes(client, service_year=today.year) == ["HZ-001", "TH-001", "TH-002"]
+    assert list_codes(client, service_year=today.year - 5) == []
     Station.objects.filter(pk=world.station_a2.pk).update(
         status=StationStatus.SUSPENDED, management_mode=ManagementMode.PILOT_2019
     )
@@ -262,11 +259,11 @@ def test_the_export_holds_exactly_the_visible_filtered_stations_with_formulas_ne
 # --- station page ---------------------------------------------------------------------------
 
 
-def test_the_station_page_shows_operator_contracts_and_history(world, login):
+def test_the_station_page_shows_operator_contracts_and_history(world, login, today):
     earlier = ContractFactory(
         station=world.station_a1,
         institution=world.institution_b,
-        service_year=THIS_YEAR - 1,
+        service_year=today.year - 1,
     )
     client = login(world.district_a_officer)
     client.post(edit(world.station_a1), station_form_data(world.station_a1, head_name="王五"))
@@ -377,14 +374,14 @@ def test_a_city_admin_may_confirm_a_real_code_that_fails_the_check(world, login)
     assert "确认真实有效" in page.content.decode()
 
 
-def test_the_institution_page_shows_stations_now_and_before_and_credit_records(world, login):
+def test_the_institution_page_shows_stations_now_and_before_and_credit_records(world, login, today):
     ContractFactory(
-        station=world.station_a2, institution=world.institution_a, service_year=THIS_YEAR - 2
+        station=world.station_a2, institution=world.institution_a, service_year=today.year - 2
     )
     CreditRecord.objects.create(
         institution=world.institution_a,
         kind="abnormal_operation",
-        listed_on=dt.date(THIS_YEAR - 1, 3, 1),
+        listed_on=dt.date(today.year - 1, 3, 1),
         reason="未按时年报",
     )
     response = login(world.city_officer).get(
@@ -437,16 +434,16 @@ def test_the_institution_list_is_exported(world, login):
 # --- contracts ------------------------------------------------------------------------------
 
 
-def contract_data(station, institution, **changes):
+def contract_data(station, institution, year, **changes):
     data = {
         "code": "",
         "station": station.pk,
         "institution": institution.pk,
         "purchaser": "",
         "kind": Contract.objects.first().kind_id,
-        "service_year": THIS_YEAR,
-        "starts_on": f"{THIS_YEAR}-01-01",
-        "ends_on": f"{THIS_YEAR}-12-31",
+        "service_year": year,
+        "starts_on": f"{year}-01-01",
+        "ends_on": f"{year}-12-31",
         "annual_fee": "2400000.00",
         "status": "signed",
         "signed_on": "",
@@ -456,11 +453,13 @@ def contract_data(station, institution, **changes):
     return data
 
 
-def test_an_overlapping_contract_is_refused_on_the_form_naming_the_other(world, login):
+def test_an_overlapping_contract_is_refused_on_the_form_naming_the_other(world, login, today):
     client = login(world.district_a_officer)
     response = client.post(
         reverse("stations:contract_create"),
-        contract_data(world.station_a1, world.institution_b, starts_on=f"{THIS_YEAR}-07-01"),
+        contract_data(
+            world.station_a1, world.institution_b, today.year, starts_on=f"{today.year}-07-01"
+        ),
     )
     assert response.status_code == 200
     errors = " ".join(response.context["form"].errors.get("starts_on", []))
@@ -468,34 +467,35 @@ def test_an_overlapping_contract_is_refused_on_the_form_naming_the_other(world, 
     assert Contract.objects.filter(station=world.station_a1).count() == 1
 
 
-def test_the_contract_form_prefills_the_fee_of_the_policy_in_force(world, login):
+def test_the_contract_form_prefills_the_fee_of_the_policy_in_force(world, login, today):
     client = login(world.city_admin)
     response = client.get(
         reverse("stations:contract_create"),
-        {"station": world.station_a1.pk, "service_year": THIS_YEAR + 1},
+        {"station": world.station_a1.pk, "service_year": today.year + 1},
     )
     initial = response.context["form"].initial
     assert Decimal(initial["annual_fee"]) == Decimal("2400000.00")
     assert initial["station"] == world.station_a1.pk
-    fee = client.get(reverse("stations:policy_fee"), {"service_year": THIS_YEAR}).json()
+    fee = client.get(reverse("stations:policy_fee"), {"service_year": today.year}).json()
     assert Decimal(fee["annual_fee"]) == Decimal("2400000.00")
 
 
-def test_a_district_officer_registers_next_years_contract(world, login):
+def test_a_district_officer_registers_next_years_contract(world, login, today):
     client = login(world.district_a_officer)
     response = client.post(
         reverse("stations:contract_create"),
         contract_data(
             world.station_a1,
             world.institution_b,
-            service_year=THIS_YEAR + 1,
-            starts_on=f"{THIS_YEAR + 1}-01-01",
-            ends_on=f"{THIS_YEAR + 1}-12-31",
+            today.year + 1,
+            service_year=today.year + 1,
+            starts_on=f"{today.year + 1}-01-01",
+            ends_on=f"{today.year + 1}-12-31",
             annual_fee="1854000.00",
         ),
     )
     assert response.status_code == 302, response.context["form"].errors
-    contract = Contract.objects.get(station=world.station_a1, service_year=THIS_YEAR + 1)
+    contract = Contract.objects.get(station=world.station_a1, service_year=today.year + 1)
     assert contract.annual_fee == Decimal("1854000.00")
     assert contract.purchaser == world.subdistrict_a1
     # Stations of district B are not offered, and cannot be posted.
@@ -506,24 +506,25 @@ def test_a_district_officer_registers_next_years_contract(world, login):
         contract_data(
             world.station_b1,
             world.institution_a,
-            service_year=THIS_YEAR + 1,
-            starts_on=f"{THIS_YEAR + 1}-01-01",
-            ends_on=f"{THIS_YEAR + 1}-12-31",
+            today.year + 1,
+            service_year=today.year + 1,
+            starts_on=f"{today.year + 1}-01-01",
+            ends_on=f"{today.year + 1}-12-31",
         ),
     )
     assert "station" in refused.context["form"].errors
 
 
-def test_the_contract_list_filters_by_date_in_force_and_is_scoped(world, login):
+def test_the_contract_list_filters_by_date_in_force_and_is_scoped(world, login, today):
     ContractFactory(
-        station=world.station_a1, institution=world.institution_b, service_year=THIS_YEAR - 1
+        station=world.station_a1, institution=world.institution_b, service_year=today.year - 1
     )
     client = login(world.district_a_officer)
     url = reverse("stations:contract_list")
     everything = client.get(url).context["object_list"]
     assert {c.station.district_id for c in everything} == {world.district_a.pk}
-    on = client.get(url, {"in_force_on": f"{THIS_YEAR - 1}-06-01"}).context["object_list"]
-    assert [c.service_year for c in on] == [THIS_YEAR - 1]
+    on = client.get(url, {"in_force_on": f"{today.year - 1}-06-01"}).context["object_list"]
+    assert [c.service_year for c in on] == [today.year - 1]
     by_inst = client.get(url, {"institution": world.institution_a.pk}).context["object_list"]
     assert [c.code for c in by_inst] == [world.contract_a1.code]
     exported = client.get(url, {"format": "xlsx"})
@@ -531,23 +532,25 @@ def test_the_contract_list_filters_by_date_in_force_and_is_scoped(world, login):
     assert len(list(sheet.iter_rows(min_row=2))) == 3
 
 
-def test_a_contract_is_terminated_early_with_a_reason(world, login):
+def test_a_contract_is_terminated_early_with_a_reason(world, login, today):
     client = login(world.city_admin)
     url = reverse("stations:contract_terminate", args=[world.contract_a1.pk])
-    response = client.post(url, {"terminated_on": f"{THIS_YEAR}-06-30", "reason": "机构申请退出"})
+    response = client.post(url, {"terminated_on": f"{today.year}-06-30", "reason": "机构申请退出"})
     assert response.status_code == 302
     world.contract_a1.refresh_from_db()
     assert world.contract_a1.status == "terminated"
-    assert world.contract_a1.ends_on == dt.date(THIS_YEAR, 6, 30)
+    assert world.contract_a1.ends_on == dt.date(today.year, 6, 30)
     assert login(world.station_a1_manager).get(url).status_code == 403
 
 
-def test_an_early_end_shows_the_planned_end_and_the_reason_on_contract_and_station(world, login):
+def test_an_early_end_shows_the_planned_end_and_the_reason_on_contract_and_station(
+    world, login, today
+):
     planned = world.contract_a1.ends_on
     client = login(world.city_admin)
     client.post(
         reverse("stations:contract_terminate", args=[world.contract_a1.pk]),
-        {"terminated_on": f"{THIS_YEAR}-06-30", "reason": "机构申请退出"},
+        {"terminated_on": f"{today.year}-06-30", "reason": "机构申请退出"},
     )
     for page in (
         client.get(reverse("stations:contract_detail", args=[world.contract_a1.pk])),
@@ -558,7 +561,7 @@ def test_an_early_end_shows_the_planned_end_and_the_reason_on_contract_and_stati
         html = page.content.decode()
         assert "机构申请退出" in html
         assert planned.strftime("%Y-%m-%d") in html
-        assert f"{THIS_YEAR}-06-30" in html
+        assert f"{today.year}-06-30" in html
 
 
 def test_the_contract_form_searches_long_lists_and_accepts_any_station_in_reach(
