@@ -55,6 +55,7 @@ from portal.choices import CITY_ROLES, AuditAction, Role
 from portal.errors import Conflict
 from portal.scoping import CHANGE, VIEW, ensure_may
 from portal.selectors import policy_for_service_year, users_in_role, users_responsible_for
+from stations.selectors import operator_ids_by_station
 
 # --- messages ----------------------------------------------------------------------------------
 FRAMEWORK_FROZEN = "指标体系“%(name)s”已被评估周期使用，不能修改；请生成新版本后再修改。"
@@ -1474,9 +1475,22 @@ def _current_evaluators(evaluations, on: date):
 
 def _responsible(evaluations, role: str, on: date) -> list:
     """The users who answer through ``role`` on ``on`` for a station of ``evaluations``
-    (``portal.selectors.users_responsible_for``: current role rows of active users only)."""
+    (``portal.selectors.users_responsible_for``: current role rows of active users only). For
+    institution admins, the institution each evaluation names (the one evaluated), even when
+    its contract has ended since; the station's operator on ``on`` when it names none."""
+    rows = list(evaluations.order_by().values_list("station_id", "institution_id").distinct())
+    institutions = None
+    if role == Role.INSTITUTION_ADMIN:
+        unnamed = [sid for sid, iid in rows if iid is None]
+        institutions = {
+            sid: set(ids)
+            for sid, ids in operator_ids_by_station(station_ids=unnamed, on=on).items()
+        }
+        for sid, iid in rows:
+            if iid is not None:
+                institutions.setdefault(sid, set()).add(iid)
     by_station = users_responsible_for(
-        evaluations.order_by().values_list("station_id", flat=True).distinct(), [role], on
+        {sid for sid, _iid in rows}, [role], on, institutions=institutions
     )
     return list({u.pk: u for users in by_station.values() for u in users}.values())
 

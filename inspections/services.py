@@ -1083,7 +1083,11 @@ def _recipients_for_level(order: RectificationOrder, level: int, on: dt.date) ->
     """Who hears of an order raised to ``level``: those answering for its station on ``on``
     through that level's role (the city's officers at the top)."""
     role = LEVEL_ROLES.get(level, Role.CITY_OFFICER)
-    return users_responsible_for([order.station_id], [role], on)[order.station_id]
+    # The institution the order was issued to answers for it, even once its contract ended.
+    institutions = {order.station_id: {order.institution_id}} if order.institution_id else None
+    return users_responsible_for([order.station_id], [role], on, institutions=institutions)[
+        order.station_id
+    ]
 
 
 def rectification_escalate_overdue(*, today: dt.date | None = None) -> int:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
@@ -96,7 +96,11 @@ STATION_ROLES = frozenset(
 
 
 def users_responsible_for(
-    station_ids: Iterable[int], roles: Iterable[str], on: date | None = None
+    station_ids: Iterable[int],
+    roles: Iterable[str],
+    on: date | None = None,
+    *,
+    institutions: Mapping[int, Iterable[int]] | None = None,
 ) -> dict[int, list[User]]:
     """Station id -> the users who answer for that station on ``on`` through one of ``roles``:
     the one selector every app asks before it tells a station's people something.
@@ -104,7 +108,10 @@ def users_responsible_for(
     - a station manager of that station; a street/town officer of its street/town; a district
       officer of its district; a city officer or admin for every station;
     - an institution admin of an institution running the station under a contract in force on
-      ``on`` (any project, as ``restrict`` reads it: ``stations.selectors``).
+      ``on`` (any project, as ``restrict`` reads it: ``stations.selectors``), or, when the
+      matter names its institution (an evaluation, a rectification order), of the institution
+      ``institutions`` maps the station to: the one that was evaluated or ordered answers for
+      it even after its contract has ended.
 
     Only assignments in force on ``on`` (``role_in_force``) and active users count, and the
     role, its anchor and its dates are conditions on the same assignment row: a user whose
@@ -131,11 +138,12 @@ def users_responsible_for(
             pk__in=station_ids
         ).values_list("pk", "subdistrict_id", "district_id")
     }
-    operators = (
-        operator_ids_by_station(station_ids=station_ids, on=on)
-        if Role.INSTITUTION_ADMIN in roles
-        else {}
-    )
+    if institutions is not None:
+        operators = {sid: set(ids) for sid, ids in institutions.items()}
+    elif Role.INSTITUTION_ADMIN in roles:
+        operators = operator_ids_by_station(station_ids=station_ids, on=on)
+    else:
+        operators = {}
     reach = Q(pk__in=[])
     if Role.STATION_MANAGER in roles:
         reach |= Q(role=Role.STATION_MANAGER, station_id__in=station_ids)

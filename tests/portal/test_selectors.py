@@ -126,6 +126,26 @@ def test_an_institution_answers_for_the_stations_it_runs_under_a_contract_in_for
     assert names(next_year[world.station_a1.pk]) == {admin.username}
 
 
+def test_the_institution_a_matter_names_answers_for_it_after_its_contract_ends(world, today):
+    # An evaluation or an order names the institution it was issued to: that institution's
+    # admins hear of it in the next year too, when another institution runs the station.
+    newcomer = InstitutionFactory(name="广州市丙社会工作服务中心")
+    user_with_role("institution_c", Role.INSTITUTION_ADMIN, institution=newcomer)
+    ContractFactory(station=world.station_a1, institution=newcomer, service_year=today.year + 1)
+    later = dt.date(today.year + 1, 3, 1)
+    station = world.station_a1.pk
+    assert names(users_responsible_for([station], [Role.INSTITUTION_ADMIN], later)[station]) == {
+        "institution_c"
+    }
+    named = users_responsible_for(
+        [station],
+        [Role.INSTITUTION_ADMIN],
+        later,
+        institutions={station: {world.institution_a.pk}},
+    )
+    assert names(named[station]) == {"institution_a"}
+
+
 def test_every_station_asked_for_is_a_key_and_repeats_are_dropped(world, today):
     assign(world.station_a1_manager, Role.STATION_MANAGER, station=world.station_a1)
     found = users_responsible_for(
