@@ -23,6 +23,7 @@ from funding.choices import (
 )
 from portal.choices import CITY_ROLES, Role
 from portal.scoping import Scope, ScopedManager, ScopedModel
+from portal.versioning import VersionedModel
 
 ZERO = Decimal("0.00")
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -62,7 +63,7 @@ STATION_SCOPE = Scope(
 )
 
 
-class Budget(ScopedModel):
+class Budget(VersionedModel, ScopedModel):
     """项目预算: one version of a contract's budget for its service year.
 
     Lines by category must add up exactly to the contract's annual fee; the personnel floor
@@ -91,7 +92,6 @@ class Budget(ScopedModel):
     status = models.CharField(
         _("状态"), max_length=12, choices=BudgetStatus.choices, default=BudgetStatus.DRAFT
     )
-    version = models.PositiveIntegerField(_("修改序号"), default=1)
     total = models.DecimalField(_("预算合计（元）"), **MONEY, default=ZERO)
     personnel = models.DecimalField(_("人员经费（元）"), **MONEY, default=ZERO)
     note = models.TextField(_("说明"), blank=True)
@@ -225,7 +225,7 @@ class BudgetLine(ScopedModel):
         return f"{self.get_category_display()} {self.amount}"
 
 
-class SpendingReport(ScopedModel):
+class SpendingReport(VersionedModel, ScopedModel):
     """经费支出报告: actual spending of one period (month or quarter) by budget category."""
 
     contract = models.ForeignKey(
@@ -256,7 +256,6 @@ class SpendingReport(ScopedModel):
     status = models.CharField(
         _("状态"), max_length=12, choices=ReportStatus.choices, default=ReportStatus.DRAFT
     )
-    version = models.PositiveIntegerField(_("修改序号"), default=1)
     total = models.DecimalField(_("支出合计（元）"), **MONEY, default=ZERO)
     personnel = models.DecimalField(_("人员经费支出（元）"), **MONEY, default=ZERO)
     note = models.TextField(_("说明"), blank=True)
@@ -563,7 +562,7 @@ class FundingYear(ScopedModel):
         return {c.value: getattr(self, f"{prefix}_{c.value}") for c in BudgetCategory}
 
 
-class SocialResource(ScopedModel):
+class SocialResource(VersionedModel, ScopedModel):
     """链接社会资源: a donation, community-fund income, in-kind gift or time-bank hours.
 
     Money kinds carry ``amount`` (in-kind gifts at their value); time-bank entries carry

@@ -53,9 +53,10 @@ def _hidden_fields(model: type[models.Model]) -> set[str]:
 
 def snapshot(instance: models.Model) -> dict[str, Any]:
     hidden = _hidden_fields(type(instance))
+    ignored = IGNORED | set(getattr(type(instance), "audit_ignored_fields", ()))
     data = {}
     for f in instance._meta.concrete_fields:
-        if f.name in IGNORED:
+        if f.name in ignored:
             continue
         value = getattr(instance, f.attname)
         data[f.name] = MASK if (f.name in hidden and value not in (None, "")) else _plain(value)

@@ -243,5 +243,6 @@ class SocialResourceSerializer(PortalModelSerializer):
             "credits",
             "source",
             "description",
+            "version",
         ]
-        read_only_fields = ["id", "service_year", "credits"]
+        read_only_fields = ["id", "service_year", "credits", "version"]

@@ -28,6 +28,7 @@ from funding.models import (
 )
 from portal import clock
 from portal.api.mixins import ScopedViewSetMixin
+from portal.versioning import VersionedViewSetMixin
 
 
 def _lines(data) -> list[dict]:
@@ -41,12 +42,17 @@ def _require(data, *names):
 
 
 class BudgetViewSet(
-    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    VersionedViewSetMixin,
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     """项目预算. Create a draft with lines; PUT the lines back with the ``version`` you read;
     ``submit`` checks the personnel floor; district officers ``approve`` or ``return``."""
 
     queryset = Budget.objects.select_related("contract").prefetch_related("lines")
+    claims_version = False  # the services claim it (required) with the state change
     serializer_class = s.BudgetSerializer
     filterset_class = BudgetFilterSet
 
@@ -66,11 +72,10 @@ class BudgetViewSet(
     def update(self, request, pk=None):
         budget = self.get_object()
         data = _validated(s.BudgetWriteSerializer, request)
-        _require(data, "version")
         budget = services.budget_update(
             actor=request.user,
             budget=budget,
-            version=data["version"],
+            version=self.expected_version(data.get("version")),
             lines=_lines(data),
             note=data.get("note"),
         )
@@ -118,11 +123,16 @@ class BudgetViewSet(
 
 
 class SpendingReportViewSet(
-    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    VersionedViewSetMixin,
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     """支出报告 per month (or quarter), with attachments; ``submit``, ``approve``, ``return``."""
 
     queryset = SpendingReport.objects.prefetch_related("lines", "attachments")
+    claims_version = False  # the services claim it (required) with the state change
     serializer_class = s.SpendingReportSerializer
     filterset_class = ReportFilterSet
 
@@ -153,11 +163,10 @@ class SpendingReportViewSet(
     def update(self, request, pk=None):
         report = self.get_object()
         data = _validated(s.SpendingReportWriteSerializer, request)
-        _require(data, "version")
         report = services.report_update(
             actor=request.user,
             report=report,
-            version=data["version"],
+            version=self.expected_version(data.get("version")),
             lines=_lines(data),
             note=data.get("note"),
         )
@@ -246,7 +255,7 @@ class FundingYearViewSet(
         return Response(s.FundingYearSerializer(self.get_queryset().get(pk=fy.pk)).data)
 
 
-class SocialResourceViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
+class SocialResourceViewSet(VersionedViewSetMixin, ScopedViewSetMixin, viewsets.ModelViewSet):
     """社会资源: donations, community funds, in-kind gifts (at value), time-bank hours."""
 
     queryset = SocialResource.objects.all()

@@ -9,21 +9,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from funding.choices import CATEGORY_ORDER, PERSONNEL_CATEGORIES, BudgetCategory
 from funding.rules import money_problem
-from portal import clock
-from portal.errors import Conflict
+from portal import clock, versioning
 from portal.selectors import PolicyMissing, policy_for_service_year
 from stations.choices import BINDING_CONTRACT_STATUSES
 
-STALE = (
-    "保存失败：该%(what)s已被他人修改（您编辑的是第%(yours)s次修改，当前为第%(current)s次）。"
-    "请刷新页面，核对最新内容后再提交。"
-)
-VERSION_REQUIRED = "缺少修改序号（version），无法确认您编辑的是最新内容。"
 LINE_PROBLEM = "第%(n)s行「%(category)s」：%(problem)s"
 LINE_BAD_CATEGORY = "第%(n)s行：科目「%(category)s」不是可选科目之一。"
 LINE_DUPLICATE = "第%(n)s行：科目「%(category)s」重复，每个科目只能填一行。"
@@ -93,24 +86,10 @@ def totals(lines: Iterable[Mapping[str, Any]]) -> tuple[Decimal, Decimal]:
     return total, personnel
 
 
-def claim_version(obj, version, *, what: str) -> None:
-    """Optimistic lock: bump ``obj.version`` only if it is still ``version``, or 409.
-
-    A conditional UPDATE is atomic on every backend, so of two editors who loaded the same
-    version exactly one wins; the other gets a Conflict naming both versions.
-    """
-    if version in (None, ""):
-        raise ValidationError({"version": _(VERSION_REQUIRED)})
-    try:
-        version = int(version)
-    except (TypeError, ValueError) as exc:
-        raise ValidationError({"version": _(VERSION_REQUIRED)}) from exc
-    model = type(obj)
-    claimed = model.objects.filter(pk=obj.pk, version=version).update(version=F("version") + 1)
-    if not claimed:
-        current = model.objects.filter(pk=obj.pk).values_list("version", flat=True).first()
-        raise Conflict(_(STALE) % {"what": what, "yours": version, "current": current})
-    obj.version = version + 1
+def claim_version(obj, version, *, what: str = "") -> None:
+    """Funding's state changes need the version the user read: ``portal.versioning``'s lock
+    with ``required=True`` (a stale one answers 409 naming who changed it and when)."""
+    versioning.claim_version(obj, version, required=True)
 
 
 def contract_open_for_budget(contract, today: date | None = None) -> None:

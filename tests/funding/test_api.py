@@ -92,7 +92,10 @@ def test_a_stale_version_answers_409(world):
         url, {"version": budget["version"], "lines": _lines("1620000.00")}, format="json"
     )
     assert first.status_code == 200 and second.status_code == 409
-    assert "已被他人修改" in second.json()["detail"]
+    detail = second.json()["detail"]
+    # Who changed it and when (from the audit trail), and what to do.
+    assert world.station_a1_manager.username in detail and "请刷新后重试" in detail
+    assert second.json()["code"] == "conflict"
 
 
 def test_other_districts_get_404_and_lists_are_scoped(world, approved_budget):

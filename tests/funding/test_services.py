@@ -219,7 +219,7 @@ def test_a_stale_version_gets_a_conflict_and_never_overwrites(world):
             version=seen,
             lines=lines_with_personnel("1800000.00"),
         )
-    assert "已被他人修改" in error.value.message
+    assert "此记录已被" in error.value.message and "请刷新后重试" in error.value.message
     budget.refresh_from_db()
     assert budget.personnel == Decimal("1700000.00")
 

@@ -77,7 +77,7 @@ def test_a_stale_edit_answers_409_with_a_clear_message(world, login):
         reverse("funding:budget_edit", args=[budget.pk]), _line_post("1620000.00", version=1)
     )
     assert response.status_code == 409
-    assert "已被他人修改" in response.content.decode()
+    assert "此记录已被" in response.content.decode()
     budget.refresh_from_db()
     assert budget.personnel == 1610000
 
@@ -369,7 +369,7 @@ def test_a_manager_edits_a_draft_report_and_a_stale_version_is_a_conflict(
     assert draft.total == 150000
 
     stale = client.post(url, edit | {"amount_salaries": "1.00", "version": draft.version - 1})
-    assert stale.status_code == 409 and "已被他人修改" in stale.content.decode()
+    assert stale.status_code == 409 and "此记录已被" in stale.content.decode()
     draft.refresh_from_db()
     assert draft.total == 150000
 
