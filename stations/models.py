@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.choices import Role
 from portal.scoping import Scope, ScopedManager, ScopedModel, ScopedQuerySet
+from portal.versioning import VersionedModel
 from stations.choices import (
     BINDING_CONTRACT_STATUSES,
     CommunityKind,
@@ -108,7 +109,7 @@ class Community(ScopedModel):
         return self.name
 
 
-class Institution(ScopedModel):
+class Institution(VersionedModel, ScopedModel):
     """社会工作服务机构 / 承接机构 (institution): the NGO that runs stations under contract.
 
     Registration data is public information, so every signed-in user may view institutions.
@@ -165,7 +166,7 @@ class Institution(ScopedModel):
         return self.name
 
 
-class CreditRecord(ScopedModel):
+class CreditRecord(VersionedModel, ScopedModel):
     """信用记录: an institution's listing (abnormal operation, serious dishonesty) or penalty."""
 
     institution = models.ForeignKey(
@@ -200,7 +201,7 @@ class CreditRecord(ScopedModel):
         return f"{self.institution} · {self.get_kind_display()}"
 
 
-class Station(ScopedModel):
+class Station(VersionedModel, ScopedModel):
     """社工服务站 / 家庭综合服务中心 (station): a social-work service station project site."""
 
     code = models.CharField(_("站点编号"), max_length=20, unique=True)
@@ -267,7 +268,7 @@ class Station(ScopedModel):
         super().save(*args, **kwargs)
 
 
-class Outpost(ScopedModel):
+class Outpost(VersionedModel, ScopedModel):
     """社工点 (outpost): a station's point in one of its villages/communities."""
 
     station = models.ForeignKey(
@@ -342,7 +343,7 @@ class ContractQuerySet(ScopedQuerySet):
         return self.filter(status__in=BINDING_CONTRACT_STATUSES, starts_on__lte=on, ends_on__gte=on)
 
 
-class Contract(ScopedModel):
+class Contract(VersionedModel, ScopedModel):
     """购买服务合同 (service contract): a station project bought from an institution.
 
     Signed one service year at a time (commonly three in a row). A station has at most one

@@ -94,8 +94,9 @@ class InstitutionSerializer(PortalModelSerializer):
             "credit_code_confirmed",
             "credit_code_confirmed_at",
             "confirm_invalid_code",
+            "version",
         ]
-        read_only_fields = ["id", "credit_code_confirmed", "credit_code_confirmed_at"]
+        read_only_fields = ["id", "credit_code_confirmed", "credit_code_confirmed_at", "version"]
         # Uniqueness is checked by the service (full_clean), in Chinese, naming the field.
         extra_kwargs = {"name": {"validators": []}, "credit_code": {"validators": []}}
 
@@ -153,8 +154,9 @@ class StationSerializer(PortalModelSerializer):
             "latitude",
             "operator_id",
             "operator_name",
+            "version",
         ]
-        read_only_fields = ["id", "district", "operator_id", "operator_name"]
+        read_only_fields = ["id", "district", "operator_id", "operator_name", "version"]
         extra_kwargs = {"code": {"validators": []}}
 
 
@@ -203,9 +205,11 @@ class ContractSerializer(PortalModelSerializer):
             "policy_version",
             "planned_ends_on",
             "termination_reason",
+            "version",
         ]
         read_only_fields = [
             "id",
+            "version",
             "is_comprehensive",
             "policy_version",
             "planned_ends_on",

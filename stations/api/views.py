@@ -14,6 +14,7 @@ from portal import clock
 from portal.api.filters import PortalFilterBackend
 from portal.api.mixins import ScopedViewSetMixin
 from portal.scoping import CHANGE, VIEW
+from portal.versioning import VersionedViewSetMixin
 from stations import services
 from stations.api import serializers as s
 from stations.filtersets import (
@@ -49,6 +50,7 @@ class ReadOnlyScopedViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class WritableScopedViewSet(
+    VersionedViewSetMixin,
     ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

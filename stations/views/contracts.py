@@ -16,6 +16,7 @@ from portal.query import ServiceYearQuery, read_query
 from portal.scoping import ADD, CHANGE, VIEW, roles_allowed, stations_for, user_may
 from portal.selectors import PolicyMissing, policy_for_service_year
 from portal.views.mixins import ScopedMixin
+from portal.versioning import VersionedFormViewMixin
 from stations import services
 from stations.filtersets import ContractFilterSet
 from stations.forms import ContractForm, ContractTerminateForm
@@ -167,7 +168,7 @@ class ContractCreateView(ServiceFormMixin, ScopedMixin, CreateView):
         return reverse("stations:contract_detail", args=[self.object.pk])
 
 
-class ContractUpdateView(ServiceFormMixin, ScopedMixin, UpdateView):
+class ContractUpdateView(VersionedFormViewMixin, ServiceFormMixin, ScopedMixin, UpdateView):
     form_title = gettext_lazy("编辑服务合同")
     model = Contract
     form_class = ContractForm
@@ -184,7 +185,7 @@ class ContractUpdateView(ServiceFormMixin, ScopedMixin, UpdateView):
         return reverse("stations:contract_detail", args=[self.object.pk])
 
 
-class ContractTerminateView(ServiceFormMixin, ScopedMixin, UpdateView):
+class ContractTerminateView(VersionedFormViewMixin, ServiceFormMixin, ScopedMixin, UpdateView):
     form_title = gettext_lazy("提前终止合同")
     model = Contract
     form_class = ContractTerminateForm

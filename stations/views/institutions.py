@@ -14,6 +14,7 @@ from portal import clock
 from portal.models import AuditEvent
 from portal.scoping import ADD, CHANGE, VIEW, roles_allowed, user_may
 from portal.views.mixins import ScopedMixin
+from portal.versioning import VersionedFormViewMixin
 from stations import services
 from stations.filtersets import InstitutionFilterSet
 from stations.forms import CreditRecordForm, CreditRecordLiftForm, InstitutionForm
@@ -157,7 +158,7 @@ class InstitutionCreateView(ServiceFormMixin, ScopedMixin, CreateView):
         return reverse("stations:institution_detail", args=[self.object.pk])
 
 
-class InstitutionUpdateView(ServiceFormMixin, ScopedMixin, UpdateView):
+class InstitutionUpdateView(VersionedFormViewMixin, ServiceFormMixin, ScopedMixin, UpdateView):
     form_title = gettext_lazy("编辑承接机构")
     model = Institution
     form_class = InstitutionForm
@@ -207,7 +208,7 @@ class CreditRecordCreateView(ServiceFormMixin, ScopedMixin, FormView):
         return reverse("stations:institution_detail", args=[self.get_institution().pk])
 
 
-class CreditRecordLiftView(ServiceFormMixin, ScopedMixin, UpdateView):
+class CreditRecordLiftView(VersionedFormViewMixin, ServiceFormMixin, ScopedMixin, UpdateView):
     form_title = gettext_lazy("移出信用记录")
     model = CreditRecord
     form_class = CreditRecordLiftForm

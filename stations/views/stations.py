@@ -23,6 +23,7 @@ from portal.scoping import (
     user_may,
 )
 from portal.views.mixins import ScopedMixin
+from portal.versioning import VersionedFormViewMixin
 from stations import services
 from stations.choices import ManagementMode
 from stations.filtersets import StationFilterSet
@@ -212,7 +213,7 @@ class StationCreateView(ServiceFormMixin, ScopedMixin, CreateView):
         return reverse("stations:station_detail", args=[self.object.pk])
 
 
-class StationUpdateView(ServiceFormMixin, ScopedMixin, UpdateView):
+class StationUpdateView(VersionedFormViewMixin, ServiceFormMixin, ScopedMixin, UpdateView):
     form_title = gettext_lazy("编辑社工站")
     model = Station
     form_class = StationForm
@@ -267,7 +268,7 @@ class OutpostCreateView(ServiceFormMixin, StationChildMixin, ScopedMixin, FormVi
         return reverse("stations:station_detail", args=[self.get_station().pk]) + "#outposts"
 
 
-class OutpostCloseView(ServiceFormMixin, ScopedMixin, UpdateView):
+class OutpostCloseView(VersionedFormViewMixin, ServiceFormMixin, ScopedMixin, UpdateView):
     form_title = gettext_lazy("撤销社工点")
     model = Outpost
     form_class = OutpostCloseForm
