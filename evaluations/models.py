@@ -33,6 +33,7 @@ from evaluations.choices import (
 from portal import clock
 from portal.choices import ALL_ROLES, CITY_ROLES, Role
 from portal.scoping import VIEW, Scope, ScopedManager, ScopedModel, ScopedQuerySet
+from portal.versioning import VersionedModel
 
 REFERENCE_ACTIONS = {
     "view": ALL_ROLES,
@@ -172,7 +173,7 @@ class Framework(ScopedModel):
         return self.frozen_at is not None
 
 
-class FrameworkNode(ScopedModel):
+class FrameworkNode(VersionedModel, ScopedModel):
     """指标 (indicator node): a dimension, indicator or scored item of a framework.
 
     Leaves (nodes without children) are scored. ``max_score`` is the leaf's full mark;
@@ -243,7 +244,7 @@ class FrameworkNode(ScopedModel):
         return f"{self.code} {self.name}"
 
 
-class Cycle(ScopedModel):
+class Cycle(VersionedModel, ScopedModel):
     """评估周期 (evaluation cycle): a service year's mid-term or final evaluation round."""
 
     name = models.CharField(_("名称"), max_length=120)
@@ -527,7 +528,7 @@ class Score(_EvaluationChild):
         return f"{self.node_id}: {self.score}"
 
 
-class SelfAssessment(_EvaluationChild):
+class SelfAssessment(VersionedModel, _EvaluationChild):
     """自评: the station manager's account of one indicator (text; files in ``Evidence``)."""
 
     evaluation = models.ForeignKey(

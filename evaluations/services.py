@@ -50,11 +50,12 @@ from evaluations.models import (
     active_assignment_q,
 )
 from evaluations.uploads import check_all
-from portal import audit, clock
+from portal import audit, clock, versioning
 from portal.choices import CITY_ROLES, AuditAction, Role
 from portal.errors import Conflict
 from portal.scoping import CHANGE, VIEW, ensure_may
 from portal.selectors import policy_for_service_year, users_in_role, users_responsible_for
+from portal.versioning import claim_version, parse_version
 from stations.selectors import operator_ids_by_station
 
 # --- messages ----------------------------------------------------------------------------------
@@ -759,8 +760,13 @@ def self_assessment_save(
     text: str,
     files: Iterable = (),
     today: date | None = None,
+    version: int | str | None = None,
 ) -> SelfAssessment:
-    """Save (draft) the self-assessment of one indicator with evidence files."""
+    """Save (draft) the self-assessment of one indicator with evidence files.
+
+    ``version`` is the version of the item the manager read (0: it had none yet); when it is
+    no longer current (another manager of the station saved meanwhile) the save answers 409
+    naming who and when (``portal.versioning``). ``None`` does not check."""
     today = today or _today()
     _ensure_station_manager(actor, evaluation)
     ensure_evaluation_not_published(evaluation)
@@ -775,9 +781,21 @@ def self_assessment_save(
                 _(SELF_WINDOW) % {"start": cycle.opens_on, "end": cycle.self_due_on}
             )
         leaf = _leaf(ev, node_id)
-        entry, _created = SelfAssessment.objects.update_or_create(
-            evaluation=ev, node_id=leaf.id, defaults={"text": text.strip(), "updated_by": actor}
-        )
+        seen = parse_version(version)
+        entry = SelfAssessment.objects.filter(evaluation=ev, node_id=leaf.id).first()
+        if seen is not None:
+            if entry is not None:
+                claim_version(entry, seen)
+            elif seen != 0:
+                raise Conflict(_(versioning.GONE))
+        if entry is None:
+            # The evaluation's row lock serialises two first saves of one item.
+            entry = SelfAssessment.objects.create(
+                evaluation=ev, node_id=leaf.id, text=text.strip(), updated_by=actor
+            )
+        else:
+            entry.text, entry.updated_by = text.strip(), actor
+            entry.save()
         for upload, content_type in checked:
             Evidence.objects.create(
                 evaluation=ev,

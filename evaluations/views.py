@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connection, transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -59,6 +59,7 @@ from portal.errors import Conflict
 from portal.exports import export_filename, xlsx_response
 from portal.files import protected_file_response
 from portal.scoping import VIEW
+from portal.versioning import VERSION_FIELD, StaleVersion, add_version_field, claim_version
 from portal.views.mixins import RoleRequiredMixin, ScopedMixin, public_view
 from stations.models import Station
 
@@ -153,10 +154,13 @@ class PostActionView(ScopedMixin, View):
             messages.error(request, _errors(error))
             return HttpResponseRedirect(self.success_url(obj))
         except Conflict as error:
-            return _conflict(request, error)
+            return self.conflict(request, obj, error)
         if message:
             messages.success(request, message)
         return HttpResponseRedirect(self.success_url(obj))
+
+    def conflict(self, request, obj, error: Conflict):
+        return _conflict(request, error)
 
 
 # --- cycles --------------------------------------------------------------------------------
@@ -190,12 +194,15 @@ class CycleFormView(CityMixin, View):
     def get(self, request, *args, **kwargs):
         cycle = self._cycle()
         form = CycleForm(instance=cycle, user=request.user)
+        if cycle is not None:
+            add_version_field(form, cycle)
         return render(request, self.template_name, {"form": form, "cycle": cycle})
 
     def post(self, request, *args, **kwargs):
         cycle = self._cycle()
         form = CycleForm(request.POST, instance=cycle, user=request.user)
         if cycle is not None:
+            add_version_field(form, cycle)
             # The lock before the fields, as in the API.
             try:
                 services.ensure_cycle_editable(cycle)
@@ -212,7 +219,9 @@ class CycleFormView(CityMixin, View):
                     cycle = services.cycle_create(actor=request.user, **data)
                 else:
                     data.pop("service_year"), data.pop("phase")
-                    cycle = services.cycle_update(actor=request.user, cycle=cycle, **data)
+                    with transaction.atomic():
+                        claim_version(cycle, data.pop(VERSION_FIELD, None))
+                        cycle = services.cycle_update(actor=request.user, cycle=cycle, **data)
             except ValidationError as error:
                 form.add_error(None, _errors(error))
             except Conflict as error:
@@ -551,8 +560,26 @@ class SelfSaveView(PostActionView):
             node_id=self.request.POST.get("node"),
             text=self.request.POST.get("text", ""),
             files=self.request.FILES.getlist("files"),
+            version=self.request.POST.get("version"),
         )
         return _("自评草稿已保存。")
+
+    def conflict(self, request, obj, error: Conflict):
+        if not isinstance(error, StaleVersion):
+            return super().conflict(request, obj, error)
+        # Keep what the manager wrote: the conflict page shows it to copy back.
+        return render(
+            request,
+            "evaluations/self_conflict.html",
+            {
+                "status": 409,
+                "title": _("无法保存"),
+                "message": error.message,
+                "text": request.POST.get("text", ""),
+                "back": self.success_url(obj),
+            },
+            status=409,
+        )
 
 
 class SelfSubmitView(PostActionView):
@@ -959,13 +986,15 @@ class FrameworkActionView(CityMixin, View):
                 messages.success(request, _("已添加指标。"))
             elif what == "update-node":
                 node = get_object_or_404(FrameworkNode, framework=fw, pk=post.get("node"))
-                services.framework_node_update(
-                    actor=request.user,
-                    node=node,
-                    name=post.get("name", node.name).strip(),
-                    max_score=_dec(post.get("max_score")),
-                    weight=_dec(post.get("weight")),
-                )
+                with transaction.atomic():
+                    claim_version(node, post.get(VERSION_FIELD))
+                    services.framework_node_update(
+                        actor=request.user,
+                        node=node,
+                        name=post.get("name", node.name).strip(),
+                        max_score=_dec(post.get("max_score")),
+                        weight=_dec(post.get("weight")),
+                    )
                 messages.success(request, _("已修改指标。"))
             elif what == "delete-node":
                 node = get_object_or_404(FrameworkNode, framework=fw, pk=post.get("node"))

@@ -331,4 +331,8 @@ class VersionedViewSetMixin:
             )
             if version is not None:
                 response["ETag"] = etag(version)
+                data = getattr(response, "data", None)
+                if isinstance(data, dict) and VERSION_FIELD in data:
+                    # A service that re-read the row saved a copy: say what the row holds.
+                    data[VERSION_FIELD] = version
         return response

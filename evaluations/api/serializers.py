@@ -39,8 +39,9 @@ class EvaluationFrameworkNodeSerializer(PortalModelSerializer):
             "method",
             "evidence",
             "sort_order",
+            "version",
         ]
-        read_only_fields = ["id", "framework"]
+        read_only_fields = ["id", "framework", "version"]
 
 
 class EvaluationFrameworkNodeCreateSerializer(EvaluationFrameworkNodeSerializer):
@@ -92,8 +93,16 @@ class EvaluationCycleSerializer(PortalModelSerializer):
             "status",
             "opened_at",
             "published_at",
+            "version",
         ]
-        read_only_fields = ["id", "policy_version", "status", "opened_at", "published_at"]
+        read_only_fields = [
+            "id",
+            "policy_version",
+            "status",
+            "opened_at",
+            "published_at",
+            "version",
+        ]
         validators = []  # the service explains duplicates in Chinese
 
 
@@ -160,8 +169,10 @@ class ScoreSheetVersionSerializer(serializers.Serializer):
 class EvaluationSelfAssessmentSerializer(PortalModelSerializer):
     class Meta:
         model = SelfAssessment
-        fields = ["id", "evaluation", "node", "text", "updated_at"]
+        fields = ["id", "evaluation", "node", "text", "updated_at", "version"]
         read_only_fields = ["id", "evaluation", "updated_at"]
+        # The version of the item the caller read (0: none yet); a stale one answers 409.
+        extra_kwargs = {"version": {"read_only": False, "required": False, "min_value": 0}}
 
 
 class EvaluationAppealItemSerializer(PortalModelSerializer):

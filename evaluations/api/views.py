@@ -29,6 +29,7 @@ from portal.api.mixins import ScopedViewSetMixin
 from portal.choices import CITY_ROLES
 from portal.models import User
 from portal.scoping import VIEW
+from portal.versioning import VersionedViewSetMixin
 
 
 def _city(request) -> None:
@@ -129,6 +130,7 @@ class FrameworkViewSet(
 
 
 class FrameworkNodeViewSet(
+    VersionedViewSetMixin,
     LockFirstMixin,
     ScopedViewSetMixin,
     mixins.ListModelMixin,
@@ -183,6 +185,7 @@ class FrameworkNodeViewSet(
 
 
 class CycleViewSet(
+    VersionedViewSetMixin,
     LockFirstMixin,
     ScopedViewSetMixin,
     mixins.ListModelMixin,
@@ -313,6 +316,7 @@ class EvaluationViewSet(LockFirstMixin, ScopedViewSetMixin, viewsets.ReadOnlyMod
             node_id=ser.validated_data["node"].pk,
             text=ser.validated_data.get("text", ""),
             files=request.FILES.getlist("files"),
+            version=ser.validated_data.get("version"),
         )
         return Response(s.EvaluationSelfAssessmentSerializer(entry).data)
 

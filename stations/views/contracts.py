@@ -15,8 +15,8 @@ from portal.models import AuditEvent
 from portal.query import ServiceYearQuery, read_query
 from portal.scoping import ADD, CHANGE, VIEW, roles_allowed, stations_for, user_may
 from portal.selectors import PolicyMissing, policy_for_service_year
-from portal.views.mixins import ScopedMixin
 from portal.versioning import VersionedFormViewMixin
+from portal.views.mixins import ScopedMixin
 from stations import services
 from stations.filtersets import ContractFilterSet
 from stations.forms import ContractForm, ContractTerminateForm

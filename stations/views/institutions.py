@@ -13,8 +13,8 @@ from django.views.generic import CreateView, DetailView, FormView, UpdateView
 from portal import clock
 from portal.models import AuditEvent
 from portal.scoping import ADD, CHANGE, VIEW, roles_allowed, user_may
-from portal.views.mixins import ScopedMixin
 from portal.versioning import VersionedFormViewMixin
+from portal.views.mixins import ScopedMixin
 from stations import services
 from stations.filtersets import InstitutionFilterSet
 from stations.forms import CreditRecordForm, CreditRecordLiftForm, InstitutionForm

@@ -22,8 +22,8 @@ from portal.scoping import (
     stations_for,
     user_may,
 )
-from portal.views.mixins import ScopedMixin
 from portal.versioning import VersionedFormViewMixin
+from portal.views.mixins import ScopedMixin
 from stations import services
 from stations.choices import ManagementMode
 from stations.filtersets import StationFilterSet

@@ -37,9 +37,7 @@ def test_a_stale_station_form_after_a_phone_change_answers_409_and_keeps_the_inp
     changed = officer.post(url, station_form_data(station, phone="020-88886666", version=shown))
     assert changed.status_code == 302
 
-    stale = admin.post(
-        url, station_form_data(station, name="五山街社工站（改名）", version=shown)
-    )
+    stale = admin.post(url, station_form_data(station, name="五山街社工站（改名）", version=shown))
     assert stale.status_code == 409
     text = stale.content.decode()
     assert "此记录已被" in text and world.district_a_officer.username in text
