@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.choices import CITY_ROLES, Role
 from portal.scoping import VIEW, Scope, ScopedManager, ScopedModel, ScopedQuerySet
+from portal.versioning import VersionedModel
 from talent.choices import (
     CEHourSource,
     CertificateLevel,
@@ -101,7 +102,7 @@ class ThroughEmploymentQuerySet(ScopedQuerySet):
 ThroughEmploymentManager = ScopedManager.from_queryset(ThroughEmploymentQuerySet)
 
 
-class SocialWorker(ScopedModel):
+class SocialWorker(VersionedModel, ScopedModel):
     """社工 (social worker): one record per person, whatever institutions they work for."""
 
     name = models.CharField(_("姓名"), max_length=40)
@@ -182,7 +183,7 @@ class PersonPartMixin:
         return self.person.audit_anchors()
 
 
-class Employment(ScopedModel):
+class Employment(VersionedModel, ScopedModel):
     """任职记录 (employment): a spell of work at a station for an institution.
 
     A person is full-time at no more than one station on any day: the service explains a
@@ -334,7 +335,7 @@ class Registration(PersonPartMixin, ScopedModel):
         return f"{self.starts_on:%Y-%m-%d} ~ {self.expires_on:%Y-%m-%d}"
 
 
-class TrainingProgramme(ScopedModel):
+class TrainingProgramme(VersionedModel, ScopedModel):
     """培训项目 (training programme) the city runs in a year, within the talent budget."""
 
     year = models.PositiveSmallIntegerField(_("年度"))
@@ -410,7 +411,7 @@ class TrainingSession(ScopedModel):
         return f"{self.held_on:%Y-%m-%d} {self.topic}"
 
 
-class Enrolment(PersonPartMixin, ScopedModel):
+class Enrolment(VersionedModel, PersonPartMixin, ScopedModel):
     """报名 (enrolment) of a social worker in a programme, by their institution."""
 
     programme = models.ForeignKey(

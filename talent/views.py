@@ -25,6 +25,7 @@ from portal.forms.base import apply_errors
 from portal.imports import ImportRefused, template_response
 from portal.query import DistrictQuery, YearQuery, read_query
 from portal.scoping import ADD, CHANGE, VIEW, roles_allowed, stations_for, user_may
+from portal.versioning import VersionedFormViewMixin
 from portal.views.listing import FilteredListMixin
 from portal.views.mixins import RoleRequiredMixin, ScopedMixin
 from talent import crypto, roster, selectors, services
@@ -365,7 +366,7 @@ class WorkerUnmaskView(WorkerDetailView):
         return response
 
 
-class WorkerUpdateView(PersonMixin, ServiceFormView):
+class WorkerUpdateView(VersionedFormViewMixin, PersonMixin, ServiceFormView):
     model = SocialWorker
     scope_action = CHANGE
     form_class = WorkerUpdateForm
@@ -376,6 +377,9 @@ class WorkerUpdateView(PersonMixin, ServiceFormView):
         kwargs = super().get_form_kwargs()
         kwargs["instance"] = self.get_person()
         return kwargs
+
+    def get_versioned_object(self):
+        return self.get_person()
 
     def perform(self, form):
         return services.worker_update(
@@ -399,12 +403,15 @@ class EmploymentAddView(PersonMixin, ServiceFormView):
         )
 
 
-class EmploymentEndView(ServiceFormView):
+class EmploymentEndView(VersionedFormViewMixin, ServiceFormView):
     model = Employment
     scope_action = CHANGE
     form_class = EmploymentEndForm
     page_title = gettext_lazy("结束任职")
     success_message = gettext_lazy("已记录离职。")
+
+    def get_versioned_object(self):
+        return self.get_employment()
 
     def get_employment(self):
         if not hasattr(self, "_employment"):
@@ -851,12 +858,15 @@ class AttendanceView(ServiceFormView):
     get_cancel_url = get_success_url
 
 
-class CompleteView(ServiceFormView):
+class CompleteView(VersionedFormViewMixin, ServiceFormView):
     model = Enrolment
     scope_action = CHANGE
     form_class = CompleteForm
     page_title = gettext_lazy("记录结业并计入继续教育学时")
     success_message = gettext_lazy("已记录结业，学时已计入。")
+
+    def get_versioned_object(self):
+        return self.get_enrolment()
 
     def get_enrolment(self) -> Enrolment:
         if not hasattr(self, "_enrolment"):

@@ -45,9 +45,11 @@ class SocialWorkerSerializer(PortalModelSerializer):
             "registration_expires_on",
             "ce_hours",
             "ce_required",
+            "version",
         ]
         read_only_fields = [
             "id",
+            "version",
             "id_number",
             "sex",
             "highest_level",
@@ -179,7 +181,9 @@ class ProgrammeSerializer(PortalModelSerializer):
             "starts_on",
             "ends_on",
             "note",
+            "version",
         ]
+        read_only_fields = ["version"]
 
 
 class SessionSerializer(PortalModelSerializer):

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from portal.api.mixins import ScopedViewSetMixin
 from portal.api.params import BoardParams
 from portal.query import BoardQuery, read_query
+from portal.versioning import VersionedViewSetMixin
 from stations.models import Station
 from talent import selectors, services
 from talent.api import serializers as s
@@ -34,7 +35,11 @@ READ = (mixins.ListModelMixin, mixins.RetrieveModelMixin)
 
 
 class SocialWorkerViewSet(
-    ScopedViewSetMixin, *READ, mixins.UpdateModelMixin, viewsets.GenericViewSet
+    VersionedViewSetMixin,
+    ScopedViewSetMixin,
+    *READ,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """社工: people in the caller's scope, ID numbers masked."""
 
@@ -159,6 +164,7 @@ class CERecordViewSet(ScopedViewSetMixin, *READ, mixins.CreateModelMixin, viewse
 
 
 class ProgrammeViewSet(
+    VersionedViewSetMixin,
     ScopedViewSetMixin,
     *READ,
     mixins.CreateModelMixin,
