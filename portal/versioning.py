@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import inspect
 import re
+from contextlib import contextmanager
 from typing import Any
 
 from django import forms
@@ -87,6 +88,9 @@ class VersionedModel(models.Model):
 
     # The trail records what changed, not the lock's counter (a save writes it as an F()).
     audit_ignored_fields = (VERSION_FIELD,)
+    # Saves of only these fields are bookkeeping, not an edit: they leave the version alone
+    # (a user's ``last_login`` must not make an administrator's open form stale).
+    version_ignored_fields: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
@@ -100,6 +104,8 @@ class VersionedModel(models.Model):
             return super().save(*args, **kwargs)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
+            if set(update_fields) <= set(self.version_ignored_fields):
+                return super().save(*args, **kwargs)
             kwargs["update_fields"] = {*update_fields, VERSION_FIELD}
         seen = self.version
         self.version = F(VERSION_FIELD) + 1
@@ -179,6 +185,15 @@ def claim_version(obj, version, *, required: bool = False) -> None:
         raise stale_error(obj, version, current)
     setattr(obj, VERSION_FIELD, version + 1)
     obj._version_claimed = True
+
+
+@contextmanager
+def versioned_write(obj, version, *, required: bool = False):
+    """``with versioned_write(obj, posted_version): service(...)``: the claim and the write in
+    one transaction, for views that are not ``VersionedFormViewMixin`` form views."""
+    with transaction.atomic():
+        claim_version(obj, version, required=required)
+        yield obj
 
 
 def current_version(obj) -> int | None:
@@ -296,24 +311,35 @@ class VersionedViewSetMixin:
             raise Conflict(_(IF_MATCH_DISAGREES) % {"header": header, "body": body})
         return header if header is not None else body
 
+    def dispatch(self, request, *args, **kwargs):
+        if request.method not in ("PUT", "PATCH"):
+            return super().dispatch(request, *args, **kwargs)
+        # The claim (in get_object) and the write in one transaction; any refusal (4xx, 5xx)
+        # rolls the claim back, so a refused payload does not spend the version.
+        with transaction.atomic():
+            response = super().dispatch(request, *args, **kwargs)
+            if response.status_code >= 400:
+                transaction.set_rollback(True)
+        return response
+
     def get_object(self):
         obj = super().get_object()
         action = getattr(self, "action", None)
         if action in ("retrieve", *WRITE_ACTIONS):
             self._versioned_object = obj
-        if action in WRITE_ACTIONS and self.claims_version:
+        if (
+            action in WRITE_ACTIONS
+            and self.claims_version
+            and not getattr(self, "_version_claimed_in_request", False)
+        ):
             claim_version(obj, self.expected_version())
+            self._version_claimed_in_request = True
         return obj
-
-    def update(self, request, *args, **kwargs):
-        with transaction.atomic():
-            return super().update(request, *args, **kwargs)
 
     def partial_update(self, request, *args, **kwargs):
         parent = getattr(super(), "partial_update", None)
         if parent is not None:
-            with transaction.atomic():
-                return parent(request, *args, **kwargs)
+            return parent(request, *args, **kwargs)
         # A viewset with only ``update`` (PUT): PATCH is the same write.
         params = inspect.signature(self.update).parameters
         if "partial" in params or any(p.kind is p.VAR_KEYWORD for p in params.values()):

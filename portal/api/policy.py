@@ -10,6 +10,7 @@ from portal.errors import Conflict
 from portal.filtersets import PolicyVersionFilterSet
 from portal.models import PolicyVersion
 from portal.services import policy as services
+from portal.versioning import VersionedViewSetMixin
 
 
 class PolicyVersionSerializer(PortalModelSerializer):
@@ -17,8 +18,15 @@ class PolicyVersionSerializer(PortalModelSerializer):
 
     class Meta:
         model = PolicyVersion
-        fields = ["id", *services.policy_fields(), "is_frozen", "created_at", "updated_at"]
-        read_only_fields = ["created_at", "updated_at"]
+        fields = [
+            "id",
+            *services.policy_fields(),
+            "is_frozen",
+            "created_at",
+            "updated_at",
+            "version",
+        ]
+        read_only_fields = ["created_at", "updated_at", "version"]
         # Uniqueness and the grade bands are checked by the service (full_clean).
         validators: list = []
 
@@ -32,6 +40,7 @@ class PolicyVersionSerializer(PortalModelSerializer):
 
 
 class PolicyVersionViewSet(
+    VersionedViewSetMixin,
     ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

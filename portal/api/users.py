@@ -18,6 +18,7 @@ from portal.filtersets import RoleAssignmentFilterSet, UserFilterSet
 from portal.models import RoleAssignment, User
 from portal.scoping import VIEW
 from portal.services import users as services
+from portal.versioning import VersionedViewSetMixin
 from stations.models import District, Institution, Station, Subdistrict
 
 ANCHORS = ("district", "subdistrict", "institution", "station")
@@ -53,8 +54,9 @@ class UserSerializer(PortalModelSerializer):
             "last_login",
             "date_joined",
             "role_assignments",
+            "version",
         ]
-        read_only_fields = ["username", "is_active", "last_login", "date_joined"]
+        read_only_fields = ["username", "is_active", "last_login", "date_joined", "version"]
 
 
 class UserCreateSerializer(UserSerializer):
@@ -75,6 +77,7 @@ class PasswordSerializer(serializers.Serializer):
 
 
 class UserViewSet(
+    VersionedViewSetMixin,
     ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -182,8 +185,9 @@ class RoleAssignmentSerializer(PortalModelSerializer):
             "ended_at",
             "note",
             "created_at",
+            "version",
         ]
-        read_only_fields = ["ended_at", "created_at"]
+        read_only_fields = ["ended_at", "created_at", "version"]
 
     def get_anchor(self, obj) -> str | None:
         return str(obj.anchor) if obj.anchor is not None else None
@@ -193,7 +197,7 @@ class RoleAssignmentUpdateSerializer(RoleAssignmentSerializer):
     """A new role or anchor is a new assignment: only dates and the note change."""
 
     class Meta(RoleAssignmentSerializer.Meta):
-        read_only_fields = ["user", "role", *ANCHORS, "ended_at", "created_at"]
+        read_only_fields = ["user", "role", *ANCHORS, "ended_at", "created_at", "version"]
 
     def get_fields(self):
         fields = super().get_fields()
@@ -209,7 +213,7 @@ class EndSerializer(serializers.Serializer):
     )
 
 
-class RoleAssignmentViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
+class RoleAssignmentViewSet(VersionedViewSetMixin, ScopedViewSetMixin, viewsets.ModelViewSet):
     """角色分配: a role held by a user over a district, street/town, institution or station."""
 
     queryset = RoleAssignment.objects.select_related("user", *ANCHORS)

@@ -8,12 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.choices import Role
 from portal.scoping import Scope, ScopedManager, ScopedModel
+from portal.versioning import VersionedModel
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 POSITIVE_MONEY = [MinValueValidator(Decimal("0.00"))]
 
 
-class PolicyVersion(ScopedModel):
+class PolicyVersion(VersionedModel, ScopedModel):
     """政策参数版本: the thresholds the portal enforces, in force from a date.
 
     A budget, cycle or contract is judged by the version in force for its service year, and

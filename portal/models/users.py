@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from portal import clock
 from portal.choices import ROLE_ANCHOR, Role
 from portal.scoping import Scope, ScopedManager, ScopedModel, ScopedQuerySet
+from portal.versioning import VersionedModel
 
 
 def role_in_force_q(on: date, prefix: str = "") -> Q:
@@ -34,8 +35,11 @@ class PortalUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignor
     pass
 
 
-class User(AbstractUser, ScopedModel):
+class User(VersionedModel, AbstractUser, ScopedModel):
     """用户 (portal user). What a user may see comes from their role assignments."""
+
+    # Signing in is not an edit of the user: it leaves an open admin form valid.
+    version_ignored_fields = ("last_login",)
 
     display_name = models.CharField(_("姓名"), max_length=60, blank=True)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
@@ -94,7 +98,7 @@ class User(AbstractUser, ScopedModel):
         return bool(self.roles.intersection(roles))
 
 
-class RoleAssignment(ScopedModel):
+class RoleAssignment(VersionedModel, ScopedModel):
     """角色分配: a role held by a user, tied to what it applies to."""
 
     user = models.ForeignKey(

@@ -20,6 +20,7 @@ from portal.scoping import ADD, CHANGE, roles_allowed, user_may
 from portal.selectors import PolicyMissing, policy_in_force
 from portal.services import policy as services
 from portal.templatetags.portal_format import yuan
+from portal.versioning import VERSION_FIELD, StaleVersion, add_version_field, versioned_write
 from portal.views.listing import FilteredListMixin
 from portal.views.mixins import ScopedMixin
 
@@ -164,19 +165,24 @@ class PolicyUpdateView(ScopedMixin, DetailView):
         version = self.get_object()
         if services.is_frozen(version):
             return conflict_page(request, _(services.FROZEN))
-        form = PolicyVersionForm(instance=version)
+        form = add_version_field(PolicyVersionForm(instance=version), version)
         return render(request, self.template_name, {"form": form, "version": version})
 
     def post(self, request, *args, **kwargs):
         version = self.get_object()
         if services.is_frozen(version):
             return conflict_page(request, _(services.FROZEN))
-        form = PolicyVersionForm(request.POST, instance=version)
+        form = add_version_field(PolicyVersionForm(request.POST, instance=version), version)
         if form.is_valid():
+            data = dict(form.cleaned_data)
             try:
-                services.policy_version_update(
-                    actor=request.user, version=version, **form.cleaned_data
-                )
+                with versioned_write(version, data.pop(VERSION_FIELD, None)):
+                    services.policy_version_update(actor=request.user, version=version, **data)
+            except StaleVersion as exc:
+                # Someone saved it meanwhile: keep this user's input on the form.
+                form.add_error(None, exc.message)
+                context = {"form": form, "version": version}
+                return render(request, self.template_name, context, status=409)
             except Conflict as exc:
                 return conflict_page(request, str(exc.message))
             except ValidationError as exc:

@@ -15,6 +15,7 @@ from django.views.generic import DetailView, ListView
 
 from portal import audit, clock
 from portal.choices import Role
+from portal.errors import Conflict
 from portal.filtersets import UserFilterSet, in_force_today
 from portal.forms.base import apply_errors
 from portal.forms.users import (
@@ -28,6 +29,7 @@ from portal.models import RoleAssignment, User
 from portal.scoping import VIEW
 from portal.services import security
 from portal.services import users as services
+from portal.versioning import VERSION_FIELD, add_version_field, versioned_write
 from portal.views.listing import FilteredListMixin
 from portal.views.mixins import RoleRequiredMixin
 
@@ -172,17 +174,23 @@ class UserUpdateView(UserAdminMixin, View):
 
     def get(self, request, pk):
         target = self.get_user()
-        form = UserUpdateForm(instance=target)
+        form = add_version_field(UserUpdateForm(instance=target), target)
         return render(request, self.template_name, {"form": form, "target": target})
 
     def post(self, request, pk):
         target = self.get_user()
-        form = UserUpdateForm(request.POST, instance=target)
+        form = add_version_field(UserUpdateForm(request.POST, instance=target), target)
         if form.is_valid():
+            data = dict(form.cleaned_data)
             try:
-                services.user_update(actor=request.user, user=target, **form.cleaned_data)
+                with versioned_write(target, data.pop(VERSION_FIELD, None)):
+                    services.user_update(actor=request.user, user=target, **data)
             except ValidationError as exc:
                 apply_errors(form, exc)
+            except Conflict as exc:
+                form.add_error(None, exc.message)
+                context = {"form": form, "target": target}
+                return render(request, self.template_name, context, status=409)
             else:
                 messages.success(request, _("已保存用户%(u)s的资料。") % {"u": target.username})
                 return redirect("manage:user_detail", pk=target.pk)
@@ -281,19 +289,26 @@ class RoleAssignmentEndView(RoleAssignmentMixin, View):
     def get(self, request, pk):
         assignment = self.get_assignment()
         initial = {"ends_on": assignment.ends_on or clock.today()}
-        form = RoleAssignmentEndForm(initial=initial)
+        form = add_version_field(RoleAssignmentEndForm(initial=initial), assignment)
         return render(request, self.template_name, {"form": form, "assignment": assignment})
 
     def post(self, request, pk):
         assignment = self.get_assignment()
-        form = RoleAssignmentEndForm(request.POST)
+        form = add_version_field(RoleAssignmentEndForm(request.POST), assignment)
         if form.is_valid():
             try:
-                services.role_assignment_end(
-                    actor=request.user, assignment=assignment, ends_on=form.cleaned_data["ends_on"]
-                )
+                with versioned_write(assignment, form.cleaned_data.get(VERSION_FIELD)):
+                    services.role_assignment_end(
+                        actor=request.user,
+                        assignment=assignment,
+                        ends_on=form.cleaned_data["ends_on"],
+                    )
             except ValidationError as exc:
                 apply_errors(form, exc)
+            except Conflict as exc:
+                form.add_error(None, exc.message)
+                context = {"form": form, "assignment": assignment}
+                return render(request, self.template_name, context, status=409)
             else:
                 messages.success(request, _("已设置角色截止日期：%(r)s。") % {"r": assignment})
                 return redirect("manage:user_detail", pk=assignment.user_id)
