@@ -36,6 +36,7 @@ from inspections.choices import (
 )
 from portal.choices import ALL_ROLES, CITY_ROLES, Role
 from portal.scoping import Scope, ScopedManager, ScopedModel
+from portal.versioning import VersionedModel
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 WEIGHT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
@@ -397,7 +398,7 @@ class Campaign(ScopedModel):
         return {}
 
 
-class Inspection(ScopedModel):
+class Inspection(VersionedModel, ScopedModel):
     """督查走访 (inspection visit): one station, scheduled (定期抽查) or unannounced (随机暗访)."""
 
     plan = models.ForeignKey(

@@ -59,6 +59,7 @@ from portal.models import User
 from portal.scoping import CHANGE, VIEW, ensure_may, ensure_may_add, roles_allowed
 from portal.selectors import policy_in_force, users_in_role, users_responsible_for
 from portal.services.notifications import notification_post
+from portal.versioning import bump_version, claim_version, parse_version
 from stations.models import Station
 from stations.selectors import operator_on, operators_on
 
@@ -681,9 +682,13 @@ class AnswerInput:
 
 
 def inspection_answers_save(
-    *, actor, visit: Inspection, answers: Sequence[AnswerInput]
+    *, actor, visit: Inspection, answers: Sequence[AnswerInput], version=None
 ) -> list[InspectionAnswer]:
-    """Save answers to checklist items; all are checked first, so one bad row saves nothing."""
+    """Save answers to checklist items; all are checked first, so one bad row saves nothing.
+
+    The answer sheet is versioned by its visit: ``version`` is the visit's version the team
+    member read; when another member saved meanwhile it answers 409 naming who and when
+    (``portal.versioning``). Every save bumps the visit's version."""
     _ensure_recording(actor, visit)
     items = {str(i.pk): i for i in visit.checklist.items.all()}
     by_code = {i.code: i for i in items.values()}
@@ -702,6 +707,10 @@ def inspection_answers_save(
         raise ValidationError(errors)
     saved = []
     with transaction.atomic():
+        if parse_version(version) is not None:
+            claim_version(visit, version)
+        else:
+            bump_version(visit)
         existing = {a.item_id: a for a in visit.answers.all()}
         for item, answer in resolved:
             obj = existing.get(item.pk) or InspectionAnswer(inspection=visit, item=item)

@@ -350,7 +350,9 @@ class VisitAnswersView(VisitAction):
                         item_id=item_id, result=value, note=post.get(f"note_{item_id}", "")
                     )
                 )
-        services.inspection_answers_save(actor=self.request.user, visit=visit, answers=answers)
+        services.inspection_answers_save(
+            actor=self.request.user, visit=visit, answers=answers, version=post.get("version")
+        )
         return _("已保存%(n)s项检查结果。") % {"n": len(answers)}
 
 

@@ -196,6 +196,14 @@ def versioned_write(obj, version, *, required: bool = False):
         yield obj
 
 
+def bump_version(obj) -> None:
+    """Make every reader's version of ``obj`` stale without checking one (a write that does
+    not save ``obj`` itself, e.g. rows under it, by a caller that sent no version)."""
+    type(obj)._base_manager.filter(pk=obj.pk).update(**{VERSION_FIELD: F(VERSION_FIELD) + 1})
+    setattr(obj, VERSION_FIELD, (getattr(obj, VERSION_FIELD, 0) or 0) + 1)
+    obj._version_claimed = True
+
+
 def current_version(obj) -> int | None:
     return type(obj)._base_manager.filter(pk=obj.pk).values_list(VERSION_FIELD, flat=True).first()
 

@@ -111,7 +111,9 @@ class InspectionSerializer(PortalModelSerializer):
             "summary",
             "signed_off_at",
             "team",
+            "version",
         ]
+        read_only_fields = ["version"]
 
 
 class InspectionDetailSerializer(InspectionSerializer):
@@ -130,6 +132,11 @@ class AnswerInputSerializer(serializers.Serializer):
 
 class AnswersInputSerializer(serializers.Serializer):
     answers = AnswerInputSerializer(many=True)
+    version = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        help_text="读取时的修改序号（或请求头 If-Match）；已被他人修改时返回 409。",
+    )
 
 
 class FindingInputSerializer(serializers.Serializer):

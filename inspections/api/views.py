@@ -31,6 +31,7 @@ from portal.exports import export_filename, xlsx_response
 from portal.models import User
 from portal.query import YearQuery, read_query
 from portal.scoping import CHANGE
+from portal.versioning import if_match_version
 
 _ReadOnly = (
     ScopedViewSetMixin,
@@ -230,9 +231,11 @@ class InspectionViewSet(*_ReadOnly):
         visit = self._visit()
         data = s.AnswersInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        header = if_match_version(request.headers.get("If-Match"))
         services.inspection_answers_save(
             actor=request.user,
             visit=visit,
+            version=header if header is not None else data.validated_data.get("version"),
             answers=[
                 services.AnswerInput(item_id=a["item"], result=a["result"], note=a["note"])
                 for a in data.validated_data["answers"]
