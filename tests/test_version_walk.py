@@ -53,8 +53,8 @@ FORM_PAGES = {
 # named tests.
 HAND_WRITTEN = {
     "evaluations:self_save": "tests/evaluations/test_versions.py",
-    "inspections:visit_answers": "tests/test_version_walk.py::test_visit_answers",
-    "evaluations:framework_action": "tests/test_version_walk.py::test_framework_node_update",
+    "inspections:visit_answers": "tests/inspections/test_versions.py",
+    "evaluations:framework_action": "tests/evaluations/test_versions.py (update-node)",
 }
 # Form views on an object that change no field of it a user edits: creating rows under it,
 # uploading to it, or a decision that its own service locks (status-checked and versioned).

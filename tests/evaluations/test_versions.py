@@ -82,3 +82,21 @@ def test_the_api_refuses_a_stale_self_assessment_version(world, ev_a1):
     assert stale.status_code == 409 and stale.json()["code"] == "conflict"
     fresh = api.post(url, {"node": leaf.id, "text": "二", "version": 1}, format="json")
     assert fresh.status_code == 200 and fresh.json()["version"] == 2
+
+
+def test_a_stale_framework_node_edit_answers_409(world, framework):
+    from evaluations import services
+    from evaluations.models import FrameworkNode
+
+    draft = services.framework_new_version(actor=world.city_admin, framework=framework)
+    node = FrameworkNode.objects.filter(framework=draft, max_score__isnull=False).first()
+    client = _client(world.city_admin)
+    page = client.get(reverse("evaluations:framework_detail", args=[draft.pk]))
+    assert f'name="version" value="{node.version}"' in page.content.decode()
+    url = reverse("evaluations:framework_action", args=[draft.pk, "update-node"])
+    post = {"node": node.pk, "name": node.name, "max_score": "6", "weight": ""}
+    assert client.post(url, {**post, "version": node.version}).status_code == 302
+    stale = client.post(url, {**post, "max_score": "7", "version": node.version})
+    assert stale.status_code == 409 and "此记录已被" in stale.content.decode()
+    node.refresh_from_db()
+    assert node.max_score == 6
