@@ -1184,7 +1184,7 @@ def appeal_file(
         ev.save(update_fields=["status", "updated_at"])
         _bump(ev)
     evaluator_ids = selectors.active_evaluator_ids(ev)
-    transaction.on_commit(lambda: _notify_appeal(ev.pk, evaluator_ids))
+    _notify_appeal(ev.pk, evaluator_ids)
     return appeal
 
 

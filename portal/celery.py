@@ -9,6 +9,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
@@ -22,9 +23,10 @@ app.conf.beat_schedule = {
         "task": "portal.tasks.prune_audit_events",
         "schedule": crontab(hour=3, minute=17),
     },
-    "portal.send_notification_emails": {
-        "task": "portal.tasks.send_notification_emails",
-        "schedule": crontab(minute="*/5"),
+    # The outbox: requests write the messages to send, this sends them (every minute).
+    "portal.deliver_outbox": {
+        "task": "portal.tasks.deliver_outbox",
+        "schedule": settings.OUTBOX_DELIVERY_SECONDS,
     },
     # Evaluations: open cycles on their date, remind/escalate, compute draft results.
     "evaluations.open_due_cycles": {

@@ -3,7 +3,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from portal.services.audit import audit_events_prune
-from portal.services.notifications import notification_emails_send
+from portal.services.notifications import outbox_deliver
 
 
 @shared_task(
@@ -17,10 +17,11 @@ def prune_audit_events() -> int:
 
 
 @shared_task(
-    name="portal.tasks.send_notification_emails",
+    name="portal.tasks.deliver_outbox",
     autoretry_for=(ConnectionError,),
     retry_backoff=True,
     max_retries=5,
 )
-def send_notification_emails() -> int:
-    return notification_emails_send()
+def deliver_outbox() -> int:
+    """Send the outbox's due messages (e-mail); requests only write the rows."""
+    return outbox_deliver()
