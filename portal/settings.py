@@ -167,6 +167,21 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"]["NAME"] = None  # in-memory
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+# Nothing waits on a lock or a runaway query forever. Web requests (and commands) get the
+# first pair, below gunicorn's 30 s timeout; Celery workers switch to the larger second pair
+# when they start (``portal/celery.py``). 0 switches a limit off.
+# https://www.postgresql.org/docs/current/runtime-config-client.html
+DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "25000"))
+DB_LOCK_TIMEOUT_MS = int(os.environ.get("DB_LOCK_TIMEOUT_MS", "10000"))
+TASK_DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("TASK_DB_STATEMENT_TIMEOUT_MS", "600000"))
+TASK_DB_LOCK_TIMEOUT_MS = int(os.environ.get("TASK_DB_LOCK_TIMEOUT_MS", "60000"))
+if IS_POSTGRES:
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS} -c lock_timeout={DB_LOCK_TIMEOUT_MS}"
+    )
+# A connection kept open (CONN_MAX_AGE) is checked before reuse: a database restart costs
+# one reconnect, not an error page.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # ------------------------------------------------------------------------------------------
 # Internationalisation: Simplified Chinese first, English available.
@@ -378,6 +393,14 @@ if CELERY_BROKER_URL == "filesystem://":
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
     }
+# Every task has limits (the longest, the nightly talent refresh at province scale, takes
+# minutes); the broker redelivers an unacknowledged message only after visibility_timeout,
+# which must stay above the hard limit or a slow task would run twice at once.
+CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", str(25 * 60)))
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", str(30 * 60)))
+CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", str(2 * 60 * 60)))
+if CELERY_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
+    raise RuntimeError("CELERY_VISIBILITY_TIMEOUT must be above CELERY_TASK_TIME_LIMIT.")
 # A Redis that is down or frozen (SIGSTOP) must cost a client seconds, not gunicorn's 30 s.
 REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "1.5"))
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
@@ -386,6 +409,7 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
         "socket_timeout": REDIS_SOCKET_TIMEOUT,
         "socket_keepalive": True,
         "retry_on_timeout": True,
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
     }
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_SOCKET_TIMEOUT
 CELERY_RESULT_BACKEND = None
@@ -393,8 +417,14 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# No task lost, none applied twice (every task is idempotent, see portal/taskbase.py): a task
+# is acknowledged once it has finished, and requeued if its pool process dies mid-task.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A beat missed while beat, Redis or the worker was down: every periodic task runs once when
+# beat starts (they work out what is due from the database; portal/celery.py).
+CELERY_BEAT_CATCH_UP_ON_START = env_bool("CELERY_BEAT_CATCH_UP_ON_START", True)
 # Tests run queued tasks in-process; the real-worker test sends to a live worker explicitly.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", TESTING)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

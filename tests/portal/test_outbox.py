@@ -153,6 +153,8 @@ def test_no_request_code_enqueues_a_task_or_defers_work_to_commit():
     folders = [p for p in ROOT.iterdir() if p.is_dir() and p.name[0] != "." and p.name not in skip]
     for path in (path for folder in folders for path in folder.rglob("*.py")):
         rel = path.relative_to(ROOT)
+        if rel.as_posix() == "portal/celery.py":  # beat's catch-up on start, not a request
+            continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if pattern.search(line) and not line.lstrip().startswith("#"):
                 offenders.append(f"{rel}:{number}: {line.strip()}")
