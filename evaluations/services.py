@@ -379,22 +379,21 @@ def framework_rows(framework: Framework) -> list[list]:
     return rows
 
 
+# A framework has dozens of nodes; a sheet beyond this is not one.
+FRAMEWORK_MAX_ROWS = 2000
+
+
 def framework_import(*, actor, upload, code: str, name: str, note: str = "") -> Framework:
     """A new draft framework (next version of ``code``) from an Excel sheet in the export's
     layout. The whole sheet is checked first; nothing is saved unless every row is good."""
-    from portal.imports import ImportRefused, check_archive
+    from portal.imports import ImportRefused, read_table
 
     _ensure_city(actor)
     try:
-        check_archive(upload)
+        # The one reader (portal/imports.py): size, bomb, entity and row/column caps.
+        rows = read_table(upload, max_rows=FRAMEWORK_MAX_ROWS)
     except ImportRefused as error:
         raise ValidationError(error.message) from error
-    import openpyxl
-
-    wb = openpyxl.load_workbook(upload, read_only=True, data_only=True)
-    ws = wb.worksheets[0]
-    rows = list(ws.iter_rows(values_only=True, max_row=2001))
-    wb.close()
     if not rows:
         raise ValidationError(_("工作表没有数据：第一行应为表头。"))
     header = [str(h or "").strip() for h in rows[0]]
@@ -1202,7 +1201,7 @@ def appeal_file(
         ev.save(update_fields=["status", "updated_at"])
         _bump(ev)
     evaluator_ids = selectors.active_evaluator_ids(ev)
-    transaction.on_commit(lambda: _notify_appeal(ev.pk, evaluator_ids))
+    _notify_appeal(ev.pk, evaluator_ids)
     return appeal
 
 

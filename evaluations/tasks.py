@@ -2,32 +2,31 @@
 
 from __future__ import annotations
 
-from celery import shared_task
-
 from evaluations import services
 from portal import clock
+from portal.taskbase import portal_task
 
 
-@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
+@portal_task(name="evaluations.tasks.open_due_cycles")
 def open_due_cycles() -> int:
     """Open every cycle whose opening date has come (a rerun creates nothing twice)."""
     return sum(r.created for r in services.cycles_open_due())
 
 
-@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
+@portal_task(name="evaluations.tasks.send_reminders")
 def send_reminders() -> int:
     """Remind before each deadline, escalate after it (dedupe keys: never twice)."""
     return services.reminders_send_all()
 
 
-@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
+@portal_task(name="evaluations.tasks.compute_results")
 def compute_results(cycle_id: int) -> int:
     from evaluations.models import Cycle
 
     return services.results_compute_cycle(cycle=Cycle.objects.get(pk=cycle_id))
 
 
-@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
+@portal_task(name="evaluations.tasks.compute_due_results")
 def compute_due_results() -> int:
     """After the scoring deadline, compute the draft results of every complete evaluation."""
 

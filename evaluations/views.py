@@ -7,7 +7,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection, transaction
@@ -1103,16 +1102,9 @@ def _client_key(request) -> str:
 
 
 def _rate_limited(request) -> bool:
-    key = _client_key(request)
-    added = cache.add(key, 1, SURVEY_RATE_WINDOW)
-    if added:
-        return False
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, SURVEY_RATE_WINDOW)
-        return False
-    return count > SURVEY_RATE_LIMIT
+    from portal import ratelimit
+
+    return ratelimit.hit(_client_key(request), limit=SURVEY_RATE_LIMIT, window=SURVEY_RATE_WINDOW)
 
 
 @method_decorator(csrf_protect, name="dispatch")

@@ -5,15 +5,12 @@ Schedules live in ``portal/celery.py``.
 
 from __future__ import annotations
 
-from celery import shared_task
-
 from funding import services
 from portal import clock
+from portal.taskbase import portal_task
 
-RETRY = {"autoretry_for": (ConnectionError,), "retry_backoff": True, "max_retries": 5}
 
-
-@shared_task(name="funding.tasks.project_year_end", **RETRY)
+@portal_task(name="funding.tasks.project_year_end")
 def project_year_end() -> dict:
     """Refresh this year's records from the reports, then warn of projected shortfalls."""
     today = clock.today()
@@ -22,11 +19,11 @@ def project_year_end() -> dict:
     return {"refreshed": refreshed, "warned": warned}
 
 
-@shared_task(name="funding.tasks.remind_late_reports", **RETRY)
+@portal_task(name="funding.tasks.remind_late_reports")
 def remind_late_reports() -> int:
     return services.late_report_reminders_send(today=clock.today())
 
 
-@shared_task(name="funding.tasks.finalise_years", **RETRY)
+@portal_task(name="funding.tasks.finalise_years")
 def finalise_years() -> int:
     return services.funding_years_finalise_due(today=clock.today())

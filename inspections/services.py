@@ -569,7 +569,7 @@ def plan_confirm(*, actor, plan: QuarterPlan) -> QuarterPlan:
     plan.confirmed_by = actor
     plan.full_clean()
     plan.save()
-    transaction.on_commit(lambda: _notify_plan(plan.pk))
+    _notify_plan(plan.pk)
     return plan
 
 
@@ -924,7 +924,7 @@ def _order_create(
             _("整改期限%(due)s（%(policy)s）") % {"due": due_on.isoformat(), "policy": policy},
         )
     station_id = station.pk
-    transaction.on_commit(lambda: _notify_station_side(order.pk, station_id))
+    _notify_station_side(order.pk, station_id)
     return order
 
 
@@ -1050,7 +1050,7 @@ def rectification_verify(
         _event(order, kind, before, actor, (reason or "").strip())
     if not accept:
         order_id, station_id = order.pk, order.station_id
-        transaction.on_commit(lambda: _notify_station_side(order_id, station_id, rejected=True))
+        _notify_station_side(order_id, station_id, rejected=True)
     return order
 
 

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from celery import shared_task
-from django.db import OperationalError
-
 from inspections import rules, services
 from portal import clock
+from portal.taskbase import portal_task
 
 
-@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+@portal_task(name="inspections.tasks.draw_quarter_plan")
 def draw_quarter_plan(on: str | None = None) -> int | None:
     """Draft the current quarter's plan if it has none (runs daily; the unique constraint on
     year and quarter makes a repeated or concurrent run create nothing)."""
@@ -21,14 +19,14 @@ def draw_quarter_plan(on: str | None = None) -> int | None:
     return plan.pk
 
 
-@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+@portal_task(name="inspections.tasks.escalate_overdue_orders")
 def escalate_overdue_orders(on: str | None = None) -> int:
     """Raise overdue rectification orders: station, institution, district, city."""
     day = dt.date.fromisoformat(on) if on else clock.today()
     return services.rectification_escalate_overdue(today=day)
 
 
-@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+@portal_task(name="inspections.tasks.remind_teams")
 def remind_teams(on: str | None = None) -> int:
     """Remind inspectors of confirmed visits in the next three days (once per visit)."""
     day = dt.date.fromisoformat(on) if on else clock.today()

@@ -24,7 +24,13 @@ from portal import context
 from portal.choices import AuditAction, AuditOutcome
 
 AUDITED_APPS = {"portal", "stations", "evaluations", "inspections", "talent", "funding", "services"}
-NOT_AUDITED = {"portal.auditevent", "portal.notification"}
+NOT_AUDITED = {
+    "portal.auditevent",
+    "portal.notification",
+    "portal.outboxmessage",
+    "portal.ratecounter",
+    "portal.taskrun",
+}
 # Fields never copied into the trail (secrets, or noise).
 ALWAYS_HIDDEN = {"password"}
 IGNORED = {"last_login", "updated_at", "created_at"}

@@ -1,14 +1,34 @@
 """The Celery app, configured from Django settings (``CELERY_`` prefix).
 
 The periodic schedule is declared here, in one place. Every periodic task is idempotent and
-driven by dates stored in the database, so a missed or repeated run changes nothing.
+driven by dates stored in the database, so a missed or repeated run changes nothing, and a
+missed run is made up by the next one:
+
+- ``prune_audit_events``, ``deliver_outbox``: act on every row old enough / due; any run
+  catches up.
+- ``evaluations.open_due_cycles``: every cycle whose ``opens_on`` has come; ``send_reminders``:
+  every deadline passed, once per dedupe key; ``compute_due_results``: every open cycle past
+  its scoring deadline and before its appeal window (days long).
+- ``talent.*``: figures recomputed from the rows; warnings once per dedupe key (person and
+  expiry, district and month), so a run on another day posts what the missed one would have.
+- ``funding.*``: this year's records refreshed; reminders and finalisation by the dates
+  stored (deadlines, grace periods), once per dedupe key.
+- ``inspections.*``: the quarter's plan if it has none; each overdue order raised to the level
+  its lateness reaches (once per level); visits in the next three days reminded once.
+
+When beat starts (after an outage or a deploy) it sends each periodic task once
+(``CELERY_BEAT_CATCH_UP_ON_START``), so a run missed while beat, Redis or the worker was down is
+caught up then rather than at the next scheduled time.
 https://docs.celeryq.dev/en/stable/django/first-steps-with-django.html
 """
 
+import logging
 import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import beat_init, worker_init, worker_process_init
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
@@ -22,9 +42,10 @@ app.conf.beat_schedule = {
         "task": "portal.tasks.prune_audit_events",
         "schedule": crontab(hour=3, minute=17),
     },
-    "portal.send_notification_emails": {
-        "task": "portal.tasks.send_notification_emails",
-        "schedule": crontab(minute="*/5"),
+    # The outbox: requests write the messages to send, this sends them (every minute).
+    "portal.deliver_outbox": {
+        "task": "portal.tasks.deliver_outbox",
+        "schedule": settings.OUTBOX_DELIVERY_SECONDS,
     },
     # Evaluations: open cycles on their date, remind/escalate, compute draft results.
     "evaluations.open_due_cycles": {
@@ -87,3 +108,45 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=8, minute=0),
     },
 }
+
+
+logger = logging.getLogger(__name__)
+
+
+def use_task_db_timeouts() -> None:
+    """Give this process's database connections the tasks' (larger) statement and lock
+    timeouts; the web's are in ``DATABASES`` (portal/settings.py)."""
+    from django.db import connections
+
+    if not settings.IS_POSTGRES:
+        return
+    options = (
+        f"-c statement_timeout={settings.TASK_DB_STATEMENT_TIMEOUT_MS}"
+        f" -c lock_timeout={settings.TASK_DB_LOCK_TIMEOUT_MS}"
+    )
+    settings.DATABASES["default"].setdefault("OPTIONS", {})["options"] = options
+    connection = connections["default"]
+    connection.settings_dict.setdefault("OPTIONS", {})["options"] = options
+    connection.close()
+
+
+@worker_init.connect
+def _worker_init(**kwargs) -> None:
+    use_task_db_timeouts()
+
+
+@worker_process_init.connect
+def _worker_process_init(**kwargs) -> None:
+    use_task_db_timeouts()
+
+
+@beat_init.connect
+def _catch_up(sender=None, **kwargs) -> None:
+    """Send each periodic task once as beat starts (see the module's docstring)."""
+    if not settings.CELERY_BEAT_CATCH_UP_ON_START:
+        return
+    for name, entry in app.conf.beat_schedule.items():
+        try:
+            app.send_task(entry["task"])
+        except Exception as error:  # the broker is down: the schedule will run it later
+            logger.warning("catch-up run of %s not sent: %s", name, error)

@@ -5,15 +5,23 @@ before openpyxl parses anything:
 
 - **not a spreadsheet**: the upload must be a zip with an Excel workbook inside;
 - **zip bombs**: the uncompressed sizes the archive declares are summed and each member's
-  compression ratio checked *before* anything is decompressed (Python's zipfile never
-  inflates a member beyond its declared size, so the declared sizes are a real bound);
-- **XML entity expansion** ("billion laughs", external entities): every XML member's
-  prologue is scanned for a DOCTYPE or ENTITY declaration, which no genuine workbook has; and
-  openpyxl itself parses through defusedxml when it is installed (it is a dependency:
-  ``openpyxl.DEFUSEDXML`` is checked at import), which forbids entities again;
-- **huge sheets**: the sheet's declared dimension is checked first, and rows and columns are
-  counted again while streaming (``read_only=True``), so a sheet that lies about its size
-  stops at the limit.
+  compression ratio checked *before* anything is decompressed; then every XML part is
+  inflated once, in chunks, counting the bytes it really yields: a part above
+  ``MAX_PART_BYTES`` or an archive above ``MAX_UNCOMPRESSED_BYTES`` is refused at that chunk,
+  and a part whose data does not match its declared size and CRC (a "lying" bomb) is refused
+  by ``zipfile`` (it never inflates past the declared size and checks the CRC at the end);
+- **XML entity expansion** ("billion laughs", external entities, padded so the declaration
+  sits far into the part): every XML part is scanned in full for a DOCTYPE or ENTITY
+  declaration, which no genuine workbook has; and openpyxl itself parses through defusedxml
+  (``openpyxl.DEFUSEDXML`` is checked at import), which forbids entities again;
+- **huge sheets**: a worksheet's declared dimension (``<dimension ref="A1:XFD2001"/>``) beyond
+  the caps is refused from the part's first bytes, its ``<row>`` elements are counted during
+  the same scan (a 200,000-row sheet stops there), and the rows are read again by streaming
+  with explicit row and column bounds (``read_only=True``; openpyxl is never asked for the
+  sheet's size, so a sheet that lies about it cannot make it pad millions of cells).
+
+Every import reads through ``read_table`` (raw rows) or ``read_rows`` (typed rows): one
+reader, one set of limits, the same Chinese refusals on pages and in the API.
 
 Then the sheet is turned into rows of typed values by ``Column`` specs, collecting every bad
 cell as a ``RowError`` (row number, column, reason in Chinese) instead of stopping at the first.
@@ -22,6 +30,7 @@ cell as a ``RowError`` (row number, column, reason in Chinese) instead of stoppi
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -38,6 +47,9 @@ from portal.exports import xlsx_response
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # Sum of the uncompressed sizes of every member of the archive (bytes).
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+# One XML part (a sheet, the shared strings) uncompressed: 20,000 rows of 60 short cells fit.
+MAX_PART_BYTES = 24 * 1024 * 1024
+SCAN_CHUNK = 1024 * 1024
 # A member may be at most this many times larger than its compressed form, once it is past
 # RATIO_FLOOR bytes (tiny members compress oddly; genuine sheets stay well under 100:1).
 MAX_COMPRESSION_RATIO = 100
@@ -92,9 +104,17 @@ class RowError:
 # --- the archive -----------------------------------------------------------------------------
 
 
-def check_archive(fileobj) -> None:
-    """Refuse anything that is not a plausible, bounded .xlsx archive. Does not decompress
-    beyond the first bytes of each XML member."""
+_ENTITY = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
+_DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref=[\"']([A-Za-z0-9:$]+)[\"']")
+_OVERLAP = 64
+
+
+def check_archive(
+    fileobj, *, max_rows: int = DEFAULT_MAX_ROWS, max_cols: int = DEFAULT_MAX_COLS
+) -> None:
+    """Refuse anything that is not a plausible, bounded .xlsx archive: by the sizes declared,
+    then by one bounded pass over every XML part (see the module's docstring)."""
     size = _size(fileobj)
     if size > MAX_UPLOAD_BYTES:
         raise ImportRefused(_(TOO_LARGE) % {"limit": MAX_UPLOAD_BYTES // (1024 * 1024)})
@@ -118,23 +138,70 @@ def check_archive(fileobj) -> None:
         total = 0
         for member in members:
             total += member.file_size
-            if total > MAX_UNCOMPRESSED_BYTES:
+            if total > MAX_UNCOMPRESSED_BYTES or member.file_size > MAX_PART_BYTES:
                 raise ImportRefused(_(BOMB))
             if member.file_size > RATIO_FLOOR and (
                 member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1)
             ):
                 raise ImportRefused(_(BOMB))
+        inflated = 0
         for member in members:
             if member.filename.endswith((".xml", ".rels", ".vml")):
-                try:
-                    with archive.open(member) as stream:
-                        prologue = stream.read(PROLOGUE_BYTES)
-                except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as error:
-                    raise ImportRefused(_(NOT_XLSX)) from error
-                upper = prologue.upper()
-                if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
-                    raise ImportRefused(_(ENTITIES))
+                inflated += _scan_part(archive, member, inflated, max_rows, max_cols)
     fileobj.seek(0)
+
+
+def _scan_part(archive, member, inflated: int, max_rows: int, max_cols: int) -> int:
+    """Inflate one XML part in chunks: its real size, entity declarations, and for a
+    worksheet its declared dimension and its number of rows. Returns the bytes inflated."""
+    is_sheet = member.filename.startswith("xl/worksheets/")
+    row_cap = max_rows + 1 + BLANK_ROW_ALLOWANCE
+    size = rows = 0
+    tail = b""
+    try:
+        with archive.open(member) as stream:
+            while chunk := stream.read(SCAN_CHUNK):
+                if size == 0 and is_sheet:
+                    _check_dimension(chunk[:PROLOGUE_BYTES], max_rows, max_cols)
+                size += len(chunk)
+                if size > MAX_PART_BYTES or inflated + size > MAX_UNCOMPRESSED_BYTES:
+                    raise ImportRefused(_(BOMB))
+                window = tail + chunk
+                if _ENTITY.search(window):
+                    raise ImportRefused(_(ENTITIES))
+                if is_sheet:
+                    rows += len(_ROW.findall(window)) - len(_ROW.findall(tail))
+                    if rows > row_cap:
+                        raise ImportRefused(_(TOO_MANY_ROWS) % {"limit": max_rows})
+                tail = chunk[-_OVERLAP:]
+    except ImportRefused:
+        raise
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as error:
+        # A CRC or size that does not match the data (a lying archive), or a broken stream.
+        raise ImportRefused(_(BOMB if "CRC" in str(error) else NOT_XLSX)) from error
+    except Exception as error:  # zlib.error and the like: not a readable archive
+        raise ImportRefused(_(NOT_XLSX)) from error
+    return size
+
+
+def _check_dimension(prologue: bytes, max_rows: int, max_cols: int) -> None:
+    """Refuse a sheet declaring more rows or columns than the caps (``A1:XFD2001``); a sheet
+    declaring less than it holds is caught by the counting and the streaming instead."""
+    from openpyxl.utils.cell import range_boundaries
+
+    match = _DIMENSION.search(prologue)
+    if not match:
+        return
+    try:
+        _min_col, _min_row, last_col, last_row = range_boundaries(
+            match.group(1).decode("ascii").replace("$", "")
+        )
+    except (ValueError, TypeError):
+        return
+    if last_row is not None and last_row > max_rows + 1:
+        raise ImportRefused(_(TOO_MANY_ROWS) % {"limit": max_rows})
+    if last_col is not None and last_col > max_cols:
+        raise ImportRefused(_(TOO_MANY_COLS) % {"limit": max_cols})
 
 
 def _size(fileobj) -> int:
@@ -263,6 +330,67 @@ class Sheet:
 # Spreadsheets carry personal data (rosters hold ID numbers): a crash while reading must not
 # print cell values into the error report.
 @sensitive_variables()
+def read_table(
+    fileobj,
+    *,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    max_cols: int = DEFAULT_MAX_COLS,
+    consume=None,
+):
+    """The one reader of uploaded spreadsheets: the first sheet's rows as tuples of values
+    (header included, at most ``max_cols + 1`` wide), checked and bounded while streaming.
+
+    ``consume(rows)`` receives the row iterator (and its result is returned) so that a caller
+    parses rows as they stream; without it, the rows are returned as a list. Raises
+    ``ImportRefused`` for a file that must not or cannot be read at all.
+    """
+    check_archive(fileobj, max_rows=max_rows, max_cols=max_cols)
+    try:
+        workbook = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
+    except ImportRefused:
+        raise
+    except Exception as error:
+        raise ImportRefused(_(UNREADABLE) % {"error": type(error).__name__}) from error
+    try:
+        if not workbook.worksheets:
+            raise ImportRefused(_(EMPTY_SHEET))
+        sheet = workbook.worksheets[0]
+        # Explicit bounds: openpyxl never pads to the sheet's declared size.
+        rows = _bounded(
+            sheet.iter_rows(
+                max_row=max_rows + 2 + BLANK_ROW_ALLOWANCE,
+                max_col=max_cols + 1,
+                values_only=True,
+            ),
+            max_rows=max_rows,
+            max_cols=max_cols,
+        )
+        return consume(rows) if consume is not None else list(rows)
+    except ImportRefused:
+        raise
+    except Exception as error:
+        raise ImportRefused(_(UNREADABLE) % {"error": type(error).__name__}) from error
+    finally:
+        workbook.close()
+
+
+def _bounded(rows, *, max_rows: int, max_cols: int):
+    """Stop at the caps while streaming: data rows, blank rows, cells beyond the last column."""
+    data_rows = 0
+    for number, values in enumerate(rows, start=1):
+        # Blank rows are skipped but still counted: a sheet that jumps to row 1,000,000 stops.
+        if number > max_rows + 1 + BLANK_ROW_ALLOWANCE:
+            raise ImportRefused(_(TOO_MANY_ROWS) % {"limit": max_rows})
+        if len(values) > max_cols and any(v not in (None, "") for v in values[max_cols:]):
+            raise ImportRefused(_(TOO_MANY_COLS) % {"limit": max_cols})
+        if any(v not in (None, "") for v in values):
+            data_rows += 1
+            if data_rows > max_rows + 1:  # the header and max_rows rows of data
+                raise ImportRefused(_(TOO_MANY_ROWS) % {"limit": max_rows})
+        yield tuple(values[:max_cols])
+
+
+@sensitive_variables()
 def read_rows(
     fileobj,
     columns: Sequence[Column],
@@ -274,32 +402,16 @@ def read_rows(
 
     Raises ``ImportRefused`` for a file that must not or cannot be read at all.
     """
-    check_archive(fileobj)
-    try:
-        workbook = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
-    except ImportRefused:
-        raise
-    except Exception as error:
-        raise ImportRefused(_(UNREADABLE) % {"error": type(error).__name__}) from error
-    try:
-        sheet = workbook.worksheets[0]
-        # The declared dimension (<dimension ref="A1:K200"/>): refuse early when it is huge.
-        declared_rows, declared_cols = sheet.max_row or 0, sheet.max_column or 0
-        if declared_rows > max_rows + 1:
-            raise ImportRefused(_(TOO_MANY_ROWS) % {"limit": max_rows})
-        if declared_cols > max_cols:
-            raise ImportRefused(_(TOO_MANY_COLS) % {"limit": max_cols})
-        return _parse(sheet, columns, max_rows=max_rows, max_cols=max_cols)
-    except ImportRefused:
-        raise
-    except Exception as error:
-        raise ImportRefused(_(UNREADABLE) % {"error": type(error).__name__}) from error
-    finally:
-        workbook.close()
+    return read_table(
+        fileobj,
+        max_rows=max_rows,
+        max_cols=max_cols,
+        consume=lambda rows: _parse(rows, columns, max_rows=max_rows),
+    )
 
 
 @sensitive_variables()
-def _parse(sheet, columns: Sequence[Column], *, max_rows: int, max_cols: int) -> Sheet:
+def _parse(table, columns: Sequence[Column], *, max_rows: int) -> Sheet:
     by_header = {_norm(c.header): c for c in columns}
     index: dict[int, Column] = {}
     headers: dict[str, str] = {}
@@ -307,14 +419,7 @@ def _parse(sheet, columns: Sequence[Column], *, max_rows: int, max_cols: int) ->
     errors: list[RowError] = []
     header_seen = False
     data_rows = 0
-    for number, values in enumerate(
-        sheet.iter_rows(max_col=max_cols + 1, values_only=True), start=1
-    ):
-        # Blank rows are skipped but still counted: a sheet that jumps to row 1,000,000 stops.
-        if number > max_rows + 1 + BLANK_ROW_ALLOWANCE:
-            raise ImportRefused(_(TOO_MANY_ROWS) % {"limit": max_rows})
-        if len(values) > max_cols and any(v not in (None, "") for v in values[max_cols:]):
-            raise ImportRefused(_(TOO_MANY_COLS) % {"limit": max_cols})
+    for number, values in enumerate(table, start=1):
         if all(v in (None, "") for v in values):
             continue
         if not header_seen:
@@ -324,7 +429,7 @@ def _parse(sheet, columns: Sequence[Column], *, max_rows: int, max_cols: int) ->
                 if column is not None and column.key not in headers:
                     index[i] = column
                     headers[column.key] = str(value).strip()
-            missing = [c.header for c in columns if c.required and c.key not in headers]
+            missing = [str(c.header) for c in columns if c.required and c.key not in headers]
             if missing:
                 errors.append(
                     RowError(number, "", _(MISSING_COLUMNS) % {"columns": "、".join(missing)})

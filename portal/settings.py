@@ -167,6 +167,21 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"]["NAME"] = None  # in-memory
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+# Nothing waits on a lock or a runaway query forever. Web requests (and commands) get the
+# first pair, below gunicorn's 30 s timeout; Celery workers switch to the larger second pair
+# when they start (``portal/celery.py``). 0 switches a limit off.
+# https://www.postgresql.org/docs/current/runtime-config-client.html
+DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "25000"))
+DB_LOCK_TIMEOUT_MS = int(os.environ.get("DB_LOCK_TIMEOUT_MS", "10000"))
+TASK_DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("TASK_DB_STATEMENT_TIMEOUT_MS", "600000"))
+TASK_DB_LOCK_TIMEOUT_MS = int(os.environ.get("TASK_DB_LOCK_TIMEOUT_MS", "60000"))
+if IS_POSTGRES:
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS} -c lock_timeout={DB_LOCK_TIMEOUT_MS}"
+    )
+# A connection kept open (CONN_MAX_AGE) is checked before reuse: a database restart costs
+# one reconnect, not an error page.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # ------------------------------------------------------------------------------------------
 # Internationalisation: Simplified Chinese first, English available.
@@ -378,23 +393,57 @@ if CELERY_BROKER_URL == "filesystem://":
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
     }
+# Every task has limits (the longest, the nightly talent refresh at province scale, takes
+# minutes); the broker redelivers an unacknowledged message only after visibility_timeout,
+# which must stay above the hard limit or a slow task would run twice at once.
+CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", str(25 * 60)))
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", str(30 * 60)))
+CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", str(2 * 60 * 60)))
+if CELERY_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
+    raise RuntimeError("CELERY_VISIBILITY_TIMEOUT must be above CELERY_TASK_TIME_LIMIT.")
+# A Redis that is down or frozen (SIGSTOP) must cost a client seconds, not gunicorn's 30 s.
+REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "1.5"))
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+        "socket_timeout": REDIS_SOCKET_TIMEOUT,
+        "socket_keepalive": True,
+        "retry_on_timeout": True,
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    }
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_SOCKET_TIMEOUT
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# No task lost, none applied twice (every task is idempotent, see portal/taskbase.py): a task
+# is acknowledged once it has finished, and requeued if its pool process dies mid-task.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A beat missed while beat, Redis or the worker was down: every periodic task runs once when
+# beat starts (they work out what is due from the database; portal/celery.py).
+CELERY_BEAT_CATCH_UP_ON_START = env_bool("CELERY_BEAT_CATCH_UP_ON_START", True)
 # Tests run queued tasks in-process; the real-worker test sends to a live worker explicitly.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", TESTING)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # ------------------------------------------------------------------------------------------
-# Cache: Redis where configured, else local memory.
+# Cache: Redis where configured, else local memory. Nothing a request needs lives only in the
+# cache: a cache error is caught where the cache is used (``portal.ratelimit``), and the
+# socket timeouts bound how long a frozen Redis can hold a request.
 # ------------------------------------------------------------------------------------------
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+            },
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -404,7 +453,7 @@ CACHES = {
 # E-mail: printed to the console unless an SMTP host is configured.
 # ------------------------------------------------------------------------------------------
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-EMAIL_BACKEND = (
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend"
@@ -414,6 +463,11 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@localhost")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+# The outbox (``portal.services.notifications.outbox_deliver``) gives up after this many tries.
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+# How often beat runs ``portal.tasks.deliver_outbox`` (seconds).
+OUTBOX_DELIVERY_SECONDS = float(os.environ.get("OUTBOX_DELIVERY_SECONDS", "60"))
 
 # ------------------------------------------------------------------------------------------
 # Portal

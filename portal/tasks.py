@@ -1,26 +1,16 @@
 from __future__ import annotations
 
-from celery import shared_task
-
 from portal.services.audit import audit_events_prune
-from portal.services.notifications import notification_emails_send
+from portal.services.notifications import outbox_deliver
+from portal.taskbase import portal_task
 
 
-@shared_task(
-    name="portal.tasks.prune_audit_events",
-    autoretry_for=(ConnectionError,),
-    retry_backoff=True,
-    max_retries=5,
-)
+@portal_task(name="portal.tasks.prune_audit_events")
 def prune_audit_events() -> int:
     return audit_events_prune()
 
 
-@shared_task(
-    name="portal.tasks.send_notification_emails",
-    autoretry_for=(ConnectionError,),
-    retry_backoff=True,
-    max_retries=5,
-)
-def send_notification_emails() -> int:
-    return notification_emails_send()
+@portal_task(name="portal.tasks.deliver_outbox")
+def deliver_outbox() -> int:
+    """Send the outbox's due messages (e-mail); requests only write the rows."""
+    return outbox_deliver()

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from celery import shared_task
-
-RETRY = {"autoretry_for": (ConnectionError,), "retry_backoff": True, "max_retries": 5}
+from portal.taskbase import portal_task
 
 
-@shared_task(name="talent.tasks.refresh_person_summaries", **RETRY)
+@portal_task(name="talent.tasks.refresh_person_summaries")
 def refresh_person_summaries() -> int:
     """Nightly: every person's figures, then every station's staffing summary for the day
     (until it has run, the board counts the day's figures live: right, only slower)."""
@@ -21,21 +19,21 @@ def refresh_person_summaries() -> int:
     return changed
 
 
-@shared_task(name="talent.tasks.warn_expiring_registrations", **RETRY)
+@portal_task(name="talent.tasks.warn_expiring_registrations")
 def warn_expiring_registrations() -> int:
     from talent.warnings import registration_expiry_warnings_send
 
     return registration_expiry_warnings_send()
 
 
-@shared_task(name="talent.tasks.warn_ce_shortfalls", **RETRY)
+@portal_task(name="talent.tasks.warn_ce_shortfalls")
 def warn_ce_shortfalls() -> int:
     from talent.warnings import ce_shortfall_warnings_send
 
     return ce_shortfall_warnings_send()
 
 
-@shared_task(name="talent.tasks.warn_understaffed_stations", **RETRY)
+@portal_task(name="talent.tasks.warn_understaffed_stations")
 def warn_understaffed_stations() -> int:
     from talent.warnings import understaffed_warnings_send
 

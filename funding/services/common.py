@@ -8,7 +8,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from funding.choices import CATEGORY_ORDER, PERSONNEL_CATEGORIES, BudgetCategory
@@ -115,7 +114,3 @@ def contract_binding(contract) -> None:
                 % {"code": contract.code, "status": contract.get_status_display()}
             }
         )
-
-
-def after_commit(fn) -> None:
-    transaction.on_commit(fn)

@@ -200,13 +200,17 @@ def test_posting_to_many_recipients_takes_a_fixed_number_of_queries(
         )
 
 
-def test_e_mail_is_queued_after_the_commit_when_configured(
+def test_e_mail_goes_through_the_outbox_when_configured(
     world, settings, mailoutbox, django_capture_on_commit_callbacks
 ):
+    from portal.services.notifications import outbox_deliver
+
     settings.EMAIL_HOST = "smtp.example.org"
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         notification_post(recipients=[world.district_a_officer], title="整改期限将到")
-    assert len(callbacks) == 1
+    assert callbacks == []  # nothing deferred to the commit, nothing queued to Celery
+    assert mailoutbox == []
+    assert outbox_deliver() == 1  # the periodic task sends it
     assert [m.subject for m in mailoutbox] == ["整改期限将到"]
     assert mailoutbox[0].to == [world.district_a_officer.email]
 
@@ -214,8 +218,11 @@ def test_e_mail_is_queued_after_the_commit_when_configured(
 def test_no_e_mail_is_queued_without_a_mail_server(
     world, settings, mailoutbox, django_capture_on_commit_callbacks
 ):
+    from portal.services.notifications import outbox_deliver
+
     settings.EMAIL_HOST = ""
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         notification_post(recipients=[world.district_a_officer], title="整改期限将到")
     assert callbacks == []
+    assert outbox_deliver() == 0
     assert mailoutbox == []

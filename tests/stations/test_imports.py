@@ -161,8 +161,9 @@ def test_a_sheet_hiding_its_size_is_stopped_while_streaming():
     assert b"<dimension" not in zipfile.ZipFile(io.BytesIO(undimensioned)).read(
         "xl/worksheets/sheet1.xml"
     )
-    with pytest.raises(safe.ImportRefused):
-        safe.read_rows(io.BytesIO(undimensioned), StationImporter.columns, max_rows=50)
+    with pytest.raises(safe.ImportRefused) as refused:
+        safe.read_table(io.BytesIO(undimensioned), max_rows=50)
+    assert "50" in refused.value.message
 
 
 def test_a_sheet_too_wide_is_refused():
