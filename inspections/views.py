@@ -243,7 +243,8 @@ class MyVisitsView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["visits"] = list(selectors.my_visits(self.request.user))
+        # object_list: the rows, as on every list page (the to-do count is checked against it).
+        context["visits"] = context["object_list"] = list(selectors.my_visits(self.request.user))
         return context
 
 
