@@ -22,6 +22,7 @@ from inspections.choices import (
     AnswerResult,
     Area,
     OrderStatus,
+    SampleMode,
     Severity,
     VisitStatus,
 )
@@ -516,6 +517,9 @@ class PlanDetailView(CityMixin, DetailView):
             team_form=TeamForm(user=self.request.user),
             signals=plan.inputs.get("signals", {}),
             sample=plan.inputs.get("sample", {}),
+            sample_mode_label=dict(SampleMode.choices).get(
+                plan.inputs.get("sample", {}).get("mode"), ""
+            ),
         )
         return context
 
@@ -580,7 +584,7 @@ class PlanExportView(CityMixin, View):
                 v.station.name,
                 v.get_mode_display(),
                 v.scheduled_on,
-                v.draw_reason,
+                v.draw_reason_label,
                 v.get_status_display(),
             ]
             for v in visits
