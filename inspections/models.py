@@ -453,6 +453,7 @@ class Inspection(ScopedModel):
         from inspections.choices import DRAW_REASON_LABELS
 
         return str(DRAW_REASON_LABELS.get(self.draw_reason, self.draw_reason))
+
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     representative_name = models.CharField(_("站方在场代表"), max_length=40, blank=True)
     representative_title = models.CharField(_("代表职务"), max_length=60, blank=True)
