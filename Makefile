@@ -14,6 +14,7 @@ SCALE ?= city
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@mkdir -p var/build  # setup.cfg: the build's by-products (egg-info) go there
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet ".[dev]"
 	touch $(STAMP)
@@ -25,11 +26,7 @@ run: install
 	@mkdir -p var
 	PORTAL_DEV=1 DEBUG=1 $(BIN)/python manage.py migrate --noinput -v0
 	PORTAL_DEV=1 DEBUG=1 $(BIN)/python manage.py demo --scale $(SCALE) --if-empty
-	@echo "Portal: http://127.0.0.1:$(PORT)  (accounts and password: see README.md)"
-	@set -m; trap 'kill 0' EXIT INT TERM; \
-	PORTAL_DEV=1 DEBUG=1 $(BIN)/celery -A portal worker -l warning --concurrency 1 --pool solo & \
-	PORTAL_DEV=1 DEBUG=1 $(BIN)/celery -A portal beat -l warning & \
-	PORTAL_DEV=1 DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@BIN=$(BIN) PORT=$(PORT) scripts/run-dev.sh
 
 demo: install
 	PORTAL_DEV=1 DEBUG=1 $(BIN)/python manage.py migrate --noinput -v0

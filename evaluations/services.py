@@ -1326,7 +1326,13 @@ def rectification_open_for(*, actor, evaluation: Evaluation):
         source_kind="evaluation",
         source_ref=f"evaluation:{evaluation.pk}",
         severity="major",
-        title=_("%(cycle)s评估不合格整改") % {"cycle": evaluation.cycle.name},
+        # A cycle's name usually ends in 评估 ("2025年度末期评估"): not "...评估评估不合格整改".
+        title=(
+            _("%(cycle)s不合格整改")
+            if evaluation.cycle.name.endswith("评估")
+            else _("%(cycle)s评估不合格整改")
+        )
+        % {"cycle": evaluation.cycle.name},
         description=_(
             "评估总分%(total)s，等级不合格。请制定整改方案并逐项落实，整改完成后提交佐证材料。"
         )

@@ -7,6 +7,10 @@ class FundingConfig(AppConfig):
     verbose_name = _("经费")
 
     def ready(self):
+        from funding.todo import funding_todos
+        from portal.dashboards.todo import register_todo_provider
+
+        register_todo_provider(funding_todos)
         try:
             from stations.tabs import register_station_tab
         except ImportError:  # the stations page has no tab registry: our pages link instead

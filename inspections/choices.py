@@ -41,6 +41,15 @@ class SampleMode(models.TextChoices):
     COUNT = "count", _("按数量抽取")
 
 
+# Why a station is on a quarter's plan (``Inspection.draw_reason``, written by the draw in
+# ``rules.draw``); a label for each stored code, shown on the plan and in its export.
+DRAW_REASON_LABELS = {
+    "drawn": _("随机抽中"),
+    "forced_annual": _("本年度尚未督查，必查"),
+    "manual": _("人工加入"),
+}
+
+
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("草拟")
     CONFIRMED = "confirmed", _("已确认")

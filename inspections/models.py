@@ -447,6 +447,14 @@ class Inspection(VersionedModel, ScopedModel):
     scheduled_on = models.DateField(_("计划日期"))
     added_by_hand = models.BooleanField(_("人工加入"), default=False)
     draw_reason = models.CharField(_("入选原因"), max_length=40, blank=True)
+
+    @property
+    def draw_reason_label(self) -> str:
+        """The reason in words (``choices.DRAW_REASON_LABELS``); an unknown code as stored."""
+        from inspections.choices import DRAW_REASON_LABELS
+
+        return str(DRAW_REASON_LABELS.get(self.draw_reason, self.draw_reason))
+
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     representative_name = models.CharField(_("站方在场代表"), max_length=40, blank=True)
     representative_title = models.CharField(_("代表职务"), max_length=60, blank=True)

@@ -22,6 +22,7 @@ from inspections.choices import (
     AnswerResult,
     Area,
     OrderStatus,
+    SampleMode,
     Severity,
     VisitStatus,
 )
@@ -243,7 +244,8 @@ class MyVisitsView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["visits"] = list(selectors.my_visits(self.request.user))
+        # object_list: the rows, as on every list page (the to-do count is checked against it).
+        context["visits"] = context["object_list"] = list(selectors.my_visits(self.request.user))
         return context
 
 
@@ -517,6 +519,9 @@ class PlanDetailView(CityMixin, DetailView):
             team_form=TeamForm(user=self.request.user),
             signals=plan.inputs.get("signals", {}),
             sample=plan.inputs.get("sample", {}),
+            sample_mode_label=dict(SampleMode.choices).get(
+                plan.inputs.get("sample", {}).get("mode"), ""
+            ),
         )
         return context
 
@@ -581,7 +586,7 @@ class PlanExportView(CityMixin, View):
                 v.station.name,
                 v.get_mode_display(),
                 v.scheduled_on,
-                v.draw_reason,
+                v.draw_reason_label,
                 v.get_status_display(),
             ]
             for v in visits

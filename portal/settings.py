@@ -385,13 +385,15 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 _broker_dir = VAR_DIR / "celery-broker"
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL or "filesystem://"
 if CELERY_BROKER_URL == "filesystem://":
-    for sub in ("out", "processed"):
+    for sub in ("out", "processed", "control"):
         (_broker_dir / sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "out"),
         "data_folder_out": str(_broker_dir / "out"),
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
+        # Broadcast (worker control) messages: under var/ too, not ./control in the project.
+        "control_folder": str(_broker_dir / "control"),
     }
 # Every task has limits (the longest, the nightly talent refresh at province scale, takes
 # minutes); the broker redelivers an unacknowledged message only after visibility_timeout,
@@ -484,5 +486,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Ordinary 403/404 answers are logged by django.request as warnings with a traceback;
+        # only server errors (5xx) are worth a line. REQUEST_LOG_LEVEL=WARNING brings them back.
+        "django.request": {"level": os.environ.get("REQUEST_LOG_LEVEL", "ERROR")},
+    },
 }

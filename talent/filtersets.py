@@ -17,8 +17,14 @@ from portal.forms.base import FilterForm
 from portal.scoping import VIEW
 from stations.filtersets import LimitedModelChoiceFilter
 from stations.models import District, Station
-from talent.choices import CertificateLevel, EmploymentType, Position, ProgrammeKind
-from talent.models import Employment, Honour, SocialWorker, TrainingProgramme
+from talent.choices import (
+    CertificateLevel,
+    EmploymentType,
+    EnrolmentStatus,
+    Position,
+    ProgrammeKind,
+)
+from talent.models import Employment, Enrolment, Honour, SocialWorker, TrainingProgramme
 
 
 def _scoped(model):
@@ -142,14 +148,24 @@ class EmploymentFilterSet(PortalFilterSet):
         return queryset.filter(now) if value else queryset.exclude(now)
 
 
+PROGRAMME_STATES = (("to_complete", _("已结束、待登记结业")),)
+
+
 class ProgrammeFilterSet(PortalFilterSet):
     year = filters.NumberFilter(label=_("年度"))
     kind = filters.ChoiceFilter(choices=ProgrammeKind.choices, label=_("类别"))
+    state = filters.ChoiceFilter(choices=PROGRAMME_STATES, method="by_state", label=_("进度"))
 
     class Meta:
         model = TrainingProgramme
         form = FilterForm
-        fields = ["year", "kind"]
+        fields = ["year", "kind", "state"]
+
+    def by_state(self, queryset, name, value):
+        """Programmes that have ended with people still enrolled (neither completed nor
+        withdrawn): the city officer records their completion next."""
+        waiting = Enrolment.objects.filter(status=EnrolmentStatus.ENROLLED).values("programme_id")
+        return queryset.filter(ends_on__lt=clock.today(), pk__in=waiting)
 
 
 class HonourFilterSet(PortalFilterSet):

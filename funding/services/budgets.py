@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from funding.choices import EDITABLE_STATUSES, OPEN_BUDGET_STATUSES, BudgetCategory, BudgetStatus
@@ -17,6 +18,7 @@ from funding.services.common import (
     claim_version,
     clean_lines,
     contract_open_for_budget,
+    decision_notify,
     policy_for_year,
     totals,
 )
@@ -34,6 +36,9 @@ NOT_SUBMITTED = "只有「已提交待审核」的预算才能审核，当前状
 ONLY_APPROVED_REVISED = "只有已批准的预算才能修订，当前状态为「%(status)s」。"
 RETURN_REASON_REQUIRED = "退回时必须填写原因。"
 WHAT = "预算"
+APPROVED_TITLE = "%(station)s %(year)s年度预算（第%(rev)s版）已批准"
+RETURNED_TITLE = "%(station)s %(year)s年度预算（第%(rev)s版）被退回"
+RETURNED_BODY = "退回原因：%(reason)s。请修改后重新提交。"
 
 
 def _check_adds_up(lines: list[dict], fee) -> None:
@@ -190,6 +195,7 @@ def budget_approve(*, actor, budget: Budget, version) -> Budget:
         budget.decided_at = clock.now()
         budget.decided_by = actor
         budget.save()
+        _notify(budget, _(APPROVED_TITLE), "")
     _refresh_year(budget)
     return budget
 
@@ -208,8 +214,21 @@ def budget_return(*, actor, budget: Budget, version, reason: str) -> Budget:
         budget.decided_at = clock.now()
         budget.decided_by = actor
         budget.save()
+        _notify(budget, _(RETURNED_TITLE), _(RETURNED_BODY) % {"reason": budget.return_reason})
     _refresh_year(budget)
     return budget
+
+
+def _notify(budget: Budget, title: str, body: str) -> None:
+    """The station side hears the district's decision (inbox; e-mail where configured)."""
+    decision_notify(
+        budget,
+        title=title
+        % {"station": budget.station.name, "year": budget.service_year, "rev": budget.revision},
+        body=body,
+        url=reverse("funding:budget_detail", args=[budget.pk]),
+        kind="funding_budget_decision",
+    )
 
 
 def budget_revise(*, actor, budget: Budget) -> Budget:

@@ -114,3 +114,18 @@ def contract_binding(contract) -> None:
                 % {"code": contract.code, "status": contract.get_status_display()}
             }
         )
+
+
+def decision_notify(obj, *, title: str, body: str, url: str, kind: str) -> None:
+    """Tell the station side (its manager and the admins of the contract's institution) that
+    its budget or report was decided: an inbox message, and e-mail where configured."""
+    from portal.choices import Role
+    from portal.selectors import users_responsible_for
+    from portal.services.notifications import notification_post
+
+    recipients = users_responsible_for(
+        [obj.station_id],
+        {Role.STATION_MANAGER, Role.INSTITUTION_ADMIN},
+        institutions={obj.station_id: [obj.contract.institution_id]},
+    )[obj.station_id]
+    notification_post(recipients=recipients, title=title, body=body, url=url, kind=kind)

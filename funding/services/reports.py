@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from funding.choices import (
@@ -25,6 +26,7 @@ from funding.services.common import (
     claim_version,
     clean_lines,
     contract_binding,
+    decision_notify,
     policy_for_year,
     totals,
 )
@@ -32,6 +34,9 @@ from portal import clock
 from portal.errors import Conflict
 from portal.scoping import CHANGE, ensure_may, ensure_may_add
 
+APPROVED_TITLE = "%(station)s %(report)s已确认"
+RETURNED_TITLE = "%(station)s %(report)s被退回"
+RETURNED_BODY = "退回原因：%(reason)s。请修改后重新提交。"
 REPORT_LOCKED = "%(report)s状态为「%(status)s」，该期间已锁定，不能修改。"
 REPORT_EXISTS = "%(report)s已存在（%(status)s），请在原报告上修改。"
 PERIOD_OUT_OF_RANGE = "期次 %(period)s 无效：%(kind)s报告的期次应为 1 到 %(max)s。"
@@ -278,6 +283,7 @@ def report_approve(*, actor, report: SpendingReport, version) -> SpendingReport:
         report.decided_at = clock.now()
         report.decided_by = actor
         report.save()
+        _notify(report, _(APPROVED_TITLE), "")
     _refresh_year(report)
     return report
 
@@ -295,8 +301,20 @@ def report_return(*, actor, report: SpendingReport, version, reason: str) -> Spe
         report.decided_at = clock.now()
         report.decided_by = actor
         report.save()
+        _notify(report, _(RETURNED_TITLE), _(RETURNED_BODY) % {"reason": report.return_reason})
     _refresh_year(report)
     return report
+
+
+def _notify(report: SpendingReport, title: str, body: str) -> None:
+    """The station side hears the district's decision (inbox; e-mail where configured)."""
+    decision_notify(
+        report,
+        title=title % {"station": report.station.name, "report": report},
+        body=body,
+        url=reverse("funding:report_detail", args=[report.pk]),
+        kind="funding_report_decision",
+    )
 
 
 def attachment_check(upload) -> tuple[str, str]:
