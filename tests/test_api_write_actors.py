@@ -439,7 +439,9 @@ def _budget_lines():
     ]
 
 
-@sample("funding-budget", "create", "update", "submit", "approve", "return_", "revise")
+@sample(
+    "funding-budget", "create", "update", "partial_update", "submit", "approve", "return_", "revise"
+)
 def _budget(w, today, action):
     from funding import services
     from tests.funding.conftest import lines_with_personnel
@@ -452,7 +454,7 @@ def _budget(w, today, action):
         actor=manager, contract=w.contract_a1, lines=lines_with_personnel("1600000.00")
     )
     url = f"/api/v1/funding/budgets/{budget.pk}/"
-    if action == "update":
+    if action in ("update", "partial_update"):
         return Call(manager, url, {"version": budget.version, "lines": _budget_lines()})
     if action == "submit":
         return Call(manager, url + "submit/", {"version": budget.version})
@@ -472,6 +474,7 @@ REPORT_LINES = [{"category": "salaries", "amount": "120000.00"}]
     "funding-spending-report",
     "create",
     "update",
+    "partial_update",
     "submit",
     "approve",
     "return_",
@@ -490,7 +493,7 @@ def _report(w, today, action):
         actor=manager, contract=w.contract_a1, period=1, lines=month_lines("120000.00")
     )
     url = f"/api/v1/funding/spending-reports/{report.pk}/"
-    if action == "update":
+    if action in ("update", "partial_update"):
         return Call(manager, url, {"version": report.version, "lines": REPORT_LINES})
     if action == "submit":
         return Call(manager, url + "submit/", {"version": report.version})
