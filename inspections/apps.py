@@ -30,7 +30,7 @@ class InspectionsConfig(AppConfig):
             register_station_tab = None
         if register_station_tab is not None:
             register_station_tab("inspections", _("督查与整改"), _station_tab, order=20)
-        from inspections.todo import inspection_todos
         from portal.dashboards.todo import register_todo_provider
+        from rectification.todo import inspection_todos
 
         register_todo_provider(inspection_todos)
