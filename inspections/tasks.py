@@ -9,6 +9,7 @@ from django.db import OperationalError
 
 from inspections import rules, services
 from portal import clock
+from rectification import services as rectification_services
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
@@ -25,7 +26,7 @@ def draw_quarter_plan(on: str | None = None) -> int | None:
 def escalate_overdue_orders(on: str | None = None) -> int:
     """Raise overdue rectification orders: station, institution, district, city."""
     day = dt.date.fromisoformat(on) if on else clock.today()
-    return services.rectification_escalate_overdue(today=day)
+    return rectification_services.rectification_escalate_overdue(today=day)
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
