@@ -17,6 +17,25 @@ def _station_tab(request, station) -> str:
     return station_tab(request, station)
 
 
+def _evaluation_source(order) -> tuple[str, str] | None:
+    """The evaluation an order names (``source_ref`` ``evaluation:<id>``): its page and title."""
+    from django.urls import reverse
+
+    from evaluations.models import Evaluation
+
+    kind, _sep, pk = order.source_ref.partition(":")
+    if kind != "evaluation" or not pk.isdigit():
+        return None
+    evaluation = Evaluation.objects.select_related("cycle", "station").filter(pk=int(pk)).first()
+    if evaluation is None:
+        return None
+    title = _("%(cycle)s · %(station)s") % {
+        "cycle": evaluation.cycle.name,
+        "station": evaluation.station.name,
+    }
+    return reverse("evaluations:evaluation_detail", args=[evaluation.pk]), str(title)
+
+
 class EvaluationsConfig(AppConfig):
     name = "evaluations"
     verbose_name = _("评估")
@@ -26,6 +45,15 @@ class EvaluationsConfig(AppConfig):
         from portal.scoping import register_assignment_stations
 
         register_assignment_stations(Role.EVALUATOR, evaluator_stations)
+        from rectification.sources import register_source
+
+        # A failing grade opens a rectification order (``services.rectification_open_for``).
+        register_source("evaluation", _("评估不合格"), _evaluation_source)
+        from evaluations.selectors import latest_grades_for
+        from portal.risk import register_risk_signal
+
+        # A risk signal of the quarterly inspection draw.
+        register_risk_signal("grade", _("评估等级"), latest_grades_for)
         try:
             from stations.tabs import register_station_tab
         except ImportError:  # pragma: no cover

@@ -56,6 +56,7 @@ from portal.errors import Conflict
 from portal.scoping import CHANGE, VIEW, ensure_may
 from portal.selectors import policy_for_service_year, users_in_role, users_responsible_for
 from portal.versioning import claim_version, parse_version
+from rectification import services as rectification_services
 from stations.selectors import operator_ids_by_station
 
 # --- messages ----------------------------------------------------------------------------------
@@ -1313,26 +1314,16 @@ def appeal_decide(
 
 
 def rectification_open_for(*, actor, evaluation: Evaluation):
-    """A failing grade requires a rectification plan tracked to closure: the shared mechanism
-    of the inspections app (``source_kind="evaluation"``). Returns the order or ``None`` when
-    that app is not installed."""
-    try:
-        from inspections.services import rectification_order_open
-    except ImportError:  # pragma: no cover - the inspections app ships with the portal
-        return None
-    order = rectification_order_open(
+    """A failing grade requires a rectification plan tracked to closure: an order of the
+    rectification app (``source_kind="evaluation"``)."""
+    order = rectification_services.rectification_order_open(
         actor=actor,
         station=evaluation.station,
         source_kind="evaluation",
         source_ref=f"evaluation:{evaluation.pk}",
         severity="major",
-        # A cycle's name usually ends in 评估 ("2025年度末期评估"): not "...评估评估不合格整改".
-        title=(
-            _("%(cycle)s不合格整改")
-            if evaluation.cycle.name.endswith("评估")
-            else _("%(cycle)s评估不合格整改")
-        )
-        % {"cycle": evaluation.cycle.name},
+        # "2025年度末期评估" + "评估不合格整改" would say 评估 twice.
+        title=_("%(cycle)s评估不合格整改") % {"cycle": evaluation.cycle.name.removesuffix("评估")},
         description=_(
             "评估总分%(total)s，等级不合格。请制定整改方案并逐项落实，整改完成后提交佐证材料。"
         )

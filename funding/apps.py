@@ -11,6 +11,12 @@ class FundingConfig(AppConfig):
         from portal.dashboards.todo import register_todo_provider
 
         register_todo_provider(funding_todos)
+
+        from funding.selectors import stations_projected_under_floor
+        from portal.risk import register_risk_signal
+
+        # A risk signal of the quarterly inspection draw.
+        register_risk_signal("under_floor", _("人员经费低于下限"), stations_projected_under_floor)
         try:
             from stations.tabs import register_station_tab
         except ImportError:  # the stations page has no tab registry: our pages link instead

@@ -11,8 +11,6 @@ from inspections.models import (
     Inspection,
     InspectionSettings,
     QuarterPlan,
-    RectificationEvent,
-    RectificationOrder,
 )
 from portal.admin import ScopedAdmin
 
@@ -73,18 +71,3 @@ class InspectionAdmin(ReadOnlyScopedAdmin):
 class FindingAdmin(ReadOnlyScopedAdmin):
     list_display = ["station", "area", "severity", "found_on"]
     list_select_related = ["station"]
-
-
-class RectificationEventInline(admin.TabularInline):
-    model = RectificationEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = ["kind", "from_status", "to_status", "note", "actor", "at"]
-
-
-@admin.register(RectificationOrder)
-class RectificationOrderAdmin(ReadOnlyScopedAdmin):
-    list_display = ["station", "title", "severity", "status", "due_on", "escalation_level"]
-    list_filter = ["status", "severity", "source_kind"]
-    list_select_related = ["station"]
-    inlines = [RectificationEventInline]

@@ -13,10 +13,7 @@ from inspections import rules, services
 from inspections.choices import (
     AnswerResult,
     MemberBody,
-    OrderEventKind,
-    OrderStatus,
     PlanStatus,
-    SourceKind,
     VisitStatus,
 )
 from inspections.models import (
@@ -27,11 +24,12 @@ from inspections.models import (
     InspectionAnswer,
     InspectionTeamMember,
     QuarterPlan,
-    RectificationEvent,
-    RectificationOrder,
 )
 from portal import clock
 from portal.selectors import policy_in_force
+from rectification import rules as rectification_rules
+from rectification.choices import OrderEventKind, OrderStatus, SourceKind
+from rectification.models import RectificationEvent, RectificationOrder
 from stations.demo import DemoContext, register_demo_step
 
 PAST_QUARTERS = 4
@@ -168,7 +166,7 @@ def _record_past(
         visit = visit_by_id[finding.inspection_id]
         opened = finding.found_on
         version = policy(opened)
-        due = rules.due_date(opened, version.rectification_days_for(finding.severity))
+        due = rectification_rules.due_date(opened, version.rectification_days_for(finding.severity))
         roll = rng.random()
         if due >= today:
             status = OrderStatus.OPEN if roll < 0.5 else OrderStatus.ANSWERED

@@ -8,17 +8,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from inspections.choices import (
-    OPEN_ORDER_STATUSES,
     Area,
-    OrderStatus,
     Severity,
-    SourceKind,
     VisitMode,
     VisitStatus,
 )
-from inspections.models import Finding, Inspection, RectificationOrder
-from inspections.selectors import overdue_q
-from portal import clock
+from inspections.models import Finding, Inspection
 from portal.filtersets import PortalFilterSet
 from portal.forms.base import FilterForm
 from portal.scoping import VIEW
@@ -94,75 +89,6 @@ class InspectionFilterSet(PortalFilterSet):
         model = Inspection
         form = FilterForm
         fields = ["q", "year", "quarter", "district", "mode", "status", "campaign", "station"]
-
-
-class OrderFilterSet(PortalFilterSet):
-    q = _Search(fields=("station__name", "station__code", "title"), label=_("社工站或事项"))
-    status = filters.ChoiceFilter(
-        choices=[*OrderStatus.choices, ("not_closed", _("未关闭"))],
-        method="filter_status",
-        label=_("状态"),
-        empty_label=_("全部状态"),
-    )
-    overdue = filters.ChoiceFilter(
-        choices=YES_NO, method="filter_overdue", label=_("逾期"), empty_label=_("全部")
-    )
-    severity = filters.ChoiceFilter(
-        choices=Severity.choices, label=_("问题等级"), empty_label=_("全部等级")
-    )
-    source_kind = filters.ChoiceFilter(
-        choices=SourceKind.choices, label=_("来源"), empty_label=_("全部来源")
-    )
-    area = filters.ChoiceFilter(choices=Area.choices, label=_("领域"), empty_label=_("全部领域"))
-    district = filters.ModelChoiceFilter(
-        field_name="station__district",
-        queryset=_district_choices,
-        label=_("区"),
-        empty_label=_("全部区"),
-    )
-    station = filters.NumberFilter(field_name="station_id", label=_("社工站"))
-    is_repeat = filters.ChoiceFilter(
-        choices=YES_NO, method="filter_is_repeat", label=_("重复问题"), empty_label=_("全部")
-    )
-    sort = filters.OrderingFilter(
-        fields=(("due_on", "due"), ("opened_on", "opened")),
-        field_labels={"due_on": _("整改期限"), "opened_on": _("下达日期")},
-        label=_("排序"),
-    )
-
-    class Meta:
-        model = RectificationOrder
-        form = FilterForm
-        fields = [
-            "q",
-            "status",
-            "overdue",
-            "severity",
-            "source_kind",
-            "area",
-            "district",
-            "station",
-            "is_repeat",
-        ]
-
-    def filter_status(self, qs, name, value):
-        if not value:
-            return qs
-        if value == "not_closed":
-            return qs.filter(status__in=OPEN_ORDER_STATUSES)
-        return qs.filter(status=value)
-
-    def filter_overdue(self, qs, name, value):
-        flag = _yes_no(value)
-        if flag is True:
-            return qs.filter(overdue_q(clock.today()))
-        if flag is False:
-            return qs.exclude(overdue_q(clock.today()))
-        return qs
-
-    def filter_is_repeat(self, qs, name, value):
-        flag = _yes_no(value)
-        return qs if flag is None else qs.filter(is_repeat=flag)
 
 
 class FindingFilterSet(PortalFilterSet):

@@ -10,16 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
-from inspections.choices import (
-    AWAITING_STATION,
-    EscalationLevel,
-    OrderStatus,
-    SampleMode,
-    VisitMode,
-)
+from inspections.choices import SampleMode, VisitMode
 
 DRAW_ALGORITHM = "weighted-stratified-es-v1"
 # Visits are spread over the quarter's working days, a week clear of its ends (practice).
@@ -158,47 +152,3 @@ def draw_differences(stored: Mapping, recomputed: Mapping) -> list[str]:
         if old.get(sid) != new.get(sid):
             diffs.append(f"station {sid}: stored {old.get(sid)} recomputed {new.get(sid)}")
     return diffs
-
-
-# --- rectification ------------------------------------------------------------------------
-
-
-def due_date(opened_on: dt.date, days: int) -> dt.date:
-    """The rectification deadline: ``days`` calendar days after the order is opened."""
-    return opened_on + dt.timedelta(days=days)
-
-
-def is_overdue(status: str, due_on: dt.date, today: dt.date) -> bool:
-    """An order the station still owes (open or sent back) past its due date.
-
-    An answered order waits for the verifier, so it is not the station's delay.
-    """
-    return status in AWAITING_STATION and due_on < today
-
-
-def escalation_level(
-    days_overdue: int, *, institution_after: int, district_after: int, city_after: int
-) -> int:
-    """Who hears of an overdue order: station first, then institution, district, city."""
-    if days_overdue <= 0:
-        return EscalationLevel.NONE
-    if days_overdue >= city_after:
-        return EscalationLevel.CITY
-    if days_overdue >= district_after:
-        return EscalationLevel.DISTRICT
-    if days_overdue >= institution_after:
-        return EscalationLevel.INSTITUTION
-    return EscalationLevel.STATION
-
-
-def can_respond(status: str) -> bool:
-    return status in AWAITING_STATION
-
-
-def can_verify(status: str) -> bool:
-    return status == OrderStatus.ANSWERED
-
-
-def is_repeat(previous_found_on: Iterable[dt.date], found_on: dt.date, window_days: int) -> bool:
-    """A finding repeats one at the same station and item within the window before it."""
-    return any(0 <= (found_on - d).days <= window_days for d in previous_found_on)

@@ -1,24 +1,17 @@
 """Reads of the inspections app. Every read that reaches a user goes through ``restrict``.
 
-Other apps (evaluations, dashboards) read rectification orders through ``open_orders_for``,
-``overdue_orders`` and ``order_counts_by_station``.
+Rectification orders are the rectification app's (``rectification.selectors``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-from collections.abc import Callable, Iterable
-from typing import Any
 
 from django.db.models import Count, Q
 
 from inspections.choices import (
-    AWAITING_STATION,
-    OPEN_ORDER_STATUSES,
     Area,
     ChecklistStatus,
-    OrderStatus,
     Severity,
     VisitMode,
     VisitStatus,
@@ -30,10 +23,12 @@ from inspections.models import (
     Inspection,
     InspectionSettings,
     QuarterPlan,
-    RectificationOrder,
 )
-from portal import clock
+from portal import clock, risk
 from portal.scoping import VIEW
+from rectification.choices import OPEN_ORDER_STATUSES, OrderStatus
+from rectification.models import RectificationOrder
+from rectification.selectors import overdue_q
 
 NO_SETTINGS = "没有在%(on)s生效的督查参数。"
 
@@ -63,132 +58,13 @@ def active_checklist(kind: str = "quarterly") -> ChecklistTemplate | None:
     )
 
 
-# --- rectification orders, for this app, evaluations and dashboards ---------------------
-
-
-def _orders(user):
-    if user is None:
-        return RectificationOrder.objects.all()
-    return RectificationOrder.objects.restrict(user, VIEW)
-
-
-def overdue_q(today: dt.date, prefix: str = "") -> Q:
-    """SQL twin of ``rules.is_overdue``."""
-    return Q(**{f"{prefix}status__in": AWAITING_STATION, f"{prefix}due_on__lt": today})
-
-
-def open_orders_for(
-    station_ids: Iterable[int] | None = None, *, user=None, source_kind: str | None = None
-):
-    """Orders not yet closed (open, answered, sent back), of ``station_ids`` (all if None)."""
-    qs = _orders(user).filter(status__in=OPEN_ORDER_STATUSES)
-    if station_ids is not None:
-        qs = qs.filter(station_id__in=list(station_ids))
-    if source_kind:
-        qs = qs.filter(source_kind=source_kind)
-    return qs
-
-
-def overdue_orders(
-    *,
-    today: dt.date | None = None,
-    station_ids: Iterable[int] | None = None,
-    user=None,
-    source_kind: str | None = None,
-):
-    """Orders the station still owes past their due date."""
-    today = today or clock.today()
-    qs = _orders(user).filter(overdue_q(today))
-    if station_ids is not None:
-        qs = qs.filter(station_id__in=list(station_ids))
-    if source_kind:
-        qs = qs.filter(source_kind=source_kind)
-    return qs
-
-
-def orders_for_source(*, source_kind: str, source_ref: str, user=None):
-    return _orders(user).filter(source_kind=source_kind, source_ref=source_ref)
-
-
-def order_counts_by_station(
-    *, today: dt.date | None = None, station_ids: Iterable[int] | None = None
-) -> dict[int, tuple[int, int]]:
-    """Station id -> (open orders, overdue orders), system view, one query."""
-    today = today or clock.today()
-    qs = RectificationOrder.objects.filter(status__in=OPEN_ORDER_STATUSES)
-    if station_ids is not None:
-        qs = qs.filter(station_id__in=list(station_ids))
-    rows = (
-        qs.values("station_id")
-        .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue_q(today)))
-        .order_by()
-    )
-    return {r["station_id"]: (r["open"], r["overdue"]) for r in rows}
-
-
-def order_history(order: RectificationOrder):
-    return order.events.select_related("actor").order_by("at", "pk")
-
-
-# --- risk signals of other apps, each optional ------------------------------------------
-
-# Candidate selector names in the owning apps; the first that exists is used. An app that is
-# not built yet (or has no such selector) gives neutral weight, and the draw records it.
-SIGNAL_SOURCES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "grade": ("evaluations.selectors", ("latest_grades_for", "last_grades_for", "latest_grades")),
-    "under_floor": (
-        "funding.selectors",
-        ("stations_projected_under_floor", "projected_under_floor", "stations_under_floor"),
-    ),
-    "complaints": ("services.selectors", ("complaint_counts_for", "complaint_counts")),
-}
-
-
-def _optional_selector(key: str) -> tuple[str, Callable[..., Any] | None]:
-    module_name, names = SIGNAL_SOURCES[key]
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError:
-        return module_name, None
-    for name in names:
-        fn = getattr(module, name, None)
-        if callable(fn):
-            return f"{module_name}.{name}", fn
-    return module_name, None
-
-
-def _call_signal(key: str, station_ids: list[int], on: dt.date) -> tuple[dict, dict]:
-    """(per-station values, availability record) for one signal; neutral when absent."""
-    where, fn = _optional_selector(key)
-    if fn is None:
-        return {}, {"available": False, "source": where, "reason": "selector absent"}
-    try:
-        raw = fn(station_ids=station_ids, on=on)
-    except Exception as error:
-        return {}, {"available": False, "source": where, "reason": type(error).__name__}
-    if isinstance(raw, dict):
-        values = {int(k): v for k, v in raw.items()}
-    else:
-        values = {int(sid): True for sid in raw}
-    return values, {"available": True, "source": where}
+# --- risk signals, registered by the apps that own them (portal.risk) --------------------
 
 
 def risk_signals(station_ids: list[int], on: dt.date) -> tuple[dict[int, dict], dict]:
     """Per station: grade, open/overdue orders, under-floor projection, complaints; and which
-    signal sources were available."""
-    per_station: dict[int, dict] = {sid: {} for sid in station_ids}
-    availability = {}
-    for key in ("grade", "under_floor", "complaints"):
-        values, availability[key] = _call_signal(key, station_ids, on)
-        for sid, value in values.items():
-            if sid in per_station:
-                per_station[sid][key] = value
-    for sid, (open_n, overdue_n) in order_counts_by_station(today=on).items():
-        if sid in per_station:
-            per_station[sid]["open_orders"] = open_n
-            per_station[sid]["overdue_orders"] = overdue_n
-    availability["orders"] = {"available": True, "source": "inspections.selectors"}
-    return per_station, availability
+    signals were connected (or failed). Each app registers its own in ``portal.risk``."""
+    return risk.collect(station_ids, on)
 
 
 def stations_visited_in(year: int, *, before: dt.date | None = None) -> set[int]:

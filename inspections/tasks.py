@@ -7,6 +7,7 @@ import datetime as dt
 from inspections import rules, services
 from portal import clock
 from portal.taskbase import portal_task
+from rectification import services as rectification_services
 
 
 @portal_task(name="inspections.tasks.draw_quarter_plan")
@@ -23,7 +24,7 @@ def draw_quarter_plan(on: str | None = None) -> int | None:
 def escalate_overdue_orders(on: str | None = None) -> int:
     """Raise overdue rectification orders: station, institution, district, city."""
     day = dt.date.fromisoformat(on) if on else clock.today()
-    return services.rectification_escalate_overdue(today=day)
+    return rectification_services.rectification_escalate_overdue(today=day)
 
 
 @portal_task(name="inspections.tasks.remind_teams")

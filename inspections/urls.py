@@ -1,6 +1,7 @@
 from django.urls import path
 
 from inspections import views
+from rectification import views as rectification_views
 
 app_name = "inspections"
 
@@ -22,7 +23,6 @@ urlpatterns = [
     path("visits/<int:pk>/team/", views.VisitTeamView.as_view(), name="visit_team"),
     path("visits/<int:pk>/report.pdf", views.VisitPdfView.as_view(), name="visit_pdf"),
     path("photos/<int:pk>/", views.PhotoDownloadView.as_view(), name="photo_download"),
-    path("evidence/<int:pk>/", views.EvidenceDownloadView.as_view(), name="evidence_download"),
     path("plans/", views.PlanListView.as_view(), name="plan_list"),
     path("plans/draw/", views.PlanDrawView.as_view(), name="plan_draw"),
     path("plans/<int:pk>/", views.PlanDetailView.as_view(), name="plan_detail"),
@@ -30,11 +30,6 @@ urlpatterns = [
     path("plans/<int:pk>/team/", views.PlanTeamAllView.as_view(), name="plan_team_all"),
     path("plans/<int:pk>/confirm/", views.PlanConfirmView.as_view(), name="plan_confirm"),
     path("plans/<int:pk>/export/", views.PlanExportView.as_view(), name="plan_export"),
-    path("orders/", views.OrderListView.as_view(), name="order_list"),
-    path("orders/new/", views.OrderOpenView.as_view(), name="order_open"),
-    path("orders/<int:pk>/", views.OrderDetailView.as_view(), name="order_detail"),
-    path("orders/<int:pk>/respond/", views.OrderRespondView.as_view(), name="order_respond"),
-    path("orders/<int:pk>/verify/", views.OrderVerifyView.as_view(), name="order_verify"),
     path("checklists/", views.ChecklistListView.as_view(), name="checklist_list"),
     path("checklists/import/", views.ChecklistImportView.as_view(), name="checklist_import"),
     path("checklists/<int:pk>/", views.ChecklistDetailView.as_view(), name="checklist_detail"),
@@ -52,4 +47,16 @@ urlpatterns = [
     path("campaigns/", views.CampaignListView.as_view(), name="campaign_list"),
     path("campaigns/<int:pk>/", views.CampaignDetailView.as_view(), name="campaign_detail"),
     path("stations/<int:pk>/", views.StationHistoryView.as_view(), name="station_history"),
+]
+
+# Orders moved to the rectification app (/rectification/orders/...): the old addresses, in
+# notifications and bookmarks, redirect there permanently; old forms still post.
+_legacy = rectification_views.LegacyOrderRedirect
+urlpatterns += [
+    path("orders/", _legacy.as_view(), name="legacy_order_list"),
+    path("orders/new/", _legacy.as_view(target="rectification:order_open", scope_action="add")),
+    path("orders/<int:pk>/", _legacy.as_view(target="rectification:order_detail")),
+    path("orders/<int:pk>/respond/", rectification_views.OrderRespondView.as_view()),
+    path("orders/<int:pk>/verify/", rectification_views.OrderVerifyView.as_view()),
+    path("evidence/<int:pk>/", rectification_views.LegacyEvidenceRedirect.as_view()),
 ]

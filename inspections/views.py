@@ -18,29 +18,24 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from inspections import pdf, rules, selectors, services
 from inspections.choices import (
-    AWAITING_STATION,
     AnswerResult,
     Area,
-    OrderStatus,
     SampleMode,
     Severity,
     VisitStatus,
 )
-from inspections.filtersets import InspectionFilterSet, OrderFilterSet
+from inspections.filtersets import InspectionFilterSet
 from inspections.forms import (
     AddStationForm,
     CampaignForm,
     ChecklistImportForm,
     FindingForm,
-    OrderOpenForm,
     PhotoForm,
     PlanDrawForm,
     RescheduleForm,
-    RespondForm,
     SettingsForm,
     SignOffForm,
     TeamForm,
-    VerifyForm,
 )
 from inspections.models import (
     Campaign,
@@ -51,10 +46,8 @@ from inspections.models import (
     InspectionSettings,
     InspectionTeamMember,
     QuarterPlan,
-    RectificationEvidence,
-    RectificationOrder,
 )
-from portal import audit, clock
+from portal import audit, clock, risk
 from portal.choices import CITY_ROLES, AuditAction, Role
 from portal.errors import Conflict
 from portal.exports import export_filename, xlsx_response
@@ -62,6 +55,7 @@ from portal.files import protected_file_response
 from portal.query import PeriodQuery, YearQuery, read_query
 from portal.scoping import CHANGE, VIEW, user_may
 from portal.views.mixins import RoleRequiredMixin, ScopedMixin
+from rectification.models import RectificationOrder
 from stations.models import Station
 
 PAGE_SIZE = 50
@@ -517,13 +511,34 @@ class PlanDetailView(CityMixin, DetailView):
             without_team=sum(1 for v in visits if not v.team.all()),
             add_form=AddStationForm(user=self.request.user),
             team_form=TeamForm(user=self.request.user),
-            signals=plan.inputs.get("signals", {}),
+            signals=_signal_rows(plan.inputs.get("signals", {})),
             sample=plan.inputs.get("sample", {}),
-            sample_mode_label=dict(SampleMode.choices).get(
-                plan.inputs.get("sample", {}).get("mode"), ""
-            ),
+            sample_mode=_label_of(SampleMode, plan.inputs.get("sample", {}).get("mode")),
         )
+        context["failed_signals"] = [s for s in context["signals"] if s["failed"]]
         return context
+
+
+def _label_of(choices, value) -> str:
+    """The Chinese label of a stored code (the code itself if it is unknown)."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value or "")
+
+
+def _signal_rows(stored: dict) -> list[dict]:
+    """The plan's risk signals as the page shows them: a Chinese name, connected or not, and
+    whether reading it failed when the plan was drawn (``portal.risk``)."""
+    return [
+        {
+            "key": key,
+            "label": risk.signal_label(key),
+            "available": bool(state.get("available")),
+            "failed": state.get("failed", ""),
+        }
+        for key, state in stored.items()
+    ]
 
 
 class PlanAction(CityMixin, View):
@@ -604,188 +619,6 @@ class PlanExportView(CityMixin, View):
             ],
             rows,
         )
-
-
-# --- rectification orders -------------------------------------------------------------------
-
-
-class OrderListView(ScopedMixin, ListView):
-    model = RectificationOrder
-    template_name = "inspections/order_list.html"
-    paginate_by = PAGE_SIZE
-
-    def get_queryset(self):
-        if not hasattr(self, "_qs"):
-            qs = (
-                RectificationOrder.objects.select_related(
-                    "station", "station__district", "institution"
-                )
-                .order_by("-opened_on", "-pk")
-                .restrict(self.request.user, VIEW)
-            )
-            self.filterset = OrderFilterSet(
-                self.request.GET or None, queryset=qs, request=self.request
-            )
-            self._qs = self.filterset.qs
-        return self._qs
-
-    def get(self, request, *args, **kwargs):
-        if request.GET.get("format") == "xlsx":
-            qs = self.get_queryset()
-            audit.record(
-                AuditAction.EXPORT,
-                object_type="inspections.rectificationorder",
-                message=_("导出整改通知单"),
-            )
-            today = clock.today()
-            rows = (
-                [
-                    o.pk,
-                    o.station.code,
-                    o.station.name,
-                    o.station.district.name,
-                    o.institution.name if o.institution else "",
-                    o.get_source_kind_display(),
-                    o.title,
-                    o.get_severity_display(),
-                    o.opened_on,
-                    o.due_on,
-                    o.get_status_display(),
-                    rules.is_overdue(o.status, o.due_on, today),
-                    o.is_repeat,
-                ]
-                for o in qs.iterator()
-            )
-            return xlsx_response(
-                export_filename(_("整改通知单")),
-                [
-                    _("编号"),
-                    _("站点编号"),
-                    _("社工站"),
-                    _("区"),
-                    _("承接机构"),
-                    _("来源"),
-                    _("整改事项"),
-                    _("问题等级"),
-                    _("下达日期"),
-                    _("整改期限"),
-                    _("状态"),
-                    _("逾期"),
-                    _("重复问题"),
-                ],
-                rows,
-            )
-        return super().get(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["filter"] = self.filterset
-        context["today"] = clock.today()
-        context["may_open"] = bool(self.request.user.roles & (CITY_ROLES | {Role.DISTRICT_OFFICER}))
-        return context
-
-
-class OrderDetailView(ScopedMixin, DetailView):
-    model = RectificationOrder
-    template_name = "inspections/order_detail.html"
-    context_object_name = "order"
-
-    def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .select_related(
-                "station",
-                "station__district",
-                "institution",
-                "finding",
-                "finding__inspection",
-                "policy_version",
-            )
-        )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        order, user = self.object, self.request.user
-        roles = user.roles
-        context.update(
-            events=list(selectors.order_history(order)),
-            responses=list(
-                order.responses.prefetch_related("evidence").select_related("responded_by")
-            ),
-            overdue=rules.is_overdue(order.status, order.due_on, clock.today()),
-            may_respond=(
-                order.status in AWAITING_STATION
-                and bool(roles & ({Role.STATION_MANAGER, Role.INSTITUTION_ADMIN} | CITY_ROLES))
-            ),
-            may_verify=(
-                order.status == OrderStatus.ANSWERED
-                and bool(roles & ({Role.DISTRICT_OFFICER, Role.INSPECTOR} | CITY_ROLES))
-            ),
-            respond_form=RespondForm(),
-            verify_form=VerifyForm(),
-        )
-        return context
-
-
-class OrderAction(ActionView):
-    model = RectificationOrder
-
-    def success_url(self, obj):
-        return reverse("inspections:order_detail", args=[obj.pk])
-
-
-class OrderRespondView(OrderAction):
-    def perform(self, order):
-        form = RespondForm(self.request.POST, self.request.FILES)
-        if not form.is_valid():
-            raise ValidationError(services.RESPONSE_EMPTY)
-        services.rectification_respond(
-            actor=self.request.user,
-            order=order,
-            text=form.cleaned_data["text"],
-            files=form.cleaned_data.get("files") or [],
-        )
-        return _("整改反馈已提交，等待核验。")
-
-
-class OrderVerifyView(OrderAction):
-    def perform(self, order):
-        form = VerifyForm(self.request.POST)
-        if not form.is_valid():
-            raise ValidationError(_("请选择核验结论。"))
-        accept = form.cleaned_data["decision"] == "accept"
-        services.rectification_verify(
-            actor=self.request.user,
-            order=order,
-            accept=accept,
-            reason=form.cleaned_data.get("reason", ""),
-        )
-        return _("整改已验收关闭。") if accept else _("已退回重新整改。")
-
-
-class OrderOpenView(ScopedMixin, TemplateView):
-    """Open an order from another source (an evaluation, a complaint)."""
-
-    model = RectificationOrder
-    scope_action = "add"
-    template_name = "inspections/order_form.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.setdefault("form", OrderOpenForm(user=self.request.user))
-        return context
-
-    def post(self, request):
-        form = OrderOpenForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                order = services.rectification_order_open(actor=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                form.add_error(None, _error_text(error))
-            else:
-                return HttpResponseRedirect(reverse("inspections:order_detail", args=[order.pk]))
-        return self.render_to_response(self.get_context_data(form=form))
 
 
 # --- checklists and settings ----------------------------------------------------------------
@@ -1026,16 +859,4 @@ class PhotoDownloadView(ScopedMixin, DetailView):
             photo.file,
             filename=f"{photo.caption or _('现场照片')}{suffix}",
             content_type=photo.content_type,
-        )
-
-
-class EvidenceDownloadView(ScopedMixin, DetailView):
-    """A rectification response's evidence file, through the order's scope."""
-
-    model = RectificationEvidence
-
-    def get(self, request, *args, **kwargs):
-        evidence = self.get_object()
-        return protected_file_response(
-            evidence.file, filename=evidence.name, content_type=evidence.content_type
         )

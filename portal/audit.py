@@ -23,7 +23,16 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from portal import context
 from portal.choices import AuditAction, AuditOutcome
 
-AUDITED_APPS = {"portal", "stations", "evaluations", "inspections", "talent", "funding", "services"}
+AUDITED_APPS = {
+    "portal",
+    "stations",
+    "evaluations",
+    "inspections",
+    "rectification",
+    "talent",
+    "funding",
+    "services",
+}
 NOT_AUDITED = {
     "portal.auditevent",
     "portal.notification",
@@ -188,7 +197,10 @@ def history(instance: models.Model):
     """Audit rows of one object, newest first. Callers have already passed ``restrict``."""
     from portal.models import AuditEvent
 
-    return AuditEvent.objects.filter(object_type=_label(instance), object_id=str(instance.pk))
+    # A model that moved to another app keeps its older rows under its former label
+    # (``audit_former_labels``): the trail is append-only, so they are read, not rewritten.
+    labels = [_label(instance), *getattr(type(instance), "audit_former_labels", ())]
+    return AuditEvent.objects.filter(object_type__in=labels, object_id=str(instance.pk))
 
 
 # --- signal receivers ---------------------------------------------------------------------

@@ -32,6 +32,9 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DEBUG", False)
 # The test suite runs with production settings (DEBUG off) but no TLS in front of it.
 TESTING = "pytest" in sys.modules
+# A risk signal of the inspection draw that raises fails loudly in development and tests,
+# and is logged and shown on the plan in production (portal.risk).
+PORTAL_SIGNALS_STRICT = env_bool("PORTAL_SIGNALS_STRICT", DEBUG or TESTING)
 # A process run "as of" a date: PORTAL_TODAY=YYYY-MM-DD starts the clock at 10:00 that day
 # in Asia/Shanghai and lets it run on (time-machine). The tests set it for the servers and
 # workers they start, so that these agree with the test's pinned date; `manage.py demo` can be
@@ -100,6 +103,7 @@ INSTALLED_APPS = [
     "portal",
     "stations",
     "evaluations",
+    "rectification",
     "inspections",
     "talent",
     "funding",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("stations/", include("stations.urls")),
     path("talent/", include("talent.urls")),
     path("inspections/", include("inspections.urls")),
+    path("rectification/", include("rectification.urls")),
     path("evaluations/", include("evaluations.urls")),
     path("funding/", include("funding.urls")),
     path("api/", include("portal.api.urls")),

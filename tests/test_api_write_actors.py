@@ -695,7 +695,7 @@ def _visit(w, today, action):
 
 @sample("rectification-order", "create", "respond", "verify")
 def _order(w, today, action):
-    from inspections import services
+    from rectification import services
 
     body = {
         "station": w.station_a1.pk,
@@ -705,7 +705,7 @@ def _order(w, today, action):
         "title": "评估不合格整改",
     }
     if action == "create":
-        return Call(w.city_officer, "/api/v1/inspections/orders/", body)
+        return Call(w.city_officer, "/api/v1/rectification/orders/", body)
     order = services.rectification_order_open(
         actor=w.city_officer,
         station=w.station_a1,
@@ -714,7 +714,7 @@ def _order(w, today, action):
         severity="major",
         title="评估不合格整改",
     )
-    url = f"/api/v1/inspections/orders/{order.pk}/"
+    url = f"/api/v1/rectification/orders/{order.pk}/"
     if action == "respond":
         return Call(w.station_a1_manager, url + "respond/", {"text": "已整改完毕"})
     services.rectification_respond(actor=w.station_a1_manager, order=order, text="已整改完毕")

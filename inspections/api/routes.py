@@ -6,7 +6,6 @@ from inspections.api.views import (
     ChecklistViewSet,
     FindingViewSet,
     InspectionViewSet,
-    OrderViewSet,
     PlanViewSet,
 )
 from portal.api.router import router
@@ -15,6 +14,5 @@ router.register("inspections/checklists", ChecklistViewSet, basename="inspection
 router.register("inspections/plans", PlanViewSet, basename="inspection-plan")
 router.register("inspections/visits", InspectionViewSet, basename="inspection")
 router.register("inspections/findings", FindingViewSet, basename="inspection-finding")
-router.register("inspections/orders", OrderViewSet, basename="rectification-order")
 router.register("inspections/campaigns", CampaignViewSet, basename="inspection-campaign")
 router.register("inspections/board", BoardViewSet, basename="inspection-board")

@@ -71,7 +71,7 @@ def test_the_demo_cycle_in_progress_has_score_sheets_self_assessments_and_survey
 def test_the_demo_opens_a_rectification_order_for_each_failing_published_result(world):
     from evaluations.choices import Grade
     from evaluations.demo import _rectifications
-    from inspections.models import RectificationOrder
+    from rectification.models import RectificationOrder
     from tests.factories import ContractFactory
 
     today = clock.today()

@@ -147,9 +147,9 @@ def test_survey_questions_come_from_the_reference_table_in_use(db):
 
 def test_latest_grades_feed_the_inspection_draw_with_the_newest_published_grade(world, last_year):
     """``latest_grades_for`` is the grade risk signal of the quarterly inspection draw."""
-    from inspections.selectors import _optional_selector
+    from portal.risk import risk_signals_registered
 
-    assert _optional_selector("grade")[1] is selectors.latest_grades_for
+    assert risk_signals_registered()["grade"].fn is selectors.latest_grades_for
     midterm, final = last_year[Phase.MIDTERM], last_year[Phase.FINAL]
     Evaluation.objects.filter(pk=midterm.pk).update(grade=Grade.FAIL)
     ids = [world.station_a1.pk, world.station_b1.pk]

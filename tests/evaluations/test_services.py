@@ -349,7 +349,7 @@ def test_a_published_result_is_locked(world, assigned):
 
 
 def test_failing_opens_a_rectification_order_on_publication(world, assigned):
-    from inspections.models import RectificationOrder
+    from rectification.models import RectificationOrder
 
     ev = _scored(world, assigned, "0.5")
     assert ev.grade == Grade.FAIL
@@ -359,6 +359,19 @@ def test_failing_opens_a_rectification_order_on_publication(world, assigned):
         source_kind="evaluation", source_ref=f"evaluation:{ev.pk}"
     )
     assert ev.rectification_order_id == order.pk and order.station_id == ev.station_id
+    # The title names the cycle once ("…末期评估不合格整改", not "…评估评估不合格整改").
+    assert "评估评估" not in order.title and order.title.endswith("评估不合格整改")
+
+
+def test_an_evaluation_order_links_its_evaluation(world, assigned, login):
+    from rectification.models import RectificationOrder
+
+    ev = _scored(world, assigned, "0.5")
+    services.cycle_publish(actor=world.city_officer, cycle=ev.cycle)
+    order = RectificationOrder.objects.get(source_ref=f"evaluation:{ev.pk}")
+    body = login(world.city_officer).get(f"/rectification/orders/{order.pk}/").content.decode()
+    assert f'href="/evaluations/{ev.pk}/"' in body and "评估不合格：" in body
+    assert "evaluation:" not in body
 
 
 def test_bulk_results_match_the_one_at_a_time_computation(world, assigned):

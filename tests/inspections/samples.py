@@ -13,11 +13,8 @@ from inspections.choices import (
     AnswerResult,
     Area,
     MemberBody,
-    OrderEventKind,
-    OrderStatus,
     PlanStatus,
     Severity,
-    SourceKind,
     VisitMode,
     VisitStatus,
 )
@@ -32,13 +29,8 @@ from inspections.models import (
     InspectionSettings,
     InspectionTeamMember,
     QuarterPlan,
-    RectificationEvent,
-    RectificationEvidence,
-    RectificationOrder,
-    RectificationResponse,
 )
 from portal import clock
-from portal.selectors import policy_for_service_year
 from tests.portal.samples import assigned_inspector
 from tests.samples import MARK, register, sample
 
@@ -166,59 +158,4 @@ def finding(world) -> Finding:
         severity=Severity.MAJOR,
         description=f"{MARK}发现问题",
         found_on=clock.today(),
-    )
-
-
-@register(RectificationOrder)
-def order(world) -> RectificationOrder:
-    today = clock.today()
-    return RectificationOrder.objects.create(
-        source_kind=SourceKind.INSPECTION_FINDING,
-        finding=sample(world, Finding),
-        station=world.station_a1,
-        institution=world.institution_a,
-        severity=Severity.MAJOR,
-        area=Area.SAFETY,
-        title=f"{MARK}整改事项",
-        description=f"{MARK}整改要求",
-        opened_on=today,
-        due_on=today + dt.timedelta(days=30),
-        policy_version=policy_for_service_year(today.year),
-        status=OrderStatus.ANSWERED,
-        opened_by=assigned_inspector(world),
-    )
-
-
-@register(RectificationResponse)
-def response(world) -> RectificationResponse:
-    return RectificationResponse.objects.create(
-        order=sample(world, RectificationOrder),
-        text=f"{MARK}整改情况",
-        responded_by=world.station_a1_manager,
-    )
-
-
-@register(RectificationEvidence)
-def order_evidence(world) -> RectificationEvidence:
-    evidence = RectificationEvidence(
-        response=sample(world, RectificationResponse),
-        order=sample(world, RectificationOrder),
-        content_type="image/jpeg",
-        size=len(JPEG),
-        name=f"{MARK}整改佐证.jpg",
-    )
-    evidence.file.save("sample-evidence.jpg", ContentFile(JPEG), save=False)
-    evidence.save()
-    return evidence
-
-
-@register(RectificationEvent)
-def order_event(world) -> RectificationEvent:
-    return RectificationEvent.objects.create(
-        order=sample(world, RectificationOrder),
-        kind=OrderEventKind.ANSWERED,
-        from_status=OrderStatus.OPEN,
-        to_status=OrderStatus.ANSWERED,
-        note=f"{MARK}整改反馈",
-        actor=world.station_a1_manager,
     )

@@ -162,7 +162,7 @@ def test_the_heat_map_and_a_station_history_are_in_the_api(world, plan, login):
 
 
 @pytest.mark.parametrize(
-    "url", ["/inspections/settings/", "/inspections/campaigns/", "/inspections/orders/"]
+    "url", ["/inspections/settings/", "/inspections/campaigns/", "/rectification/orders/"]
 )
 def test_forms_and_filters_offer_no_empty_dash_choices(world, plan, login, url):
     body = login(world.city_officer).get(url).content.decode()

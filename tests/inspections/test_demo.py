@@ -6,11 +6,13 @@ from __future__ import annotations
 import pytest
 
 from inspections import rules
-from inspections.choices import OrderStatus, PlanStatus, VisitMode
+from inspections.choices import PlanStatus, VisitMode
 from inspections.demo import inspections as inspections_step
-from inspections.models import QuarterPlan, RectificationOrder
+from inspections.models import QuarterPlan
 from portal import clock
 from portal.models import PolicyVersion
+from rectification.choices import OrderStatus
+from rectification.models import RectificationOrder
 from stations.demo import DemoContext
 from tests.factories import DistrictFactory, StationFactory, SubdistrictFactory
 

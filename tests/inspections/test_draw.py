@@ -13,6 +13,7 @@ from inspections.choices import PlanStatus, SampleMode, VisitMode
 from inspections.models import Inspection, InspectionSettings, QuarterPlan
 from portal.errors import Conflict
 from portal.models import Notification
+from rectification import rules as rectification_rules
 from tests.factories import DistrictFactory, StationFactory, SubdistrictFactory
 from tests.inspections.conftest import make_visit
 
@@ -142,4 +143,11 @@ def test_sample_size_rounds_half_up_and_respects_the_minimum():
 
 def test_escalation_levels_follow_the_settings():
     kw = {"institution_after": 3, "district_after": 10, "city_after": 30}
-    assert [rules.escalation_level(d, **kw) for d in (0, 1, 3, 10, 29, 30)] == [0, 1, 2, 3, 3, 4]
+    assert [rectification_rules.escalation_level(d, **kw) for d in (0, 1, 3, 10, 29, 30)] == [
+        0,
+        1,
+        2,
+        3,
+        3,
+        4,
+    ]

@@ -74,7 +74,7 @@ def _paths(ids):
         yield path
     yield "/inspections/board/?format=xlsx"
     yield "/inspections/visits/?format=xlsx"
-    yield "/inspections/orders/?format=xlsx"
+    yield "/rectification/orders/?format=xlsx"
     yield "/api/v1/inspections/board/"
 
 

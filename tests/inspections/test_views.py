@@ -7,8 +7,7 @@ import subprocess
 import pytest
 
 from inspections import services
-from inspections.choices import OrderStatus
-from inspections.models import Finding, InspectionAnswer, RectificationOrder
+from inspections.models import Finding, InspectionAnswer
 from portal import clock
 from tests.factories import StationFactory, SubdistrictFactory
 from tests.inspections.conftest import make_visit
@@ -52,11 +51,11 @@ def _more_stations(world, plan, n):
     [
         "/inspections/board/",
         "/inspections/visits/",
-        "/inspections/orders/",
+        "/rectification/orders/",
         "/inspections/heatmap/",
         "/api/v1/inspections/board/",
         "/api/v1/inspections/visits/",
-        "/api/v1/inspections/orders/",
+        "/api/v1/rectification/orders/",
     ],
 )
 def test_boards_and_lists_run_the_same_number_of_queries_at_any_size(
@@ -106,32 +105,6 @@ def test_editing_a_signed_off_visit_answers_409_in_pages_and_api(world, plan, lo
     )
     assert api.status_code == 409
     assert InspectionAnswer.objects.get(inspection=visit, item=item).result == "pass"
-
-
-def test_the_station_answers_and_the_district_verifies_through_the_api(world, plan, login):
-    visit = _signed_visit(world, plan)
-    order = RectificationOrder.objects.get(finding__inspection=visit)
-    district = login(world.district_a_officer)
-    early = district.post(
-        f"/api/v1/inspections/orders/{order.pk}/verify/",
-        {"accept": True},
-        content_type="application/json",
-    )
-    assert early.status_code == 400 and services.ORDER_NOT_ANSWERED in early.content.decode()
-    station = login(world.station_a1_manager)
-    r = station.post(f"/api/v1/inspections/orders/{order.pk}/respond/", {"text": "已更换灭火器"})
-    assert r.status_code == 200 and r.json()["status"] == OrderStatus.ANSWERED
-    district = login(world.district_a_officer)
-    r = district.post(
-        f"/api/v1/inspections/orders/{order.pk}/verify/",
-        {"accept": True},
-        content_type="application/json",
-    )
-    assert r.status_code == 200 and r.json()["status"] == OrderStatus.CLOSED
-    history = district.get(f"/api/v1/inspections/orders/{order.pk}/history/").json()
-    assert [h["to_status"] for h in history] == ["open", "answered", "closed"]
-    outsider = login(world.district_b_officer)
-    assert outsider.get(f"/api/v1/inspections/orders/{order.pk}/").status_code == 404
 
 
 def test_the_station_tab_and_history_show_visits_and_orders(world, plan, login):

@@ -16,9 +16,10 @@ from evaluations.choices import Phase
 from evaluations.models import Evaluation, Evidence, Framework
 from funding import services as funding_services
 from inspections import services as inspection_services
-from inspections.choices import SourceKind
-from inspections.models import RectificationEvidence
 from portal import clock
+from rectification import services as rectification_services
+from rectification.choices import SourceKind
+from rectification.models import RectificationEvidence
 from tests.evaluations.conftest import dates
 from tests.funding.conftest import report
 from tests.inspections.conftest import make_visit
@@ -45,7 +46,7 @@ def _photo(world):
 
 
 def _rectification_evidence(world):
-    order = inspection_services.rectification_order_open(
+    order = rectification_services.rectification_order_open(
         actor=world.city_officer,
         station=world.station_a1,
         source_kind=SourceKind.OTHER,
@@ -53,14 +54,18 @@ def _rectification_evidence(world):
         severity="minor",
         title="消防通道堆放杂物",
     )
-    inspection_services.rectification_respond(
+    rectification_services.rectification_respond(
         actor=world.station_a1_manager,
         order=order,
         text="已清理",
         files=[SimpleUploadedFile("整改后照片.png", PNG, "image/png")],
     )
     evidence = RectificationEvidence.objects.get(order=order)
-    return reverse("inspections:evidence_download", args=[evidence.pk]), evidence.name, "image/png"
+    return (
+        reverse("rectification:evidence_download", args=[evidence.pk]),
+        evidence.name,
+        "image/png",
+    )
 
 
 def _spending_attachment(world):

@@ -20,13 +20,15 @@ from funding.choices import BudgetStatus, ReportStatus
 from funding.demo import latest_ended_month
 from funding.models import Budget, FundingYear, SpendingReport
 from inspections import rules as inspection_rules
-from inspections.choices import OPEN_ORDER_STATUSES, PlanStatus, VisitStatus
-from inspections.models import Campaign, Inspection, QuarterPlan, RectificationOrder
+from inspections.choices import PlanStatus, VisitStatus
+from inspections.models import Campaign, Inspection, QuarterPlan
 from inspections.selectors import quarter_board
 from portal import clock
 from portal.choices import Role
 from portal.dashboards.todo import todos_for
 from portal.models import AuditEvent, User
+from rectification.choices import OPEN_ORDER_STATUSES
+from rectification.models import RectificationOrder
 from stations.choices import ManagementMode
 from stations.demo import DEMO_PASSWORD, STATIONS_STEPS, run_demo
 from stations.models import Contract, CreditRecord, District, Institution, Outpost, Station

@@ -1,0 +1,49 @@
+"""Pure policy checks of the rectification app, on plain values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from rectification.choices import AWAITING_STATION, EscalationLevel, OrderStatus
+
+
+def due_date(opened_on: dt.date, days: int) -> dt.date:
+    """The rectification deadline: ``days`` calendar days after the order is opened."""
+    return opened_on + dt.timedelta(days=days)
+
+
+def is_overdue(status: str, due_on: dt.date, today: dt.date) -> bool:
+    """An order the station still owes (open or sent back) past its due date.
+
+    An answered order waits for the verifier, so it is not the station's delay.
+    """
+    return status in AWAITING_STATION and due_on < today
+
+
+def escalation_level(
+    days_overdue: int, *, institution_after: int, district_after: int, city_after: int
+) -> int:
+    """Who hears of an overdue order: station first, then institution, district, city."""
+    if days_overdue <= 0:
+        return EscalationLevel.NONE
+    if days_overdue >= city_after:
+        return EscalationLevel.CITY
+    if days_overdue >= district_after:
+        return EscalationLevel.DISTRICT
+    if days_overdue >= institution_after:
+        return EscalationLevel.INSTITUTION
+    return EscalationLevel.STATION
+
+
+def can_respond(status: str) -> bool:
+    return status in AWAITING_STATION
+
+
+def can_verify(status: str) -> bool:
+    return status == OrderStatus.ANSWERED
+
+
+def is_repeat(previous_found_on: Iterable[dt.date], found_on: dt.date, window_days: int) -> bool:
+    """A finding repeats one at the same station and item within the window before it."""
+    return any(0 <= (found_on - d).days <= window_days for d in previous_found_on)
