@@ -42,6 +42,11 @@ app.conf.beat_schedule = {
         "task": "portal.tasks.prune_audit_events",
         "schedule": crontab(hour=3, minute=17),
     },
+    # The worker's heartbeat for /healthz (the base task records each run).
+    "portal.heartbeat": {
+        "task": "portal.tasks.heartbeat",
+        "schedule": 60.0,
+    },
     # The outbox: requests write the messages to send, this sends them (every minute).
     "portal.deliver_outbox": {
         "task": "portal.tasks.deliver_outbox",

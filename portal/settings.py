@@ -472,6 +472,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@localhost")
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 # The outbox (``portal.services.notifications.outbox_deliver``) gives up after this many tries.
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+# /healthz: the worker is down when its heartbeat (every minute) is older than this; a daily
+# or weekly periodic task is late this long after it was due (portal/health.py).
+HEALTH_HEARTBEAT_STALE_SECONDS = int(os.environ.get("HEALTH_HEARTBEAT_STALE_SECONDS", "300"))
+HEALTH_PERIODIC_GRACE_MINUTES = int(os.environ.get("HEALTH_PERIODIC_GRACE_MINUTES", "60"))
 # How often beat runs ``portal.tasks.deliver_outbox`` (seconds).
 OUTBOX_DELIVERY_SECONDS = float(os.environ.get("OUTBOX_DELIVERY_SECONDS", "60"))
 

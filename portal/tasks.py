@@ -14,3 +14,10 @@ def prune_audit_events() -> int:
 def deliver_outbox() -> int:
     """Send the outbox's due messages (e-mail); requests only write the rows."""
     return outbox_deliver()
+
+
+@portal_task(name="portal.tasks.heartbeat", soft_time_limit=30, time_limit=60)
+def heartbeat() -> str:
+    """Every minute: the base task records the run (``TaskRun``), which /healthz reads as the
+    worker's last heartbeat."""
+    return "ok"

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.views.generic import TemplateView
 
-from portal import clock
+from portal import clock, health
+from portal.choices import Role
 from portal.dashboards.home import home_context
 from portal.views.mixins import public_view
 
@@ -24,14 +24,22 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context.update(
             home_context(self.request.user, on=clock.today(), current_path=self.request.path)
         )
+        user = self.request.user
+        if user.is_superuser or user.has_role(Role.CITY_ADMIN):
+            context["late_tasks"] = health.late_periodic_tasks()
         return context
 
 
 @public_view
 def healthz(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """Database, Redis, the worker's heartbeat and each periodic task's last success (JSON).
+    503 when the database does not answer; with ``?strict=1`` also when anything is wrong."""
+    body, status = health.report()
+    if request.GET.get("strict") and body["problems"]:
+        status = 503
+    response = JsonResponse(body, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @public_view
