@@ -97,6 +97,7 @@ def evaluations(ctx: DemoContext) -> None:
     quality = {s.pk: min(0.99, max(0.35, rng.gauss(0.84, 0.08))) for s in stations}
     accounts = ctx.data.get("accounts", {})
     evaluator = accounts.get("evaluator")
+    demo_station = ctx.data.get("demo_station")
     now = clock.now()
 
     plan: list[tuple[int, str, bool]] = []  # year, phase, live
@@ -141,6 +142,13 @@ def evaluations(ctx: DemoContext) -> None:
             q = quality.get(sid, 0.8) + drift
             ev = Evaluation(cycle=cycle, station_id=sid, institution_id=iid)
             roll = rng.random()
+            if live and demo_station is not None and sid == demo_station.pk:
+                # The demo station's self-assessment is under way: drafted, not yet submitted,
+                # so its manager has it on the to-do list (issue 13).
+                rows.append(ev)
+                if small:
+                    self_rows.append(ev)
+                continue
             if live and roll < 0.35:
                 rows.append(ev)  # not started (late: self-assessment was due two days ago)
                 continue

@@ -201,6 +201,37 @@ def funding(ctx: DemoContext) -> None:
                 )
     SocialResource.objects.bulk_create(resources, batch_size=BATCH)
     ctx.log(f"    social resources: {len(resources)}")
+    _revision_awaiting_review(ctx)
+
+
+def _revision_awaiting_review(ctx: DemoContext) -> None:
+    """The demo station has revised this year's approved budget and submitted the revision:
+    it waits on the district officer's to-do list (the approved version stays in force)."""
+    from funding import services
+    from funding.choices import BudgetStatus
+    from funding.models import Budget
+
+    station = ctx.data.get("demo_station")
+    manager = ctx.data.get("accounts", {}).get("station")
+    if station is None or manager is None:
+        return
+    approved = (
+        Budget.objects.filter(
+            station=station,
+            service_year=ctx.today.year,
+            status=BudgetStatus.APPROVED,
+            contract__is_comprehensive=True,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if approved is None:
+        return
+    revision = services.budget_revise(actor=manager, budget=approved)
+    revision.note = "下半年活动调整，申请修订预算。"
+    revision.save(update_fields=["note", "updated_at"])
+    services.budget_submit(actor=manager, budget=revision, version=revision.version)
+    ctx.log("    a budget revision awaiting the district's review")
 
 
 register_demo_step("funding", funding, order=300)

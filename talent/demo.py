@@ -409,6 +409,30 @@ def _programmes(ctx, rng, today: date, sample: list[tuple[int, int]]) -> None:
             Attendance.objects.bulk_create(attendance, batch_size=2000)
             Enrolment.objects.bulk_update(enrolments, ["status", "completed_on", "exam_passed"])
             CERecord.objects.bulk_create(credits, batch_size=2000)
+    # One programme still to start, open for enrolment (issue 13): three weeks from today,
+    # its sessions ahead, no one enrolled yet. It belongs to this year's plan.
+    upcoming = TrainingProgramme.objects.create(
+        year=today.year,
+        kind=ProgrammeKind.SUPERVISOR,
+        title=f"{today.year}年社会工作督导实务提升班（报名中）",
+        provider="广州市社会工作协会",
+        budget=Decimal("180000.00"),
+        places=60,
+        starts_on=today + timedelta(days=21),
+        ends_on=today + timedelta(days=21 + 60),
+    )
+    TrainingSession.objects.bulk_create(
+        [
+            TrainingSession(
+                programme=upcoming,
+                held_on=upcoming.starts_on + timedelta(days=14 * k),
+                topic=f"第{k + 1}讲",
+                hours=Decimal(6),
+                location="广州市社会工作服务中心",
+            )
+            for k in range(4)
+        ]
+    )
     person_summary_refresh(person_ids=touched, today=today, stations=False)
     station_staffing_refresh(today=today)
 

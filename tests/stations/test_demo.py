@@ -5,12 +5,12 @@ loaded."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.urls import reverse
 
 from evaluations.choices import CycleStatus, EvaluationStatus
@@ -27,13 +27,14 @@ from portal import clock
 from portal.choices import Role
 from portal.dashboards.todo import todos_for
 from portal.models import AuditEvent, User
-from rectification.choices import OPEN_ORDER_STATUSES
+from rectification.choices import AWAITING_STATION, OPEN_ORDER_STATUSES
 from rectification.models import RectificationOrder
 from stations.choices import ManagementMode
 from stations.demo import DEMO_PASSWORD, STATIONS_STEPS, run_demo
 from stations.models import Contract, CreditRecord, District, Institution, Outpost, Station
 from stations.rules import check_credit_code
 from stations.selectors import operators_on
+from talent.choices import EnrolmentStatus
 from talent.models import StaffingSummary, TrainingProgramme
 
 pytestmark = pytest.mark.django_db
@@ -254,6 +255,32 @@ def assert_the_demo_is_anchored_to(today, login):
     # Talent: this year's training programmes; staffing figures computed today.
     assert max(TrainingProgramme.objects.values_list("year", flat=True)) == year
     assert set(StaffingSummary.objects.values_list("computed_on", flat=True)) == {today}
+
+    # Something waits on every desk, dated around today (issue 13): the demo station's
+    # self-assessment under way in the open cycle, the inspector's visit within the coming
+    # week, orders due soon and overdue, a budget and reports awaiting the district, and a
+    # training programme still to start with places left.
+    demo_station = Station.objects.restrict(User.objects.get(username="station")).get()
+    assert Evaluation.objects.filter(
+        cycle=cycle, station=demo_station, status=EvaluationStatus.NOT_STARTED
+    ).exists()
+    inspector = User.objects.get(username="inspector")
+    assert Inspection.objects.filter(
+        team__user=inspector,
+        status=VisitStatus.PLANNED,
+        scheduled_on__gt=today,
+        scheduled_on__lte=today + timedelta(days=7),
+    ).exists()
+    owed = RectificationOrder.objects.filter(status__in=AWAITING_STATION)
+    assert owed.filter(due_on__lt=today).exists()
+    assert owed.filter(due_on__gte=today, due_on__lte=today + timedelta(days=14)).exists()
+    district = User.objects.get(username="district")
+    assert Budget.objects.restrict(district).filter(status=BudgetStatus.SUBMITTED).exists()
+    assert SpendingReport.objects.restrict(district).filter(status=ReportStatus.SUBMITTED).exists()
+    open_programmes = TrainingProgramme.objects.filter(starts_on__gt=today).annotate(
+        taken=Count("enrolments", filter=~Q(enrolments__status=EnrolmentStatus.WITHDRAWN))
+    )
+    assert open_programmes.filter(places__gt=F("taken")).exists()
 
     # Every demo account: to-dos dated this year or last, and the home page opens.
     for user in User.objects.filter(email__endswith="@demo.invalid"):
