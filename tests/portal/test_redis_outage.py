@@ -18,8 +18,8 @@ from django.urls import reverse
 from evaluations.models import SurveyLink
 from evaluations.selectors import survey_questions
 from evaluations.views import SURVEY_RATE_LIMIT
-from inspections.models import RectificationOrder
 from portal.models import OutboxMessage, OutboxStatus
+from rectification.models import RectificationOrder
 from tests.portal.servers import (
     Browser,
     PrivateRedis,
@@ -77,7 +77,7 @@ def _visit(officer: Browser, public: Browser, station_pk: int, link: SurveyLink,
     timings = {}
     status, _text, timings["home"] = officer.request("/")
     assert status == 200, f"home page with Redis {label}: {status}"
-    form_url = reverse("inspections:order_open")
+    form_url = reverse("rectification:order_open")
     status, _text, timings["order form"] = officer.request(form_url)
     assert status == 200
     ref = f"outage-{label}"
