@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from portal import audit, clock
+from portal import audit, clock, crypto
 from portal.choices import AuditAction
 from portal.errors import Conflict
 from portal.exports import export_filename, xlsx_response
@@ -27,7 +27,7 @@ from portal.query import DistrictQuery, YearQuery, read_query
 from portal.scoping import ADD, CHANGE, VIEW, roles_allowed, stations_for, user_may
 from portal.views.listing import FilteredListMixin
 from portal.views.mixins import RoleRequiredMixin, ScopedMixin
-from talent import crypto, roster, selectors, services
+from talent import roster, selectors, services
 from talent.choices import CertificateLevel, HonourKind, HonourLevel
 from talent.filtersets import ProgrammeFilterSet, WorkerFilterSet
 from talent.forms import (
