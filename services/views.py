@@ -424,7 +424,15 @@ class RecordDetailView(ScopedMixin, DetailView):
         record = self.object
         user = self.request.user
         # Attendees by name only for those who may see the people (the station side).
-        ctx["attendees"] = selectors.service_user_list(user).filter(attendance__record=record)
+        attendees = list(selectors.service_user_list(user).filter(attendance__record=record))
+        today = clock.today()
+        for p in attendees:
+            p.shown_name = (
+                p.name
+                if not p.sensitive_on(today) or is_serving_station(user, p)
+                else selectors.masked_name(p.name)
+            )
+        ctx["attendees"] = attendees
         ctx["attendee_count"] = record.attendance.count()
         ctx["groups"] = record.target_groups.all()
         ctx["workers"] = record.workers.all()

@@ -89,6 +89,18 @@ class ServiceUserSerializer(PortalModelSerializer):
 
         return obj.sensitive_on(clock.today())
 
+    def to_representation(self, obj):
+        """A sensitive person's identifying fields only for the serving station, or after an
+        audited read (``revealed`` in the context); lists show them masked."""
+        from services.selectors import masked_name
+
+        data = super().to_representation(obj)
+        revealed = self.context.get("revealed", set())
+        serving = self.context.get("serving_stations", set())
+        if data["sensitive"] and obj.pk not in revealed and obj.station_id not in serving:
+            data.update(name=masked_name(obj.name), contact="", birth_year=None)
+        return data
+
 
 class ServiceUserWriteSerializer(serializers.Serializer):
     station = ScopedPrimaryKeyRelatedField(

@@ -71,20 +71,32 @@ class ServiceUserViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.Gen
             return "change"
         return super().scope_action()
 
+    def get_serializer_context(self):
+        ctx = super().get_serializer_context()
+        user = self.request.user
+        ctx["serving_stations"] = {
+            a.station_id for a in user.active_assignments() if a.role == "station_manager"
+        }
+        return ctx
+
     @extend_schema(parameters=[OpenApiParameter("reason", str, required=False)])
     def retrieve(self, request, pk=None):
         person = self.get_object()
         services.service_user_read(
             actor=request.user, person=person, reason=request.query_params.get("reason", "")
         )
-        return Response(s.ServiceUserSerializer(person).data)
+        ctx = {**self.get_serializer_context(), "revealed": {person.pk}}
+        return Response(s.ServiceUserSerializer(person, context=ctx).data)
 
     @extend_schema(request=s.ServiceUserWriteSerializer, responses={201: s.ServiceUserSerializer})
     def create(self, request):
         data = _validated(s.ServiceUserWriteSerializer, request)
         station = _station(request, data, ServiceUser)
         person = services.service_user_create(actor=request.user, station=station, data=data)
-        return Response(s.ServiceUserSerializer(person).data, status=status.HTTP_201_CREATED)
+        ctx = {**self.get_serializer_context(), "revealed": {person.pk}}
+        return Response(
+            s.ServiceUserSerializer(person, context=ctx).data, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(request=s.ServiceUserWriteSerializer, responses=s.ServiceUserSerializer)
     def update(self, request, pk=None):
@@ -93,7 +105,8 @@ class ServiceUserViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.Gen
         person = services.service_user_update(
             actor=request.user, person=person, version=data.pop("version", None), data=data
         )
-        return Response(s.ServiceUserSerializer(person).data)
+        ctx = {**self.get_serializer_context(), "revealed": {person.pk}}
+        return Response(s.ServiceUserSerializer(person, context=ctx).data)
 
     @extend_schema(request=s.ServiceVersionSerializer, responses={204: None})
     @action(detail=True, methods=["post"])

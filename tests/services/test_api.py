@@ -127,3 +127,13 @@ def test_the_aggregate_list_is_scoped(world, day):
     services.service_record_create(actor=None, station=world.station_a1, data=record_data(day))
     assert api(world.district_a_officer).get("/api/v1/services/aggregates/").json()["count"] == 1
     assert api(world.district_b_officer).get("/api/v1/services/aggregates/").json()["count"] == 0
+
+
+def test_the_city_admins_list_masks_sensitive_people_until_a_reasoned_read(world, minor, elder):
+    client = api(world.city_admin)
+    rows = {r["id"]: r for r in client.get("/api/v1/services/people/").json()["results"]}
+    assert rows[minor.pk]["name"] == minor.name[0] + "*" * (len(minor.name) - 1)
+    assert rows[minor.pk]["birth_year"] is None and rows[minor.pk]["contact"] == ""
+    assert rows[elder.pk]["name"] == elder.name
+    own = api(world.station_a1_manager).get("/api/v1/services/people/").json()["results"]
+    assert minor.name in {r["name"] for r in own}
