@@ -13,6 +13,17 @@ from services.models import ServiceRecord, ServiceUser
 from services.selectors import catalogue_in_force
 
 
+def _one_station(stations, chosen):
+    """Choices hanging off a station (communities, people) for one station only: the chosen
+    one, or the user's only one. A city admin picks the station first (``?station=``)."""
+    if chosen:
+        try:
+            return stations.filter(pk=int(getattr(chosen, "pk", chosen)))
+        except (TypeError, ValueError):
+            return stations.none()
+    return stations if stations.count() == 1 else stations.none()
+
+
 def _codes(qs):
     return [(i.code, i.name) for i in qs]
 
@@ -61,7 +72,11 @@ class ServiceUserForm(BootstrapFormMixin, StationChoiceMixin, forms.Form):
         version = catalogue_in_force()
         self.fields["target_groups"].choices = _codes(version.target_groups.all())
         self.fields["fields_"].choices = _codes(version.fields.all())
-        stations = stations_for(user, ServiceUser, ADD)
+        self.station_chosen = True
+        stations = _one_station(
+            stations_for(user, ServiceUser, ADD),
+            self.data.get("station") or self.initial.get("station"),
+        )
         self.fields["community"].queryset = Community.objects.filter(
             subdistrict__in=stations.values("subdistrict_id")
         ).order_by("code")
@@ -122,6 +137,7 @@ class RecordForm(BootstrapFormMixin, StationChoiceMixin, forms.Form):
             if record is None
             else type(record.station).objects.filter(pk=record.station_id)
         )
+        stations = _one_station(stations, self.data.get("station") or self.initial.get("station"))
         self.fields["community"].queryset = Community.objects.filter(
             subdistrict__in=stations.values("subdistrict_id")
         ).order_by("code")
@@ -133,9 +149,15 @@ class RecordForm(BootstrapFormMixin, StationChoiceMixin, forms.Form):
         self.fields["attendees"].label_from_instance = lambda u: (
             f"{u.name}（{u.birth_year or '—'}）"
         )
-        from talent.selectors import people_in_post
+        from talent.selectors import station_staff
 
-        self.fields["workers"].choices = [(str(p.pk), p.name) for p in people_in_post(user)[:200]]
+        one = stations.first() if stations.count() == 1 else None
+        self.fields["workers"].choices = (
+            [(str(e.person_id), e.person.name) for e in station_staff(user, station=one)]
+            if one is not None
+            else []
+        )
+        self.station_chosen = one is not None
         if record is None:
             self._station_field(user, ServiceRecord)
             self.fields["service_on"].initial = clock.today()

@@ -217,7 +217,7 @@ class ServiceUserCreateView(ScopedMixin, View):
     scope_action = ADD
 
     def get(self, request):
-        form = ServiceUserForm(user=request.user)
+        form = ServiceUserForm(user=request.user, initial={"station": request.GET.get("station")})
         return render(request, "services/user_form.html", {"form": form})
 
     def post(self, request):
@@ -390,7 +390,8 @@ class RecordCreateView(ScopedMixin, View):
     scope_action = ADD
 
     def get(self, request):
-        return render(request, "services/record_form.html", {"form": RecordForm(user=request.user)})
+        form = RecordForm(user=request.user, initial={"station": request.GET.get("station")})
+        return render(request, "services/record_form.html", {"form": form})
 
     def post(self, request):
         form = RecordForm(request.POST, user=request.user)

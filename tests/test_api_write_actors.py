@@ -982,7 +982,7 @@ def _assignment(w, today, action):
 
 
 def _service_day(today):
-    return today if today.day > 1 else today - dt.timedelta(days=1)
+    return today
 
 
 def _service_record_body(today, **extra):

@@ -79,9 +79,8 @@ def service_user(world) -> ServiceUser:
 
 
 def _day(world) -> dt.date:
-    """A day of this month (or of last month on the 1st) no report has locked."""
-    today = clock.today()
-    return today if today.day > 1 else today - dt.timedelta(days=1)
+    """Today: its month has no report yet, so nothing is locked."""
+    return clock.today()
 
 
 @register(ServiceRecord)
