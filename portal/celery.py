@@ -87,6 +87,14 @@ app.conf.beat_schedule = {
     # Funding: refresh this year's records and warn of projected personnel shortfalls daily
     # (each station is warned at most once a month while it stays under); remind and escalate
     # late spending reports; finalise past years once confirmed or past their grace period.
+    "services.open_monthly_reports": {
+        "task": "services.tasks.open_monthly_reports",
+        "schedule": crontab(hour=0, minute=20),
+    },
+    "services.refresh_aggregates": {
+        "task": "services.tasks.refresh_aggregates",
+        "schedule": crontab(hour=2, minute=20),
+    },
     "funding.project_year_end": {
         "task": "funding.tasks.project_year_end",
         "schedule": crontab(hour=6, minute=40),

@@ -16,6 +16,7 @@ urlpatterns = [
     path("rectification/", include("rectification.urls")),
     path("evaluations/", include("evaluations.urls")),
     path("funding/", include("funding.urls")),
+    path("services/", include("services.urls")),
     path("api/", include("portal.api.urls")),
     path("i18n/setlang/", errors.public_view(set_language), name="set_language"),
     path("admin/", admin.site.urls),

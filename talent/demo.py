@@ -12,9 +12,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+from portal import crypto
 from portal.models import PolicyVersion
 from stations.demo import DemoContext, register_demo_step
-from talent import crypto, rules
+from talent import rules
 from talent.choices import (
     CEHourSource,
     CertificateLevel,

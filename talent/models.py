@@ -3,7 +3,7 @@ registration and continuing education, the city's training programmes, and honou
 
 Citizen ID numbers are never stored in clear: ``SocialWorker`` keeps a Fernet ciphertext,
 a keyed hash for look-up by the full number and the masked form shown on screen
-(``talent.crypto``). A handful of per-person figures (highest certificate, current
+(``portal.crypto``). A handful of per-person figures (highest certificate, current
 registration, its continuing-education hours) are kept on ``SocialWorker`` by the services so
 the staffing board and lists aggregate one table instead of four at nation scale.
 """

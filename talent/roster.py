@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
-from portal import audit, clock
+from portal import audit, clock, crypto
 from portal.choices import AuditAction, Role
 from portal.imports import (
     Column,
@@ -32,7 +32,7 @@ from portal.imports import (
 from portal.scoping import ADD, VIEW, stations_for
 from stations.models import Station
 from stations.selectors import operators_on
-from talent import crypto, rules
+from talent import rules
 from talent.choices import (
     LEVEL_RANK,
     CertificateLevel,

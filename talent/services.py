@@ -20,14 +20,14 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
-from portal import audit, clock
+from portal import audit, clock, crypto
 from portal.choices import AuditAction, AuditOutcome, Role
 from portal.models import PolicyVersion
 from portal.scoping import ADD, CHANGE, VIEW, ensure_may, ensure_may_add, roles_allowed
 from portal.selectors import PolicyMissing, policy_in_force
 from stations.models import Institution, Station
 from stations.selectors import operator_on
-from talent import crypto, rules
+from talent import rules
 from talent.choices import (
     LEVEL_RANK,
     CEHourSource,
@@ -118,21 +118,20 @@ def _policy(on: date) -> PolicyVersion:
 def id_number_fields(id_number: str, *, today: date | None = None) -> dict[str, Any]:
     """Check an ID number and return the columns that store it (cipher, hash, mask, sex)."""
     try:
-        facts = rules.check_id_number(id_number, today=today or _today())
+        protected = crypto.protect_id_number(id_number, today=today or _today())
     except rules.InvalidIdNumber as error:
         raise ValidationError({"id_number": _(error.message)}) from None
-    number = rules.normalise_id_number(id_number)
     return {
-        "id_number_cipher": crypto.encrypt(number),
-        "id_number_hash": crypto.keyed_hash(number),
-        "id_number_masked": rules.mask_id_number(number),
-        "sex": "male" if facts.male else "female",
+        "id_number_cipher": protected.cipher,
+        "id_number_hash": protected.hash,
+        "id_number_masked": protected.masked,
+        "sex": "male" if protected.male else "female",
     }
 
 
 @sensitive_variables("id_number", "number", "columns")
 def id_number_hash(id_number: str) -> str:
-    return crypto.keyed_hash(rules.normalise_id_number(id_number))
+    return crypto.id_number_hash(id_number)
 
 
 def can_unmask(actor, person: SocialWorker, *, on: date | None = None) -> bool:

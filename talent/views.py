@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from portal import audit, clock
+from portal import audit, clock, crypto
 from portal.choices import AuditAction
 from portal.errors import Conflict
 from portal.exports import export_filename, xlsx_response
@@ -28,7 +28,7 @@ from portal.scoping import ADD, CHANGE, VIEW, roles_allowed, stations_for, user_
 from portal.versioning import VersionedFormViewMixin
 from portal.views.listing import FilteredListMixin
 from portal.views.mixins import RoleRequiredMixin, ScopedMixin
-from talent import crypto, roster, selectors, services
+from talent import roster, selectors, services
 from talent.choices import CertificateLevel, HonourKind, HonourLevel
 from talent.filtersets import ProgrammeFilterSet, WorkerFilterSet
 from talent.forms import (

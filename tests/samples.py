@@ -51,6 +51,7 @@ def registry() -> dict[type[models.Model], Factory]:
     from tests.inspections import samples as _inspections  # noqa: F401
     from tests.portal import samples as _portal  # noqa: F401
     from tests.rectification import samples as _rectification  # noqa: F401
+    from tests.services import samples as _services  # noqa: F401
     from tests.stations import samples as _stations  # noqa: F401
     from tests.talent import samples as _talent  # noqa: F401
 

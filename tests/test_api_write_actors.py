@@ -981,6 +981,102 @@ def _assignment(w, today, action):
     return Call(w.city_officer, "/api/v1/evaluation-assignments/", body)
 
 
+# --- services ---------------------------------------------------------------------------------
+
+
+def _service_day(today):
+    return today
+
+
+def _service_record_body(today, **extra):
+    body = {
+        "service_on": _service_day(today).isoformat(),
+        "kind": "activity",
+        "field": "elderly",
+        "target_groups": ["general"],
+        "title": "社区活动",
+        "hours": "2.00",
+        "person_times": 50,
+    }
+    body.update(extra)
+    return body
+
+
+@sample("services-person", "create", "update", "withdraw")
+def _service_person(w, today, action):
+    from services import services
+    from tests.services.conftest import person_data
+
+    manager = w.station_a1_manager
+    body = {**person_data(today), "consent_on": today.isoformat()}
+    if action == "create":
+        return Call(manager, "/api/v1/services/people/", body)
+    person = services.service_user_create(
+        actor=manager, station=w.station_a1, data=person_data(today)
+    )
+    url = f"/api/v1/services/people/{person.pk}/"
+    if action == "update":
+        return Call(manager, url, {**body, "contact": "020-1234", "version": person.version})
+    return Call(manager, url + "withdraw/", {"version": person.version})
+
+
+@sample("services-record", "create", "update", "destroy")
+def _service_record(w, today, action):
+    from services import services
+    from tests.services.conftest import record_data
+
+    manager = w.station_a1_manager
+    if action == "create":
+        return Call(manager, "/api/v1/services/records/", _service_record_body(today))
+    record = services.service_record_create(
+        actor=manager, station=w.station_a1, data=record_data(_service_day(today))
+    )
+    url = f"/api/v1/services/records/{record.pk}/"
+    if action == "update":
+        return Call(manager, url, _service_record_body(today, version=record.version))
+    return Call(manager, url)
+
+
+@sample("services-report", "update", "submit", "review", "approve", "return_")
+def _service_report(w, today, action):
+    from services import services
+    from services.models import MonthlyReport
+
+    services.reports_open(on=(today.replace(day=28) + dt.timedelta(days=4)).replace(day=1))
+    report = MonthlyReport.objects.get(station=w.station_a1)
+    url = f"/api/v1/services/reports/{report.pk}/"
+    manager = w.station_a1_manager
+    if action == "update":
+        return Call(manager, url, {"version": report.version, "narrative": "综述"})
+    report = services.report_update(
+        actor=manager, report=report, version=report.version, narrative="综述", highlights=""
+    )
+    if action == "submit":
+        return Call(manager, url + "submit/", {"version": report.version})
+    report = services.report_submit(actor=manager, report=report, version=report.version)
+    if action == "review":
+        return Call(w.subdistrict_a1_officer, url + "review/", {"version": report.version})
+    if action == "return_":
+        return Call(
+            w.subdistrict_a1_officer,
+            url + "return/",
+            {"version": report.version, "reason": "请补充亮点"},
+        )
+    report = services.report_review(
+        actor=w.subdistrict_a1_officer, report=report, version=report.version
+    )
+    return Call(w.district_a_officer, url + "approve/", {"version": report.version})
+
+
+@sample("services-target", "create")
+def _service_target(w, today, action):
+    return Call(
+        w.district_a_officer,
+        "/api/v1/services/targets/",
+        {"contract": w.contract_a1.pk, "direct_hours": "35244.00", "person_times": 20000},
+    )
+
+
 # --- the walk ---------------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ from portal.api import routes as _portal_routes  # noqa: F401  (registers on the
 from portal.api.router import router
 from portal.views.mixins import public_view
 from rectification.api import routes as _rectification_routes  # noqa: F401
+from services.api import routes as _services_routes  # noqa: F401
 from stations.api import routes as _stations_routes  # noqa: F401
 from talent.api import routes as _talent_routes  # noqa: F401
 

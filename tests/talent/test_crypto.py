@@ -4,7 +4,7 @@ import pytest
 from cryptography.fernet import Fernet
 from django.core.management import call_command
 
-from talent import crypto
+from portal import crypto
 from talent.models import SocialWorker
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404
 
+from portal import crypto
 from portal.choices import AuditAction, AuditOutcome
 from portal.models import AuditEvent
-from talent import crypto, rules, services
+from talent import rules, services
 from talent.choices import CertificateLevel, EmploymentType, Position, ProgrammeKind
 from talent.models import CERecord, Employment, SocialWorker
 from tests.talent.conftest import hire, new_id

@@ -6,9 +6,9 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from portal import audit
+from portal import audit, crypto
 from portal.choices import AuditAction
-from talent import crypto, rules
+from talent import rules
 from talent.models import SocialWorker
 
 BATCH = 2000

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+
+from portal import idnumbers
 
 
 @lru_cache(maxsize=4)
@@ -47,3 +51,32 @@ def keyed_hash(value: str) -> str:
     return hmac.new(
         key.encode() if isinstance(key, str) else key, value.encode(), hashlib.sha256
     ).hexdigest()
+
+
+@dataclass(frozen=True)
+class ProtectedIdNumber:
+    """The stored forms of one citizen ID number: never the clear value."""
+
+    cipher: str
+    hash: str
+    masked: str
+    male: bool
+    birth_date: date
+
+
+def protect_id_number(value: str, *, today: date) -> ProtectedIdNumber:
+    """Check ``value`` (GB 11643, raising ``InvalidIdNumber``) and return what is stored."""
+    facts = idnumbers.check_id_number(value, today=today)
+    number = idnumbers.normalise_id_number(value)
+    return ProtectedIdNumber(
+        cipher=encrypt(number),
+        hash=keyed_hash(number),
+        masked=idnumbers.mask_id_number(number),
+        male=facts.male,
+        birth_date=facts.birth_date,
+    )
+
+
+def id_number_hash(value: str) -> str:
+    """The look-up hash of an ID number as typed (normalised first)."""
+    return keyed_hash(idnumbers.normalise_id_number(value))
