@@ -39,6 +39,7 @@ from services.models import (
     Tier,
 )
 from services.services.catalogue import ITEM_MODELS
+from services.services.targets import FIELDS as TARGET_FIELDS
 from services.services.users import is_serving_station
 
 BOARD_ROLES = frozenset(
@@ -638,7 +639,46 @@ class TargetListView(ScopedMixin, TemplateView):
         year = _year(self.request)
         ctx["year"] = year
         ctx["rows"] = selectors.target_progress(self.request.user, year=year)
+        user = self.request.user
+        if roles_allowed(user, ServiceTarget, ADD):
+            from stations.models import Contract
+
+            ctx["contracts"] = (
+                Contract.objects.restrict(user, VIEW)
+                .filter(service_year=year, is_comprehensive=True)
+                .select_related("station")
+                .order_by("station__code")
+            )
         return ctx
+
+    def post(self, request, *args, **kwargs):
+        """Set a contract year's targets (purchaser, district or city)."""
+        from stations.models import Contract
+
+        if not roles_allowed(request.user, ServiceTarget, ADD):
+            raise PermissionDenied
+        try:
+            contract = Contract.objects.restrict(request.user, VIEW).get(
+                pk=int(request.POST.get("contract", ""))
+            )
+        except (Contract.DoesNotExist, ValueError) as exc:
+            raise Http404 from exc
+        values = {k: request.POST.get(k) for k in TARGET_FIELDS}
+        try:
+            services.target_set(
+                actor=request.user,
+                contract=contract,
+                values=values,
+                version=request.POST.get("version") or None,
+            )
+        except Conflict as error:
+            return _conflict(request, error.message)
+        except ValidationError as error:
+            for e in error.messages:
+                messages.error(request, e)
+        else:
+            messages.success(request, _("已保存服务指标。"))
+        return redirect(f"{reverse('services:targets')}?year={contract.service_year}")
 
 
 class BoardView(ScopedMixin, TemplateView):

@@ -45,4 +45,7 @@ def test_the_demo_serves_every_station_anchored_to_the_load_day(db, today):
     warned = selectors.stations_projected_short(
         station_ids=[t.station_id for t in targets], on=today
     )
-    assert 0 < len(warned) < len(targets)
+    # The run rate says little in the first weeks of a year (in January the demo has only a
+    # few days of records, or none on the 1st): the warning split is checked from February.
+    if today.month > 1:
+        assert 0 < len(warned) < len(targets)

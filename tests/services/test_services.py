@@ -439,3 +439,20 @@ def test_an_outsider_cannot_see_or_approve_station_a1s_report(world, day):
 
 def test_user_services_name_their_messages_in_chinese():
     assert user_services.REASON_REQUIRED.startswith("查看敏感")
+
+
+def test_key_rotation_re_encrypts_service_users_id_numbers(world, today, settings):
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+
+    number = idnumbers.make_id_number(birth_date=dt.date(1960, 1, 2), male=False, sequence=3)
+    person = services.service_user_create(
+        actor=None, station=world.station_a1, data=person_data(today, id_number=number)
+    )
+    old = ServiceUser.objects.get(pk=person.pk).id_number_cipher
+    settings.PORTAL_FIELD_KEYS = [Fernet.generate_key().decode(), *settings.PORTAL_FIELD_KEYS]
+    call_command("rotate_service_user_keys", stdout=None)
+    settings.PORTAL_FIELD_KEYS = settings.PORTAL_FIELD_KEYS[:1]
+    row = ServiceUser.objects.get(pk=person.pk)
+    assert row.id_number_cipher != old
+    assert crypto.decrypt(row.id_number_cipher) == number

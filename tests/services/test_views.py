@@ -185,3 +185,28 @@ def test_the_station_page_has_a_services_tab(world, login, day):
     response = client.get(reverse("stations:station_tab", args=[world.station_a1.pk, "services"]))
     assert response.status_code == 200
     assert "360" in response.content.decode()
+
+
+def test_a_district_officer_sets_a_contract_years_targets_on_the_page(world, login, today):
+    from services.models import ServiceTarget
+
+    client = login(world.district_a_officer)
+    response = client.post(
+        reverse("services:targets"),
+        {"contract": world.contract_a1.pk, "direct_hours": "35244", "person_times": "20000"},
+    )
+    assert response.status_code == 302
+    target = ServiceTarget.objects.get(contract=world.contract_a1)
+    assert (target.direct_hours, target.person_times) == (35244, 20000)
+    page = client.get(reverse("services:targets"), {"year": today.year})
+    assert "35244" in page.content.decode()
+    outsider = login(world.district_b_officer)
+    assert (
+        outsider.post(reverse("services:targets"), {"contract": world.contract_a1.pk}).status_code
+        == 404
+    )
+    station = login(world.station_a1_manager)
+    assert (
+        station.post(reverse("services:targets"), {"contract": world.contract_a1.pk}).status_code
+        == 403
+    )
