@@ -51,10 +51,23 @@ from evaluations.models import (
 )
 from evaluations.uploads import check_all
 from portal import audit, clock
-from portal.choices import CITY_ROLES, AuditAction, Role
+from portal import rules as deadlines
+from portal.choices import (
+    CITY_ROLES,
+    LEVEL_ROLES,
+    AuditAction,
+    DeadlineKind,
+    LadderLevel,
+    Role,
+)
 from portal.errors import Conflict
 from portal.scoping import CHANGE, VIEW, ensure_may
-from portal.selectors import policy_for_service_year, users_in_role, users_responsible_for
+from portal.selectors import (
+    ladder_in_force,
+    policy_for_service_year,
+    users_in_role,
+    users_responsible_for,
+)
 from stations.selectors import operator_ids_by_station
 
 # --- messages ----------------------------------------------------------------------------------
@@ -1496,9 +1509,11 @@ def _responsible(evaluations, role: str, on: date) -> list:
 
 
 def reminders_send(*, cycle: Cycle, today: date | None = None) -> int:
-    """Before each deadline remind only those who have not done their part; after it escalate
-    station -> institution -> district -> city (``rules.escalation_level``). Dedupe keys make
-    a repeated run post nothing twice."""
+    """Before each deadline remind only those who have not done their part; after it tell
+    station -> institution -> district -> city, each level from its own day late: the
+    ladders of the policy in force (``DeadlineKind.EVALUATION_SELF`` and
+    ``EVALUATION_SCORING``, read by ``portal.rules``). Every level reached is told once (its
+    dedupe key), so a missed daily run skips nobody and a repeated run posts nothing twice."""
     from django.urls import reverse
 
     from portal.services.notifications import notification_post
@@ -1512,7 +1527,8 @@ def reminders_send(*, cycle: Cycle, today: date | None = None) -> int:
 
     # Self-assessment: station managers whose evaluation is not submitted.
     pending_self = Evaluation.objects.filter(cycle=cycle, status=EvaluationStatus.NOT_STARTED)
-    if rules.should_remind(today, cycle.self_due_on):
+    self_ladder = ladder_in_force(DeadlineKind.EVALUATION_SELF, today).as_rule()
+    if deadlines.should_remind(today, cycle.self_due_on, self_ladder):
         managers = _responsible(pending_self, Role.STATION_MANAGER, today)
         posted += len(
             notification_post(
@@ -1524,16 +1540,16 @@ def reminders_send(*, cycle: Cycle, today: date | None = None) -> int:
                 dedupe_key=f"{base}:self:remind",
             )
         )
-    late = rules.days_late(today, cycle.self_due_on)
-    level = rules.escalation_level(late)
-    if level:
+    late = deadlines.days_late(today, cycle.self_due_on)
+    for level in deadlines.levels_reached(late, self_ladder):
         posted += _escalate(cycle, "self", level, pending_self, url, today=today)
 
     # Scoring: evaluators, street/town and district officers with indicators still unscored.
     unscored = Evaluation.objects.filter(
         cycle=cycle, status__in=[EvaluationStatus.NOT_STARTED, EvaluationStatus.SUBMITTED]
     )
-    if rules.should_remind(today, cycle.scoring_due_on):
+    scoring_ladder = ladder_in_force(DeadlineKind.EVALUATION_SCORING, today).as_rule()
+    if deadlines.should_remind(today, cycle.scoring_due_on, scoring_ladder):
         tree = selectors.framework_tree(cycle.framework)
         leaves = tree.leaves_for(cycle.phase)
         scorers = {lf.scorer for lf in leaves}
@@ -1575,9 +1591,8 @@ def reminders_send(*, cycle: Cycle, today: date | None = None) -> int:
                     dedupe_key=f"{base}:{scorer}:remind",
                 )
             )
-    late = rules.days_late(today, cycle.scoring_due_on)
-    level = rules.escalation_level(late)
-    if level:
+    late = deadlines.days_late(today, cycle.scoring_due_on)
+    for level in deadlines.levels_reached(late, scoring_ladder):
         posted += _escalate(cycle, "scoring", level, unscored, url, today=today)
     return posted
 
@@ -1596,17 +1611,11 @@ def _escalate(
     stage_label = _("自评") if stage == "self" else _("评分")
     title = _("%(cycle)s%(stage)s已逾期，请尽快处理") % {"cycle": cycle.name, "stage": stage_label}
     key = f"evaluations:{cycle.pk}:{stage}:esc{level}"
-    if level == 1:
-        if stage == "self":
-            who = _responsible(pending, Role.STATION_MANAGER, today)
-        else:
-            who = _current_evaluators(pending, today)
-    elif level == 2:
-        who = _responsible(pending, Role.INSTITUTION_ADMIN, today)
-    elif level == 3:
-        who = _responsible(pending, Role.DISTRICT_OFFICER, today)
+    if level == LadderLevel.STATION and stage != "self":
+        # Scoring is the evaluators' part: the first level tells them, not the station.
+        who = _current_evaluators(pending, today)
     else:
-        who = _responsible(pending, Role.CITY_OFFICER, today)
+        who = _responsible(pending, LEVEL_ROLES[level], today)
     posted = 0
     for body, recipients in _escalation_bodies(who, pending, level=level, dedupe_key=key).items():
         posted += len(

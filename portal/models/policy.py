@@ -2,11 +2,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.choices import Role
+from portal.choices import DeadlineKind, Role
 from portal.scoping import Scope, ScopedManager, ScopedModel
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
@@ -70,12 +73,6 @@ class PolicyVersion(ScopedModel):
         default=15,
         validators=[MinValueValidator(1), MaxValueValidator(120)],
         help_text=_("未知：暂设报告期间结束后15天内提交，逾期提醒社工站和承接机构。"),
-    )
-    spending_report_escalate_days = models.PositiveSmallIntegerField(
-        _("支出报告逾期升级（逾期后天数）"),
-        default=15,
-        validators=[MinValueValidator(1), MaxValueValidator(120)],
-        help_text=_("未知：暂设逾期15天后同时告知区民政局。"),
     )
     funding_finalise_grace_days = models.PositiveSmallIntegerField(
         _("年度人员经费占比确定宽限期（天）"),
@@ -241,3 +238,93 @@ class PolicyVersion(ScopedModel):
             "major": self.rectification_days_major,
             "critical": self.rectification_days_critical,
         }[severity]
+
+
+class DeadlineLadder(ScopedModel):
+    """期限提醒与逾期升级: the one ladder of a kind of deadline, part of a policy version.
+
+    ``remind_before_days`` are the horizons (days before the deadline) at which those who still
+    owe something are reminded; each ``*_after_days`` is the number of days late from which
+    that level (station, institution, district, city) is told; empty: that level is never
+    told. A version need not carry every kind: the ladder in force is the one of the latest
+    version effective by then that has one (``portal.selectors.ladder_in_force``); a new
+    version copies the ladders of the version before it (``policy_version_create``). Like
+    the rest of a version, a ladder is frozen once its version is in force.
+    """
+
+    policy = models.ForeignKey(
+        PolicyVersion,
+        on_delete=models.CASCADE,
+        related_name="ladders",
+        verbose_name=_("政策参数版本"),
+    )
+    kind = models.CharField(_("期限类型"), max_length=24, choices=DeadlineKind.choices)
+    remind_before_days = ArrayField(
+        models.PositiveSmallIntegerField(),
+        verbose_name=_("提前提醒（到期前天数）"),
+        default=list,
+        blank=True,
+        help_text=_("到期前第几天提醒，多个用逗号分隔，例如 90,30,7；留空则不提前提醒。"),
+    )
+    station_after_days = models.PositiveSmallIntegerField(
+        _("逾期多少天告知社工站"), null=True, blank=True
+    )
+    institution_after_days = models.PositiveSmallIntegerField(
+        _("逾期多少天升级至承接机构"), null=True, blank=True
+    )
+    district_after_days = models.PositiveSmallIntegerField(
+        _("逾期多少天升级至区民政局"), null=True, blank=True
+    )
+    city_after_days = models.PositiveSmallIntegerField(
+        _("逾期多少天升级至市民政局"), null=True, blank=True
+    )
+    source = models.TextField(_("依据与确定性"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    scope = Scope(public=True)
+    scope_actions = PolicyVersion.scope_actions
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("期限提醒与逾期升级")
+        verbose_name_plural = _("期限提醒与逾期升级")
+        ordering = ["policy", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["policy", "kind"],
+                name="portal_deadlineladder_one_per_kind",
+                violation_error_message=_("同一政策参数版本的每种期限只有一条提醒与升级规则。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}（{self.policy}）"
+
+    AFTER_FIELDS = (
+        "station_after_days",
+        "institution_after_days",
+        "district_after_days",
+        "city_after_days",
+    )
+
+    def as_rule(self):
+        """The ladder as ``portal.rules`` reads it."""
+        from portal.rules import Ladder
+
+        return Ladder(
+            remind_before=tuple(sorted(set(self.remind_before_days or ()), reverse=True)),
+            station_after=self.station_after_days,
+            institution_after=self.institution_after_days,
+            district_after=self.district_after_days,
+            city_after=self.city_after_days,
+        )
+
+    def clean(self):
+        from portal.rules import ladder_problems
+
+        problems = ladder_problems(
+            self.remind_before_days or (), [getattr(self, f) for f in self.AFTER_FIELDS]
+        )
+        if problems:
+            raise ValidationError({k: _gettext(v) for k, v in problems.items()})

@@ -392,6 +392,24 @@ def test_escalation_reaches_the_district_after_a_week_late(world, cycle):
     ).exists()
 
 
+def test_the_escalation_days_are_the_ladder_in_force(world, cycle):
+    from portal.choices import DeadlineKind
+    from portal.models import Notification
+    from portal.selectors import ladder_in_force
+
+    ladder = ladder_in_force(DeadlineKind.EVALUATION_SELF)
+    ladder.district_after_days, ladder.city_after_days = 9, None
+    ladder.save()
+    late = Notification.objects.filter(title__contains="自评已逾期")
+    services.reminders_send(cycle=cycle, today=cycle.self_due_on + dt.timedelta(days=8))
+    assert not late.filter(recipient=world.district_a_officer).exists()
+    # A missed run skips nobody: on day 30 the managers, institutions and districts are told.
+    services.reminders_send(cycle=cycle, today=cycle.self_due_on + dt.timedelta(days=30))
+    assert late.filter(recipient=world.district_a_officer).exists()
+    assert late.filter(recipient=world.institution_a_admin).exists()
+    assert not late.filter(recipient=world.city_officer).exists()
+
+
 def _late_notice(user, stage="自评") -> str:
     from portal.models import Notification
 

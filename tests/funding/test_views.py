@@ -320,11 +320,12 @@ def test_the_policy_page_lists_the_funding_deadlines_with_their_labels(world, lo
     for label in (
         "经费支出报告周期",
         "支出报告提交期限（期间结束后天数）",
-        "支出报告逾期升级（逾期后天数）",
         "年度人员经费占比确定宽限期（天）",
     ):
         assert label in html, label
     assert "月度" in html and ">monthly<" not in html
+    # Who hears of a late report, and when, is the funding report's ladder.
+    assert 'data-kind="funding_report"' in html and "经费支出报告" in html
 
 
 def _period_input(html: str) -> str:

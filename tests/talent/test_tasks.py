@@ -39,6 +39,22 @@ def test_expiring_registrations_warn_the_institution_and_station_once(expiring, 
     assert tasks.warn_expiring_registrations() == 0
 
 
+def test_the_warning_horizons_are_the_renewal_ladder_in_force(expiring, world, today):
+    from portal.choices import DeadlineKind
+    from portal.selectors import ladder_in_force
+
+    ladder = ladder_in_force(DeadlineKind.TALENT_RENEWAL, today)
+    expiring.refresh_from_db()
+    days_left = (expiring.registration_expires_on - today).days
+    ladder.remind_before_days = [days_left - 1]
+    ladder.save()
+    assert tasks.warn_expiring_registrations() == 0
+    ladder.remind_before_days = [days_left + 40, days_left]
+    ladder.save()
+    assert tasks.warn_expiring_registrations() == 2
+    assert f"（{days_left}天内）" in Notification.objects.first().title
+
+
 def test_ce_shortfalls_warn_before_renewal(expiring, world):
     assert tasks.warn_ce_shortfalls() == 2
     assert tasks.warn_ce_shortfalls() == 0
