@@ -1308,6 +1308,13 @@ def appeal_decide(
 # --- publication and rectification -------------------------------------------------------------
 
 
+def _failed_order_severity(evaluation: Evaluation) -> str:
+    """The severity of a failed evaluation's order: the policy version that graded it (else
+    the one of its service year), ``failed_evaluation_order_severity``."""
+    policy = evaluation.policy_version or policy_for_service_year(evaluation.cycle.service_year)
+    return policy.failed_evaluation_order_severity
+
+
 def rectification_open_for(*, actor, evaluation: Evaluation):
     """A failing grade requires a rectification plan tracked to closure: the shared mechanism
     of the inspections app (``source_kind="evaluation"``). Returns the order or ``None`` when
@@ -1321,7 +1328,7 @@ def rectification_open_for(*, actor, evaluation: Evaluation):
         station=evaluation.station,
         source_kind="evaluation",
         source_ref=f"evaluation:{evaluation.pk}",
-        severity="major",
+        severity=_failed_order_severity(evaluation),
         title=_("%(cycle)s评估不合格整改") % {"cycle": evaluation.cycle.name},
         description=_(
             "评估总分%(total)s，等级不合格。请制定整改方案并逐项落实，整改完成后提交佐证材料。"

@@ -535,8 +535,11 @@ def _validate_contract(contract: Contract) -> None:
     fee_problem = rules.fee_problem(contract.annual_fee)
     if fee_problem:
         errors["annual_fee"] = fee_problem
-    term_years = contract.policy_version.contract_term_years if contract.policy_version else 3
     if contract.starts_on and contract.ends_on and contract.service_year:
+        # The term is the policy's (contract_term_years), never a literal: the version the
+        # contract records, else the one of its service year.
+        policy = contract.policy_version or _policy_for(contract.service_year)
+        term_years = policy.contract_term_years
         errors.update(
             rules.contract_period_problems(
                 service_year=contract.service_year,

@@ -1,3 +1,33 @@
+"""Policy data: the versioned numbers the portal enforces (``PolicyVersion``) and the deadline
+ladders that belong to each version (``DeadlineLadder``).
+
+How policy grows (decision, issue 11)
+-------------------------------------
+``PolicyVersion`` is one wide table in the portal core: every new number is a portal
+migration, and the core ends up owning numbers only one domain app reads. Policy grows
+instead along two shapes, both keyed to a ``PolicyVersion`` so a single effective date and
+one frozen-once-in-force rule (``portal.services.policy``) still govern everything:
+
+1. **Rows, not columns, for repeated shapes.** A family of numbers with the same shape per
+   kind is a child table keyed ``(policy, kind)``: ``DeadlineLadder`` holds one reminder and
+   escalation ladder per ``DeadlineKind``; a new kind of deadline is a new choice value and a
+   seeded row, not a column. A version that lacks a row reads the latest earlier version's
+   (``portal.selectors.ladder_in_force``), and a new version copies the rows in force.
+2. **Per-app policy tables for an app's own numbers** (target; not built yet). An app whose
+   numbers only it reads keeps them in ``<app>.models.<App>Policy`` with a
+   ``OneToOneField(PolicyVersion, primary_key=True, related_name="<app>")``, its own
+   migrations and a selector ``<app>.selectors.<app>_policy(on)`` that goes through
+   ``policy_in_force``; the policy page lists the registered tables of the apps. Inspection
+   settings (``inspections.InspectionSettings``, today versioned by its own date) fold into
+   such a table; the talent, evaluation and funding fields of ``PolicyVersion`` move to theirs
+   with a data migration when each app is next touched.
+
+Until (2) exists, a number that several apps read, or that the portal core must show on the
+policy page, is still added here as a column with its source in ``help_text`` (as
+``failed_evaluation_order_severity`` was); numbers read by one app only should wait for that
+app's table rather than widen this one.
+"""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -12,6 +42,9 @@ from django.utils.translation import gettext_lazy as _
 from portal.choices import DeadlineKind, Role
 from portal.scoping import Scope, ScopedManager, ScopedModel
 
+# The severities of a rectification order, as ``rectification_days_for`` reads them (the
+# inspections app labels its findings with the same values).
+SEVERITY_CHOICES = [("minor", _("一般")), ("major", _("较重")), ("critical", _("严重"))]
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 POSITIVE_MONEY = [MinValueValidator(Decimal("0.00"))]
 
@@ -174,6 +207,17 @@ class PolicyVersion(ScopedModel):
         _("严重问题整改期限（天）"),
         default=7,
         help_text=_("未知：暂设7天。"),
+    )
+
+    failed_evaluation_order_severity = models.CharField(
+        _("评估不合格整改单严重程度"),
+        max_length=10,
+        choices=SEVERITY_CHOICES,
+        default="major",
+        help_text=_(
+            "未知：广州评估不合格的后果无公开规定（外市：不合格者整改、次年不得参与投标），"
+            "暂按较重问题开具整改单，整改期限随之按较重问题计算。"
+        ),
     )
 
     # Time bank: 2019 launch rules (practice).

@@ -361,6 +361,19 @@ def test_failing_opens_a_rectification_order_on_publication(world, assigned):
     assert ev.rectification_order_id == order.pk and order.station_id == ev.station_id
 
 
+def test_a_failed_evaluations_order_takes_its_severity_from_the_policy(world, assigned):
+    from inspections.models import RectificationOrder
+    from portal.models import PolicyVersion
+
+    ev = _scored(world, assigned, "0.5")
+    PolicyVersion.objects.filter(pk=ev.policy_version_id).update(
+        failed_evaluation_order_severity="critical"
+    )
+    services.cycle_publish(actor=world.city_officer, cycle=ev.cycle)
+    order = RectificationOrder.objects.get(source_ref=f"evaluation:{ev.pk}")
+    assert order.severity == "critical"
+
+
 def test_bulk_results_match_the_one_at_a_time_computation(world, assigned):
     ev = score_everything(world, assigned, "0.8")
     n = services.results_compute_cycle(cycle=ev.cycle)

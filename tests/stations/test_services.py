@@ -366,6 +366,27 @@ def test_a_contract_longer_than_one_term_is_refused(world, empty_station):
     assert _messages(caught.value, "ends_on") == "合同期限不能超过3年（政策参数：合同周期）。"
 
 
+def test_a_contract_without_a_recorded_version_takes_the_term_of_its_service_year(
+    world, empty_station
+):
+    from portal.models import PolicyVersion
+
+    contract = services.contract_create(
+        actor=world.city_admin,
+        station=empty_station,
+        institution=world.institution_a,
+        service_year=2024,
+    )
+    Contract.objects.filter(pk=contract.pk).update(policy_version=None)
+    contract.refresh_from_db()
+    PolicyVersion.objects.filter(effective_from=dt.date(2018, 1, 1)).update(contract_term_years=1)
+    with pytest.raises(ValidationError) as caught:
+        services.contract_update(
+            actor=world.city_admin, contract=contract, ends_on=dt.date(2025, 3, 31)
+        )
+    assert _messages(caught.value, "ends_on") == "合同期限不能超过1年（政策参数：合同周期）。"
+
+
 def test_a_purchaser_from_another_district_is_refused(world, empty_station):
     with pytest.raises(ValidationError) as caught:
         services.contract_create(
