@@ -61,7 +61,7 @@ from portal.choices import (
     Role,
 )
 from portal.errors import Conflict
-from portal.scoping import CHANGE, VIEW, ensure_may
+from portal.scoping import CHANGE, SYSTEM, VIEW, as_user, ensure_may, is_system
 from portal.selectors import (
     ladder_in_force,
     policy_for_service_year,
@@ -133,7 +133,7 @@ def _today() -> date:
 
 
 def _is_city(actor) -> bool:
-    return actor is None or actor.has_role(*CITY_ROLES)
+    return actor is not None and actor.has_role(*CITY_ROLES)
 
 
 def _ensure_city(actor) -> None:
@@ -173,7 +173,7 @@ def framework_create(
         note=note,
         is_example=is_example,
         version=(last.version + 1) if last else 1,
-        created_by=actor,
+        created_by=as_user(actor),
     )
     framework.full_clean()
     framework.save()
@@ -308,7 +308,7 @@ def framework_new_version(*, actor, framework: Framework, name: str = "") -> Fra
             note=framework.note,
             is_example=framework.is_example,
             based_on=framework,
-            created_by=actor,
+            created_by=as_user(actor),
         )
         _copy_nodes(framework, copy)
     return copy
@@ -550,7 +550,7 @@ def cycle_create(
         framework=framework,
         name=name
         or _("%(year)s年度%(phase)s") % {"year": service_year, "phase": Phase(phase).label},
-        created_by=actor,
+        created_by=as_user(actor),
         **{k: dates[k] for k in CYCLE_DATE_FIELDS},
     )
     cycle.full_clean()
@@ -672,7 +672,7 @@ def assignment_create(
     the same pair gets the new dates. Returns how many were created or changed."""
     _ensure_city(actor)
     for ev in evaluations:
-        if actor is not None:
+        if not is_system(actor):
             ensure_may(actor, CHANGE, ev)
         ensure_evaluation_not_published(ev)
     if Role.EVALUATOR not in {a.role for a in evaluator.active_assignments()}:
@@ -683,7 +683,7 @@ def assignment_create(
     n = 0
     with transaction.atomic():
         for ev in evaluations:
-            if actor is not None:
+            if not is_system(actor):
                 ensure_may(actor, CHANGE, ev)
             ensure_evaluation_not_published(ev)
             EvaluatorAssignment.objects.update_or_create(
@@ -693,7 +693,7 @@ def assignment_create(
                     "starts_on": starts_on,
                     "ends_on": ends_on,
                     "ended_at": None,
-                    "assigned_by": actor,
+                    "assigned_by": as_user(actor),
                 },
             )
             n += 1
@@ -746,7 +746,7 @@ def _bump(evaluation: Evaluation) -> None:
 
 
 def _ensure_station_manager(actor, evaluation: Evaluation, message=NOT_STATION_MANAGER) -> None:
-    if actor is None:
+    if is_system(actor):
         return
     ensure_may(actor, VIEW, evaluation)
     if not any(
@@ -789,7 +789,9 @@ def self_assessment_save(
             )
         leaf = _leaf(ev, node_id)
         entry, _created = SelfAssessment.objects.update_or_create(
-            evaluation=ev, node_id=leaf.id, defaults={"text": text.strip(), "updated_by": actor}
+            evaluation=ev,
+            node_id=leaf.id,
+            defaults={"text": text.strip(), "updated_by": as_user(actor)},
         )
         for upload, content_type in checked:
             Evidence.objects.create(
@@ -799,7 +801,7 @@ def self_assessment_save(
                 name=str(upload.name)[:200],
                 content_type=content_type,
                 size=upload.size,
-                uploaded_by=actor,
+                uploaded_by=as_user(actor),
             )
     return entry
 
@@ -820,7 +822,7 @@ def self_assessment_submit(*, actor, evaluation: Evaluation, today: date | None 
         if not SelfAssessment.objects.filter(evaluation=ev).exclude(text="").exists():
             raise ValidationError(_(SELF_EMPTY))
         ev.self_submitted_at = _now()
-        ev.self_submitted_by = actor
+        ev.self_submitted_by = as_user(actor)
         if ev.status == EvaluationStatus.NOT_STARTED:
             ev.status = EvaluationStatus.SUBMITTED
         ev.save(update_fields=["self_submitted_at", "self_submitted_by", "status", "updated_at"])
@@ -837,7 +839,7 @@ def scorer_parts(actor, evaluation: Evaluation, today: date | None = None) -> se
     everything = set(Scorer.values)
     if not rules.financial_applies(phase):
         everything.discard(Scorer.FINANCIAL)
-    if actor is None or _is_city(actor):
+    if _is_city(actor):
         return everything
     parts: set[str] = set()
     station = evaluation.station
@@ -873,7 +875,7 @@ def scores_save(
     ``version`` is the score sheet version the actor read; a stale one answers 409.
     """
     today = today or _today()
-    if actor is not None:
+    if not is_system(actor):
         ensure_may(actor, VIEW, evaluation)
     errors: list[str] = []
     with transaction.atomic():
@@ -931,7 +933,7 @@ def scores_save(
                 continue
             if current:
                 current.score, current.comment = value, comment
-                current.scored_by, current.scored_at = actor, _now()
+                current.scored_by, current.scored_at = as_user(actor), _now()
                 current.save()
             else:
                 Score.objects.create(
@@ -940,7 +942,7 @@ def scores_save(
                     score=value,
                     comment=comment,
                     scorer=leaf.scorer,
-                    scored_by=actor,
+                    scored_by=as_user(actor),
                 )
         _bump(ev)
         if ev.status == EvaluationStatus.SCORED:
@@ -983,7 +985,7 @@ def scoring_complete(
     *, actor, evaluation: Evaluation, version: int | None = None, today: date | None = None
 ) -> Evaluation:
     """Compute the draft result once every required score is in; the station sees it."""
-    if actor is not None:
+    if not is_system(actor):
         ensure_may(actor, VIEW, evaluation)
         if not (
             _is_city(actor)
@@ -1173,7 +1175,9 @@ def appeal_file(
             clean.append((leaf, original, requested, item.reason.strip()))
         if errors:
             raise ValidationError(errors)
-        appeal = Appeal.objects.create(evaluation=ev, reason=reason.strip(), filed_by=actor)
+        appeal = Appeal.objects.create(
+            evaluation=ev, reason=reason.strip(), filed_by=as_user(actor)
+        )
         for leaf, original, requested, why in clean:
             AppealItem.objects.create(
                 appeal=appeal,
@@ -1191,7 +1195,7 @@ def appeal_file(
                 name=str(upload.name)[:200],
                 content_type=content_type,
                 size=upload.size,
-                uploaded_by=actor,
+                uploaded_by=as_user(actor),
             )
         ev.status = EvaluationStatus.IN_APPEAL
         ev.save(update_fields=["status", "updated_at"])
@@ -1217,7 +1221,7 @@ def _notify_appeal(evaluation_id: int, evaluator_ids: list[int]) -> None:
 
 def appeal_answer(*, actor, appeal: Appeal, answer: str) -> Appeal:
     ev = appeal.evaluation
-    if actor is not None:
+    if not is_system(actor):
         ensure_may(actor, VIEW, ev)
         if not (
             _is_city(actor)
@@ -1288,14 +1292,14 @@ def appeal_decide(
                     defaults={
                         "score": value,
                         "scorer": leaf.scorer,
-                        "scored_by": actor,
+                        "scored_by": as_user(actor),
                         "scored_at": _now(),
                         "comment": _("申诉裁定调整：%(old)s → %(new)s")
                         % {"old": item.original_score, "new": value},
                     },
                 )
         locked.decision, locked.decision_note = decision, note.strip()
-        locked.decided_by, locked.decided_at = actor, _now()
+        locked.decided_by, locked.decided_at = as_user(actor), _now()
         locked.status = AppealStatus.DECIDED
         locked.save()
         ev.status = EvaluationStatus.SCORED
@@ -1324,7 +1328,9 @@ def rectification_open_for(*, actor, evaluation: Evaluation):
     except ImportError:  # pragma: no cover - the inspections app ships with the portal
         return None
     order = rectification_order_open(
-        actor=actor,
+        # The inspections services still read ``None`` as the system (until rectification
+        # moves to its own app): the system opens the order as nobody in particular.
+        actor=as_user(actor),
         station=evaluation.station,
         source_kind="evaluation",
         source_ref=f"evaluation:{evaluation.pk}",
@@ -1351,7 +1357,7 @@ def evaluation_publish(*, actor, evaluation: Evaluation) -> Evaluation:
         ev.status, ev.published_at = EvaluationStatus.PUBLISHED, _now()
         ev.save(update_fields=["status", "published_at", "updated_at"])
         if ev.grade == Grade.FAIL:
-            rectification_open_for(actor=None, evaluation=ev)
+            rectification_open_for(actor=SYSTEM, evaluation=ev)
     return ev
 
 
@@ -1372,7 +1378,7 @@ def cycle_publish(*, actor, cycle: Cycle) -> int:
         audit.record_bulk(AuditAction.UPDATE, ready, message=_("发布评估结果"))
         for ev in ready:
             if ev.grade == Grade.FAIL:
-                rectification_open_for(actor=None, evaluation=ev)
+                rectification_open_for(actor=SYSTEM, evaluation=ev)
         left = (
             Evaluation.objects.filter(cycle=cycle)
             .exclude(status=EvaluationStatus.PUBLISHED)
@@ -1392,7 +1398,7 @@ def survey_links_issue(
 ) -> list[SurveyLink]:
     """Issue ``count`` one-time links for a respondent group of a station."""
     _ensure_city(actor)
-    if actor is not None:
+    if not is_system(actor):
         ensure_may(actor, VIEW, evaluation)
     ensure_evaluation_not_published(evaluation)
     if group not in RespondentGroup.values:
@@ -1401,7 +1407,10 @@ def survey_links_issue(
         raise ValidationError({"count": _(SURVEY_COUNT) % {"max": MAX_LINKS_PER_ISSUE}})
     links = [
         SurveyLink(
-            evaluation=evaluation, group=group, token=secrets.token_urlsafe(24), issued_by=actor
+            evaluation=evaluation,
+            group=group,
+            token=secrets.token_urlsafe(24),
+            issued_by=as_user(actor),
         )
         for _i in range(int(count))
     ]

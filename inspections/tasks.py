@@ -9,6 +9,7 @@ from django.db import OperationalError
 
 from inspections import rules, services
 from portal import clock
+from portal.scoping import SYSTEM
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
@@ -17,7 +18,7 @@ def draw_quarter_plan(on: str | None = None) -> int | None:
     year and quarter makes a repeated or concurrent run create nothing)."""
     day = dt.date.fromisoformat(on) if on else clock.today()
     year, quarter = rules.quarter_of(day)
-    plan = services.plan_draw(actor=None, year=year, quarter=quarter)
+    plan = services.plan_draw(actor=SYSTEM, year=year, quarter=quarter)
     return plan.pk
 
 

@@ -16,6 +16,7 @@ from portal import clock
 from portal import rules as deadlines
 from portal.choices import DeadlineKind, Role
 from portal.models import User
+from portal.scoping import SYSTEM
 from portal.selectors import ladder_in_force, policy_in_force, users_responsible_for
 from portal.services.notifications import notification_post
 from stations.models import Station
@@ -143,7 +144,7 @@ def ce_shortfall_warnings_send(*, today: date | None = None) -> int:
 def understaffed_warnings_send(*, today: date | None = None) -> int:
     """Tell each district's officers, once a month, which of its stations are below standard."""
     today = today or clock.today()
-    board = staffing_board(None, on=today, stations=Station.objects.all())
+    board = staffing_board(SYSTEM, on=today, stations=Station.objects.all())
     by_district: dict[str, list] = defaultdict(list)
     for row in board:
         if row.vacancies:

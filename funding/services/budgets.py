@@ -22,7 +22,7 @@ from funding.services.common import (
 )
 from portal import clock
 from portal.errors import Conflict
-from portal.scoping import CHANGE, ensure_may, ensure_may_add
+from portal.scoping import CHANGE, as_user, ensure_may, ensure_may_add
 from stations.rules import fee_problem
 
 BUDGET_LOCKED = "该预算状态为「%(status)s」，已锁定，不能修改。如需调整，请在批准后提交修订版本。"
@@ -164,7 +164,7 @@ def budget_submit(*, actor, budget: Budget, version) -> Budget:
         budget.floor_percent = policy.personnel_floor_percent
         budget.checked_share = check.share
         budget.submitted_at = clock.now()
-        budget.submitted_by = actor
+        budget.submitted_by = as_user(actor)
         budget.return_reason = ""
         budget.full_clean()
         budget.save()
@@ -188,7 +188,7 @@ def budget_approve(*, actor, budget: Budget, version) -> Budget:
             older.save(update_fields=["status", "updated_at"])
         budget.status = BudgetStatus.APPROVED
         budget.decided_at = clock.now()
-        budget.decided_by = actor
+        budget.decided_by = as_user(actor)
         budget.save()
     _refresh_year(budget)
     return budget
@@ -206,7 +206,7 @@ def budget_return(*, actor, budget: Budget, version, reason: str) -> Budget:
         budget.status = BudgetStatus.RETURNED
         budget.return_reason = reason.strip()
         budget.decided_at = clock.now()
-        budget.decided_by = actor
+        budget.decided_by = as_user(actor)
         budget.save()
     _refresh_year(budget)
     return budget

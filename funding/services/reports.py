@@ -30,7 +30,7 @@ from funding.services.common import (
 )
 from portal import clock
 from portal.errors import Conflict
-from portal.scoping import CHANGE, ensure_may, ensure_may_add
+from portal.scoping import CHANGE, as_user, ensure_may, ensure_may_add
 
 REPORT_LOCKED = "%(report)s状态为「%(status)s」，该期间已锁定，不能修改。"
 REPORT_EXISTS = "%(report)s已存在（%(status)s），请在原报告上修改。"
@@ -260,7 +260,7 @@ def report_submit(*, actor, report: SpendingReport, version) -> SpendingReport:
         claim_version(report, version, what=_(WHAT))
         report.status = ReportStatus.SUBMITTED
         report.submitted_at = clock.now()
-        report.submitted_by = actor
+        report.submitted_by = as_user(actor)
         report.return_reason = ""
         report.save()
     _refresh_year(report)
@@ -276,7 +276,7 @@ def report_approve(*, actor, report: SpendingReport, version) -> SpendingReport:
         claim_version(report, version, what=_(WHAT))
         report.status = ReportStatus.APPROVED
         report.decided_at = clock.now()
-        report.decided_by = actor
+        report.decided_by = as_user(actor)
         report.save()
     _refresh_year(report)
     return report
@@ -293,7 +293,7 @@ def report_return(*, actor, report: SpendingReport, version, reason: str) -> Spe
         report.status = ReportStatus.RETURNED
         report.return_reason = reason.strip()
         report.decided_at = clock.now()
-        report.decided_by = actor
+        report.decided_by = as_user(actor)
         report.save()
     _refresh_year(report)
     return report

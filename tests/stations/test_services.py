@@ -14,6 +14,7 @@ from django.http import Http404
 
 from portal.errors import Conflict
 from portal.models import AuditEvent
+from portal.scoping import SYSTEM
 from stations import services
 from stations.choices import ContractStatus, CreditListKind, ManagementMode
 from stations.models import Contract, Institution, Outpost, ProjectKind, Station
@@ -539,7 +540,7 @@ def test_two_concurrent_signings_for_one_station_end_with_exactly_one_contract()
         def go():
             barrier.wait(timeout=10)
             return services.contract_create(
-                actor=None,
+                actor=SYSTEM,
                 station=station,
                 institution=inst,
                 service_year=2025,
@@ -585,7 +586,7 @@ def test_the_exclusion_constraint_catches_a_writer_that_skipped_the_service():
         inserted.wait(timeout=10)
         waiting.set()
         return services.contract_create(
-            actor=None, station=station, institution=inst, service_year=2025
+            actor=SYSTEM, station=station, institution=inst, service_year=2025
         )
 
     threads = [_in_thread(rogue, results, "rogue"), _in_thread(service, results, "service")]

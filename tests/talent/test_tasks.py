@@ -7,6 +7,7 @@ import pytest
 
 from portal.choices import Role
 from portal.models import Notification
+from portal.scoping import SYSTEM
 from talent import services, tasks, warnings
 from talent.choices import CertificateLevel
 from tests.factories import assign, user_with_role
@@ -17,14 +18,14 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def expiring(people, world, today):
     cert = services.certificate_add(
-        actor=None,
+        actor=SYSTEM,
         person=people.ana,
         level=CertificateLevel.ASSISTANT,
         number="T-1",
         year_passed=2020,
     )
     services.registration_add(
-        actor=None, certificate=cert, starts_on=today - dt.timedelta(days=3 * 365 - 25)
+        actor=SYSTEM, certificate=cert, starts_on=today - dt.timedelta(days=3 * 365 - 25)
     )
     return people.ana
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from portal.choices import AuditAction
 from portal.models import AuditEvent
+from portal.scoping import SYSTEM
 from talent import services
 from talent.choices import CertificateLevel
 from tests.talent.conftest import hire
@@ -144,14 +145,14 @@ def test_the_board_shows_worst_stations_first_and_counts_expiring_registrations(
     from talent.selectors import staffing_board
 
     cert = services.certificate_add(
-        actor=None,
+        actor=SYSTEM,
         person=people.ana,
         level=CertificateLevel.ASSISTANT,
         number="B-1",
         year_passed=2020,
     )
     start = today - dt.timedelta(days=3 * 365 - 20)
-    services.registration_add(actor=None, certificate=cert, starts_on=start)
+    services.registration_add(actor=SYSTEM, certificate=cert, starts_on=start)
     board = staffing_board(world.city_officer)
     a1 = next(r for r in board if r.station_id == world.station_a1.pk)
     assert a1.headcount == 1 and a1.certified == 1 and a1.assistant == 1
