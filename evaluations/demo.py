@@ -24,6 +24,7 @@ from evaluations.models import (
     SurveyResponse,
 )
 from portal import clock
+from portal.scoping import SYSTEM
 from portal.selectors import policy_for_service_year
 from stations.demo import DemoContext, register_demo_step
 
@@ -318,7 +319,7 @@ def _rectifications(ctx: DemoContext) -> None:
         .select_related("cycle", "station")
         .order_by("cycle__opens_on", "station_id")[:RECTIFICATION_UP_TO]
     )
-    n = sum(1 for ev in failing if rectification_open_for(actor=None, evaluation=ev))
+    n = sum(1 for ev in failing if rectification_open_for(actor=SYSTEM, evaluation=ev))
     if n:
         ctx.log(f"    rectification orders for failing results: {n}")
 

@@ -61,7 +61,7 @@ class CycleForm(BootstrapMixin, forms.ModelForm):
             DATE,
         )
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["framework"].queryset = Framework.objects.restrict(user, VIEW).exclude(
             status="retired"
@@ -97,7 +97,7 @@ class AssignForm(BootstrapMixin, forms.Form):
     starts_on = forms.DateField(label=_("开始日期"), widget=DATE, required=False)
     ends_on = forms.DateField(label=_("结束日期"), widget=DATE, required=False)
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["evaluator"].queryset = users_in_role(Role.EVALUATOR).order_by("username")
         self.fields["evaluator"].empty_label = _("请选择评估人员")

@@ -226,24 +226,3 @@ def operators_day(*, service_year: int, opens_on: date) -> date:
     year begins evaluates those who run the stations from 1 January.
     """
     return min(max(opens_on, date(service_year, 1, 1)), date(service_year, 12, 31))
-
-
-def days_late(today: date, due: date) -> int:
-    return max(0, (today - due).days)
-
-
-# Escalation ladder after a deadline (days late -> level): 1 station, 2 institution,
-# 3 district, 4 city. Unknown in policy; stated defaults.
-ESCALATION_DAYS = ((15, 4), (8, 3), (4, 2), (1, 1))
-REMIND_DAYS_BEFORE = 3
-
-
-def escalation_level(late_days: int) -> int:
-    for days, level in ESCALATION_DAYS:
-        if late_days >= days:
-            return level
-    return 0
-
-
-def should_remind(today: date, due: date) -> bool:
-    return 0 <= (due - today).days <= REMIND_DAYS_BEFORE

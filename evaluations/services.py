@@ -51,10 +51,23 @@ from evaluations.models import (
 )
 from evaluations.uploads import check_all
 from portal import audit, clock, versioning
-from portal.choices import CITY_ROLES, AuditAction, Role
+from portal import rules as deadlines
+from portal.choices import (
+    CITY_ROLES,
+    LEVEL_ROLES,
+    AuditAction,
+    DeadlineKind,
+    LadderLevel,
+    Role,
+)
 from portal.errors import Conflict
-from portal.scoping import CHANGE, VIEW, ensure_may
-from portal.selectors import policy_for_service_year, users_in_role, users_responsible_for
+from portal.scoping import CHANGE, SYSTEM, VIEW, as_user, ensure_may, is_system
+from portal.selectors import (
+    ladder_in_force,
+    policy_for_service_year,
+    users_in_role,
+    users_responsible_for,
+)
 from portal.versioning import claim_version, parse_version
 from rectification import services as rectification_services
 from stations.selectors import operator_ids_by_station
@@ -122,7 +135,7 @@ def _today() -> date:
 
 
 def _is_city(actor) -> bool:
-    return actor is None or actor.has_role(*CITY_ROLES)
+    return actor is not None and actor.has_role(*CITY_ROLES)
 
 
 def _ensure_city(actor) -> None:
@@ -162,7 +175,7 @@ def framework_create(
         note=note,
         is_example=is_example,
         version=(last.version + 1) if last else 1,
-        created_by=actor,
+        created_by=as_user(actor),
     )
     framework.full_clean()
     framework.save()
@@ -297,7 +310,7 @@ def framework_new_version(*, actor, framework: Framework, name: str = "") -> Fra
             note=framework.note,
             is_example=framework.is_example,
             based_on=framework,
-            created_by=actor,
+            created_by=as_user(actor),
         )
         _copy_nodes(framework, copy)
     return copy
@@ -538,7 +551,7 @@ def cycle_create(
         framework=framework,
         name=name
         or _("%(year)s年度%(phase)s") % {"year": service_year, "phase": Phase(phase).label},
-        created_by=actor,
+        created_by=as_user(actor),
         **{k: dates[k] for k in CYCLE_DATE_FIELDS},
     )
     cycle.full_clean()
@@ -660,7 +673,7 @@ def assignment_create(
     the same pair gets the new dates. Returns how many were created or changed."""
     _ensure_city(actor)
     for ev in evaluations:
-        if actor is not None:
+        if not is_system(actor):
             ensure_may(actor, CHANGE, ev)
         ensure_evaluation_not_published(ev)
     if Role.EVALUATOR not in {a.role for a in evaluator.active_assignments()}:
@@ -671,7 +684,7 @@ def assignment_create(
     n = 0
     with transaction.atomic():
         for ev in evaluations:
-            if actor is not None:
+            if not is_system(actor):
                 ensure_may(actor, CHANGE, ev)
             ensure_evaluation_not_published(ev)
             EvaluatorAssignment.objects.update_or_create(
@@ -681,7 +694,7 @@ def assignment_create(
                     "starts_on": starts_on,
                     "ends_on": ends_on,
                     "ended_at": None,
-                    "assigned_by": actor,
+                    "assigned_by": as_user(actor),
                 },
             )
             n += 1
@@ -734,7 +747,7 @@ def _bump(evaluation: Evaluation) -> None:
 
 
 def _ensure_station_manager(actor, evaluation: Evaluation, message=NOT_STATION_MANAGER) -> None:
-    if actor is None:
+    if is_system(actor):
         return
     ensure_may(actor, VIEW, evaluation)
     if not any(
@@ -791,10 +804,10 @@ def self_assessment_save(
         if entry is None:
             # The evaluation's row lock serialises two first saves of one item.
             entry = SelfAssessment.objects.create(
-                evaluation=ev, node_id=leaf.id, text=text.strip(), updated_by=actor
+                evaluation=ev, node_id=leaf.id, text=text.strip(), updated_by=as_user(actor)
             )
         else:
-            entry.text, entry.updated_by = text.strip(), actor
+            entry.text, entry.updated_by = text.strip(), as_user(actor)
             entry.save()
         for upload, content_type in checked:
             Evidence.objects.create(
@@ -804,7 +817,7 @@ def self_assessment_save(
                 name=str(upload.name)[:200],
                 content_type=content_type,
                 size=upload.size,
-                uploaded_by=actor,
+                uploaded_by=as_user(actor),
             )
     return entry
 
@@ -825,7 +838,7 @@ def self_assessment_submit(*, actor, evaluation: Evaluation, today: date | None 
         if not SelfAssessment.objects.filter(evaluation=ev).exclude(text="").exists():
             raise ValidationError(_(SELF_EMPTY))
         ev.self_submitted_at = _now()
-        ev.self_submitted_by = actor
+        ev.self_submitted_by = as_user(actor)
         if ev.status == EvaluationStatus.NOT_STARTED:
             ev.status = EvaluationStatus.SUBMITTED
         ev.save(update_fields=["self_submitted_at", "self_submitted_by", "status", "updated_at"])
@@ -842,7 +855,7 @@ def scorer_parts(actor, evaluation: Evaluation, today: date | None = None) -> se
     everything = set(Scorer.values)
     if not rules.financial_applies(phase):
         everything.discard(Scorer.FINANCIAL)
-    if actor is None or _is_city(actor):
+    if _is_city(actor):
         return everything
     parts: set[str] = set()
     station = evaluation.station
@@ -878,7 +891,7 @@ def scores_save(
     ``version`` is the score sheet version the actor read; a stale one answers 409.
     """
     today = today or _today()
-    if actor is not None:
+    if not is_system(actor):
         ensure_may(actor, VIEW, evaluation)
     errors: list[str] = []
     with transaction.atomic():
@@ -936,7 +949,7 @@ def scores_save(
                 continue
             if current:
                 current.score, current.comment = value, comment
-                current.scored_by, current.scored_at = actor, _now()
+                current.scored_by, current.scored_at = as_user(actor), _now()
                 current.save()
             else:
                 Score.objects.create(
@@ -945,7 +958,7 @@ def scores_save(
                     score=value,
                     comment=comment,
                     scorer=leaf.scorer,
-                    scored_by=actor,
+                    scored_by=as_user(actor),
                 )
         _bump(ev)
         if ev.status == EvaluationStatus.SCORED:
@@ -988,7 +1001,7 @@ def scoring_complete(
     *, actor, evaluation: Evaluation, version: int | None = None, today: date | None = None
 ) -> Evaluation:
     """Compute the draft result once every required score is in; the station sees it."""
-    if actor is not None:
+    if not is_system(actor):
         ensure_may(actor, VIEW, evaluation)
         if not (
             _is_city(actor)
@@ -1178,7 +1191,9 @@ def appeal_file(
             clean.append((leaf, original, requested, item.reason.strip()))
         if errors:
             raise ValidationError(errors)
-        appeal = Appeal.objects.create(evaluation=ev, reason=reason.strip(), filed_by=actor)
+        appeal = Appeal.objects.create(
+            evaluation=ev, reason=reason.strip(), filed_by=as_user(actor)
+        )
         for leaf, original, requested, why in clean:
             AppealItem.objects.create(
                 appeal=appeal,
@@ -1196,7 +1211,7 @@ def appeal_file(
                 name=str(upload.name)[:200],
                 content_type=content_type,
                 size=upload.size,
-                uploaded_by=actor,
+                uploaded_by=as_user(actor),
             )
         ev.status = EvaluationStatus.IN_APPEAL
         ev.save(update_fields=["status", "updated_at"])
@@ -1222,7 +1237,7 @@ def _notify_appeal(evaluation_id: int, evaluator_ids: list[int]) -> None:
 
 def appeal_answer(*, actor, appeal: Appeal, answer: str) -> Appeal:
     ev = appeal.evaluation
-    if actor is not None:
+    if not is_system(actor):
         ensure_may(actor, VIEW, ev)
         if not (
             _is_city(actor)
@@ -1293,14 +1308,14 @@ def appeal_decide(
                     defaults={
                         "score": value,
                         "scorer": leaf.scorer,
-                        "scored_by": actor,
+                        "scored_by": as_user(actor),
                         "scored_at": _now(),
                         "comment": _("申诉裁定调整：%(old)s → %(new)s")
                         % {"old": item.original_score, "new": value},
                     },
                 )
         locked.decision, locked.decision_note = decision, note.strip()
-        locked.decided_by, locked.decided_at = actor, _now()
+        locked.decided_by, locked.decided_at = as_user(actor), _now()
         locked.status = AppealStatus.DECIDED
         locked.save()
         ev.status = EvaluationStatus.SCORED
@@ -1313,15 +1328,23 @@ def appeal_decide(
 # --- publication and rectification -------------------------------------------------------------
 
 
+def _failed_order_severity(evaluation: Evaluation) -> str:
+    """The severity of a failed evaluation's order: the policy version that graded it (else
+    the one of its service year), ``failed_evaluation_order_severity``."""
+    policy = evaluation.policy_version or policy_for_service_year(evaluation.cycle.service_year)
+    return policy.failed_evaluation_order_severity
+
+
 def rectification_open_for(*, actor, evaluation: Evaluation):
     """A failing grade requires a rectification plan tracked to closure: an order of the
     rectification app (``source_kind="evaluation"``)."""
     order = rectification_services.rectification_order_open(
-        actor=actor,
+        # The rectification services still read ``None`` as the system.
+        actor=as_user(actor),
         station=evaluation.station,
         source_kind="evaluation",
         source_ref=f"evaluation:{evaluation.pk}",
-        severity="major",
+        severity=_failed_order_severity(evaluation),
         # "2025年度末期评估" + "评估不合格整改" would say 评估 twice.
         title=_("%(cycle)s评估不合格整改") % {"cycle": evaluation.cycle.name.removesuffix("评估")},
         description=_(
@@ -1345,7 +1368,7 @@ def evaluation_publish(*, actor, evaluation: Evaluation) -> Evaluation:
         ev.status, ev.published_at = EvaluationStatus.PUBLISHED, _now()
         ev.save(update_fields=["status", "published_at", "updated_at"])
         if ev.grade == Grade.FAIL:
-            rectification_open_for(actor=None, evaluation=ev)
+            rectification_open_for(actor=SYSTEM, evaluation=ev)
     return ev
 
 
@@ -1366,7 +1389,7 @@ def cycle_publish(*, actor, cycle: Cycle) -> int:
         audit.record_bulk(AuditAction.UPDATE, ready, message=_("发布评估结果"))
         for ev in ready:
             if ev.grade == Grade.FAIL:
-                rectification_open_for(actor=None, evaluation=ev)
+                rectification_open_for(actor=SYSTEM, evaluation=ev)
         left = (
             Evaluation.objects.filter(cycle=cycle)
             .exclude(status=EvaluationStatus.PUBLISHED)
@@ -1386,7 +1409,7 @@ def survey_links_issue(
 ) -> list[SurveyLink]:
     """Issue ``count`` one-time links for a respondent group of a station."""
     _ensure_city(actor)
-    if actor is not None:
+    if not is_system(actor):
         ensure_may(actor, VIEW, evaluation)
     ensure_evaluation_not_published(evaluation)
     if group not in RespondentGroup.values:
@@ -1395,7 +1418,10 @@ def survey_links_issue(
         raise ValidationError({"count": _(SURVEY_COUNT) % {"max": MAX_LINKS_PER_ISSUE}})
     links = [
         SurveyLink(
-            evaluation=evaluation, group=group, token=secrets.token_urlsafe(24), issued_by=actor
+            evaluation=evaluation,
+            group=group,
+            token=secrets.token_urlsafe(24),
+            issued_by=as_user(actor),
         )
         for _i in range(int(count))
     ]
@@ -1510,9 +1536,11 @@ def _responsible(evaluations, role: str, on: date) -> list:
 
 
 def reminders_send(*, cycle: Cycle, today: date | None = None) -> int:
-    """Before each deadline remind only those who have not done their part; after it escalate
-    station -> institution -> district -> city (``rules.escalation_level``). Dedupe keys make
-    a repeated run post nothing twice."""
+    """Before each deadline remind only those who have not done their part; after it tell
+    station -> institution -> district -> city, each level from its own day late: the
+    ladders of the policy in force (``DeadlineKind.EVALUATION_SELF`` and
+    ``EVALUATION_SCORING``, read by ``portal.rules``). Every level reached is told once (its
+    dedupe key), so a missed daily run skips nobody and a repeated run posts nothing twice."""
     from django.urls import reverse
 
     from portal.services.notifications import notification_post
@@ -1526,7 +1554,8 @@ def reminders_send(*, cycle: Cycle, today: date | None = None) -> int:
 
     # Self-assessment: station managers whose evaluation is not submitted.
     pending_self = Evaluation.objects.filter(cycle=cycle, status=EvaluationStatus.NOT_STARTED)
-    if rules.should_remind(today, cycle.self_due_on):
+    self_ladder = ladder_in_force(DeadlineKind.EVALUATION_SELF, today).as_rule()
+    if deadlines.should_remind(today, cycle.self_due_on, self_ladder):
         managers = _responsible(pending_self, Role.STATION_MANAGER, today)
         posted += len(
             notification_post(
@@ -1538,16 +1567,16 @@ def reminders_send(*, cycle: Cycle, today: date | None = None) -> int:
                 dedupe_key=f"{base}:self:remind",
             )
         )
-    late = rules.days_late(today, cycle.self_due_on)
-    level = rules.escalation_level(late)
-    if level:
+    late = deadlines.days_late(today, cycle.self_due_on)
+    for level in deadlines.levels_reached(late, self_ladder):
         posted += _escalate(cycle, "self", level, pending_self, url, today=today)
 
     # Scoring: evaluators, street/town and district officers with indicators still unscored.
     unscored = Evaluation.objects.filter(
         cycle=cycle, status__in=[EvaluationStatus.NOT_STARTED, EvaluationStatus.SUBMITTED]
     )
-    if rules.should_remind(today, cycle.scoring_due_on):
+    scoring_ladder = ladder_in_force(DeadlineKind.EVALUATION_SCORING, today).as_rule()
+    if deadlines.should_remind(today, cycle.scoring_due_on, scoring_ladder):
         tree = selectors.framework_tree(cycle.framework)
         leaves = tree.leaves_for(cycle.phase)
         scorers = {lf.scorer for lf in leaves}
@@ -1589,9 +1618,8 @@ def reminders_send(*, cycle: Cycle, today: date | None = None) -> int:
                     dedupe_key=f"{base}:{scorer}:remind",
                 )
             )
-    late = rules.days_late(today, cycle.scoring_due_on)
-    level = rules.escalation_level(late)
-    if level:
+    late = deadlines.days_late(today, cycle.scoring_due_on)
+    for level in deadlines.levels_reached(late, scoring_ladder):
         posted += _escalate(cycle, "scoring", level, unscored, url, today=today)
     return posted
 
@@ -1610,17 +1638,11 @@ def _escalate(
     stage_label = _("自评") if stage == "self" else _("评分")
     title = _("%(cycle)s%(stage)s已逾期，请尽快处理") % {"cycle": cycle.name, "stage": stage_label}
     key = f"evaluations:{cycle.pk}:{stage}:esc{level}"
-    if level == 1:
-        if stage == "self":
-            who = _responsible(pending, Role.STATION_MANAGER, today)
-        else:
-            who = _current_evaluators(pending, today)
-    elif level == 2:
-        who = _responsible(pending, Role.INSTITUTION_ADMIN, today)
-    elif level == 3:
-        who = _responsible(pending, Role.DISTRICT_OFFICER, today)
+    if level == LadderLevel.STATION and stage != "self":
+        # Scoring is the evaluators' part: the first level tells them, not the station.
+        who = _current_evaluators(pending, today)
     else:
-        who = _responsible(pending, Role.CITY_OFFICER, today)
+        who = _responsible(pending, LEVEL_ROLES[level], today)
     posted = 0
     for body, recipients in _escalation_bodies(who, pending, level=level, dedupe_key=key).items():
         posted += len(

@@ -123,7 +123,7 @@ class BudgetForm(StyledMixin, LinesMixin, forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, user=None, budget: Budget | None = None, **kwargs):
+    def __init__(self, *args, user, budget: Budget | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if budget is None:
             today = clock.today()
@@ -162,7 +162,7 @@ class ReportForm(StyledMixin, LinesMixin, forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, user=None, report: SpendingReport | None = None, **kwargs):
+    def __init__(self, *args, user, report: SpendingReport | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if report is None:
             self.fields["contract"].queryset = contracts_to_prepare(user, SpendingReport)
@@ -235,7 +235,7 @@ class ImportForm(StyledMixin, forms.Form):
     )
     file = forms.FileField(label=_("Excel 文件（.xlsx）"))
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contract"].queryset = contracts_to_prepare(user, SpendingReport)
         self.fields["contract"].label_from_instance = lambda c: (
@@ -250,7 +250,7 @@ class SocialResourceForm(StyledMixin, forms.ModelForm):
         fields = ["station", "kind", "received_on", "amount", "hours", "source", "description"]
         widgets = {"received_on": DateInput()}
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["station"].queryset = stations_for(user, SocialResource, ADD).order_by("code")
         self.fields["station"].empty_label = _("请选择社工站")

@@ -26,6 +26,7 @@ from inspections.models import (
     QuarterPlan,
 )
 from portal import clock
+from portal.scoping import SYSTEM
 from portal.selectors import policy_in_force
 from rectification import rules as rectification_rules
 from rectification.choices import OrderEventKind, OrderStatus, SourceKind
@@ -70,7 +71,7 @@ def inspections(ctx: DemoContext) -> None:
     for year, quarter in _previous_quarters(today, PAST_QUARTERS):
         with transaction.atomic():
             plan = services.plan_draw(
-                actor=None, year=year, quarter=quarter, seed=rng.randrange(2**40)
+                actor=SYSTEM, year=year, quarter=quarter, seed=rng.randrange(2**40)
             )
             QuarterPlan.objects.filter(pk=plan.pk).update(
                 status=PlanStatus.CONFIRMED, confirmed_at=clock.now()
@@ -81,7 +82,9 @@ def inspections(ctx: DemoContext) -> None:
         ctx.log(f"  inspections: {year}Q{quarter} {len(visits)} visits")
     year, quarter = rules.quarter_of(today)
     with transaction.atomic():
-        plan = services.plan_draw(actor=None, year=year, quarter=quarter, seed=rng.randrange(2**40))
+        plan = services.plan_draw(
+            actor=SYSTEM, year=year, quarter=quarter, seed=rng.randrange(2**40)
+        )
         QuarterPlan.objects.filter(pk=plan.pk).update(
             status=PlanStatus.CONFIRMED, confirmed_at=clock.now()
         )
@@ -251,7 +254,7 @@ def _campaign(ctx, rng, policy, today, inspector) -> None:
     campaign.stations.set(stations)
     institutions = ctx.data.get("institutions", [])[:76]
     campaign.institutions.set(institutions)
-    services.campaign_schedule(actor=None, campaign=campaign)
+    services.campaign_schedule(actor=SYSTEM, campaign=campaign)
     visits = list(campaign.inspections.all())
     _teams(visits, inspector)
     _record_past(rng, visits[: int(len(visits) * 0.9)], checklist, policy, today)

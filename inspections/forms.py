@@ -37,7 +37,7 @@ class PlanDrawForm(BootstrapFormMixin, forms.Form):
         help_text=_("留空则随机生成；种子与输入一并保存，可复核。"),
     )
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         today = clock.today()
         self.fields["year"].initial = today.year
@@ -51,7 +51,7 @@ class AddStationForm(BootstrapFormMixin, forms.Form):
     mode = forms.ChoiceField(choices=VisitMode.choices, label=_("方式"))
     scheduled_on = forms.DateField(label=_("计划日期"), widget=DateInput())
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["station"].queryset = Station.objects.restrict(user, VIEW).order_by("code")
 
@@ -66,7 +66,7 @@ class TeamForm(BootstrapFormMixin, forms.Form):
         empty_label=_("由第一位督查人员担任"),
     )
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["inspectors"].queryset = inspector_users()
         self.fields["lead"].queryset = inspector_users()
@@ -117,7 +117,7 @@ class CampaignForm(BootstrapFormMixin, forms.ModelForm):
         fields = ["name", "theme", "description", "starts_on", "ends_on", "checklist"]
         widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["stations"].queryset = Station.objects.restrict(user, VIEW).order_by("code")
         self.fields["institutions"].queryset = Institution.objects.restrict(user, VIEW)
@@ -159,7 +159,7 @@ class SettingsForm(BootstrapFormMixin, forms.ModelForm):
         ]
         widgets = {"effective_from": DateInput()}
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["default_checklist"].queryset = ChecklistTemplate.objects.restrict(user, VIEW)
         self.fields["default_checklist"].empty_label = _("使用启用中的季度督查清单")

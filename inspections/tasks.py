@@ -6,6 +6,7 @@ import datetime as dt
 
 from inspections import rules, services
 from portal import clock
+from portal.scoping import SYSTEM
 from portal.taskbase import portal_task
 from rectification import services as rectification_services
 
@@ -16,7 +17,7 @@ def draw_quarter_plan(on: str | None = None) -> int | None:
     year and quarter makes a repeated or concurrent run create nothing)."""
     day = dt.date.fromisoformat(on) if on else clock.today()
     year, quarter = rules.quarter_of(day)
-    plan = services.plan_draw(actor=None, year=year, quarter=quarter)
+    plan = services.plan_draw(actor=SYSTEM, year=year, quarter=quarter)
     return plan.pk
 
 

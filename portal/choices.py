@@ -1,3 +1,5 @@
+from enum import IntEnum
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -54,3 +56,37 @@ class AuditOutcome(models.TextChoices):
     SUCCESS = "success", _("成功")
     FAILURE = "failure", _("失败")
     DENIED = "denied", _("拒绝")
+
+
+class DeadlineKind(models.TextChoices):
+    """The deadlines the portal reminds of and escalates (``DeadlineLadder``), one ladder each."""
+
+    EVALUATION_SELF = "evaluation_self", _("评估自评提交")
+    EVALUATION_SCORING = "evaluation_scoring", _("评估评分")
+    FUNDING_REPORT = "funding_report", _("经费支出报告")
+    TALENT_RENEWAL = "talent_renewal", _("社工登记续期")
+    SERVICE_REPORT = "service_report", _("月度服务报告")
+    RECTIFICATION = "rectification", _("整改单")
+
+
+class LadderLevel(IntEnum):
+    """Who hears of a deadline missed, in order: each level is told from its own day late.
+
+    A plain enum, not a model-field choice set: rectification orders store their level with
+    ``inspections.choices.EscalationLevel``, whose values are these.
+    """
+
+    NONE = 0
+    STATION = 1
+    INSTITUTION = 2
+    DISTRICT = 3
+    CITY = 4
+
+
+# The role each level of a ladder tells (``portal.selectors.users_responsible_for``).
+LEVEL_ROLES = {
+    LadderLevel.STATION: Role.STATION_MANAGER,
+    LadderLevel.INSTITUTION: Role.INSTITUTION_ADMIN,
+    LadderLevel.DISTRICT: Role.DISTRICT_OFFICER,
+    LadderLevel.CITY: Role.CITY_OFFICER,
+}

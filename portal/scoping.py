@@ -6,7 +6,10 @@ district or institution, and in ``scope_actions`` which roles may do what. ``res
 the user's role assignments into one filter. An object outside the result is answered with 404
 by the view and API mixins; an object the user may view but not change answers 403.
 
-Tasks act as the system (``actor=None``) and do not call ``restrict``.
+Two actors are not users. ``SYSTEM`` is the portal itself (Celery tasks, the demo and bench
+commands, a service acting on its own behalf): it sees and may do everything. ``None`` is
+nobody: it sees nothing and may do nothing, in every helper here, so a caller that forgot to
+pass the user fails closed instead of seeing all.
 """
 
 from __future__ import annotations
@@ -27,6 +30,56 @@ if TYPE_CHECKING:
     from portal.models import RoleAssignment, User
 
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
+
+
+class SystemActor:
+    """The portal acting on its own (``SYSTEM``): every helper lets it see and do all.
+
+    It answers the questions services ask of an actor as a superuser holding every role
+    would, so a check written for people lets it through; it is not a user, and nothing it
+    does is stored as anyone's (``as_user`` gives ``None``).
+    """
+
+    pk = None
+    id = None
+    username = "system"
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    is_staff = False
+    roles = ALL_ROLES
+
+    def has_role(self, *roles: str) -> bool:
+        return True
+
+    def active_assignments(self) -> list:
+        return []
+
+    def get_username(self) -> str:
+        return self.username
+
+    def __str__(self) -> str:
+        return "系统"
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+    def __reduce__(self):
+        return "SYSTEM"
+
+
+SYSTEM = SystemActor()
+
+
+def is_system(actor: object) -> bool:
+    return actor is SYSTEM
+
+
+def as_user(actor: Any) -> Any:
+    """The user to record as having acted (``created_by`` and the like): ``None`` for the
+    system, the actor otherwise."""
+    return None if actor is SYSTEM else actor
+
 
 # A role's stations reached through another app's assignments (an evaluator's assigned
 # evaluations, an inspector's assigned inspections). Domain apps register a function
@@ -113,6 +166,8 @@ class ScopedQuerySet(models.QuerySet):
     def restrict(self, user: User | None, action: str = VIEW) -> ScopedQuerySet:
         """The rows ``user`` may ``action``; ``none()`` for anonymous or inactive users."""
         model = self.model
+        if user is SYSTEM:
+            return self.all()
         if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
         scope: Scope = model.scope
@@ -154,15 +209,18 @@ class ScopedModel(models.Model):
 
 
 def user_may(user: User | None, action: str, obj: models.Model) -> bool:
-    """Whether ``user`` may ``action`` this saved object (``None`` is the system)."""
-    if user is None:
+    """Whether ``user`` may ``action`` this saved object (``SYSTEM``: yes; ``None``: no)."""
+    if user is SYSTEM:
         return True
+    if user is None:
+        return False
     return type(obj)._default_manager.restrict(user, action).filter(pk=obj.pk).exists()
 
 
 def ensure_may(user: User | None, action: str, obj: models.Model) -> None:
-    """Raise 404-like or 403-like errors for services: out of scope vs not allowed."""
-    if user is None:
+    """Raise 404-like or 403-like errors for services: out of scope vs not allowed.
+    ``SYSTEM`` passes; ``None`` (nobody) reaches nothing: 404."""
+    if user is SYSTEM:
         return
     manager = type(obj)._default_manager
     if not manager.restrict(user, VIEW).filter(pk=obj.pk).exists():
@@ -175,9 +233,11 @@ def ensure_may(user: User | None, action: str, obj: models.Model) -> None:
 
 def roles_allowed(user: User | None, model: type[models.Model], action: str) -> set[str]:
     """The roles through which ``user`` may ``action`` some row of ``model``."""
+    allowed = model.scope_actions.get(action, frozenset())
+    if user is SYSTEM:
+        return set(allowed)
     if user is None or not user.is_authenticated:
         return set()
-    allowed = model.scope_actions.get(action, frozenset())
     roles = {a.role for a in user.active_assignments() if a.role in allowed}
     if user.is_superuser and Role.CITY_ADMIN in allowed:
         roles.add(Role.CITY_ADMIN)
@@ -192,8 +252,10 @@ def stations_for(user: User | None, model: type[models.Model], action: str):
     """
     from stations.models import Station
 
-    if user is None:
+    if user is SYSTEM:
         return Station.objects.all()
+    if user is None:
+        return Station.objects.none()
     allowed = model.scope_actions.get(action, frozenset())
     assignments = [a for a in user.active_assignments() if a.role in allowed]
     if user.is_superuser and Role.CITY_ADMIN in allowed:
@@ -209,8 +271,9 @@ def stations_for(user: User | None, model: type[models.Model], action: str):
 
 
 def ensure_may_add(user: User | None, model: type[models.Model], *, station=None) -> None:
-    """Creating a row of ``model`` under ``station``: 404 out of reach, 403 not allowed."""
-    if user is None:
+    """Creating a row of ``model`` under ``station``: 404 out of reach, 403 not allowed.
+    ``SYSTEM`` passes; ``None`` (nobody) is not allowed: 403."""
+    if user is SYSTEM:
         return
     if not roles_allowed(user, model, ADD):
         raise PermissionDenied

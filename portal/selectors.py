@@ -12,6 +12,7 @@ from portal import clock
 from portal.choices import CITY_ROLES, Role
 from portal.models import (
     AuditEvent,
+    DeadlineLadder,
     Notification,
     PolicyVersion,
     RoleAssignment,
@@ -53,6 +54,41 @@ def policy_for_service_year(year: int) -> PolicyVersion:
     December); a version that takes effect mid-year judges the following year.
     """
     return policy_in_force(date(year, 1, 1))
+
+
+NO_LADDER = "没有在%(on)s生效的“%(kind)s”期限提醒与升级规则。"
+
+
+def ladder_in_force(kind: str, on: date | None = None) -> DeadlineLadder:
+    """The reminder and escalation ladder of ``kind`` (``DeadlineKind``) in force on ``on``
+    (today by default): the one of the latest policy version effective by then that carries
+    a ladder of that kind. One query. ``ladder.as_rule()`` is what ``portal.rules`` reads."""
+    on = on or clock.today()
+    ladder = (
+        DeadlineLadder.objects.filter(kind=kind, policy__effective_from__lte=on)
+        .select_related("policy")
+        .order_by("-policy__effective_from")
+        .first()
+    )
+    if ladder is None:
+        from portal.choices import DeadlineKind
+
+        raise PolicyMissing(_(NO_LADDER) % {"on": on.isoformat(), "kind": DeadlineKind(kind).label})
+    return ladder
+
+
+def ladders_of_version(version: PolicyVersion) -> dict[str, DeadlineLadder]:
+    """Kind -> the ladder that applies under ``version``: its own, or else the one of the
+    latest earlier version that has one (``ladder.policy`` tells which). Kinds no version
+    up to it carries are absent. One query."""
+    found: dict[str, DeadlineLadder] = {}
+    for ladder in (
+        DeadlineLadder.objects.filter(policy__effective_from__lte=version.effective_from)
+        .select_related("policy")
+        .order_by("-policy__effective_from")
+    ):
+        found.setdefault(ladder.kind, ladder)
+    return found
 
 
 def unread_count(user) -> int:

@@ -19,6 +19,11 @@ urlpatterns = [
     path("policy/new/", policy.PolicyCreateView.as_view(), name="policy_create"),
     path("policy/<int:pk>/", policy.PolicyDetailView.as_view(), name="policy_detail"),
     path("policy/<int:pk>/edit/", policy.PolicyUpdateView.as_view(), name="policy_update"),
+    path(
+        "policy/<int:pk>/ladders/<str:kind>/",
+        policy.PolicyLadderUpdateView.as_view(),
+        name="policy_ladder_update",
+    ),
     path("audit/", audit.AuditListView.as_view(), name="audit_list"),
     path("audit/<int:pk>/", audit.AuditDetailView.as_view(), name="audit_detail"),
 ]

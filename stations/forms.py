@@ -11,7 +11,15 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import clock
 from portal.choices import Role
-from portal.scoping import ADD, VIEW, Scope, assignment_condition, roles_allowed, stations_for
+from portal.scoping import (
+    ADD,
+    VIEW,
+    Scope,
+    assignment_condition,
+    is_system,
+    roles_allowed,
+    stations_for,
+)
 from stations.filtersets import ScopedChoiceWidget
 from stations.models import (
     Community,
@@ -35,8 +43,10 @@ _SUBDISTRICT_REACH = Scope(district="district", subdistrict="pk")
 def subdistricts_for(user, model=Station, action: str = ADD):
     """Streets/towns under which ``user`` may ``action`` rows of ``model`` (a district officer:
     the streets/towns of their district; the city admin: all)."""
-    if user is None:
+    if is_system(user):
         return Subdistrict.objects.all()
+    if user is None:
+        return Subdistrict.objects.none()
     base = Subdistrict.objects.restrict(user, VIEW).select_related("district")
     roles = roles_allowed(user, model, action)
     if not roles:
@@ -132,7 +142,7 @@ class StationForm(BootstrapMixin, forms.ModelForm):
             "communities": forms.SelectMultiple(attrs={"size": 10}),
         }
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         subdistricts = subdistricts_for(
@@ -186,7 +196,7 @@ class InstitutionForm(BootstrapMixin, forms.ModelForm):
         ]
         widgets = {"registered_on": DateInput()}
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         # Only the city admin may accept a code that fails the check (RULES.md, identifiers).
@@ -221,7 +231,7 @@ class ContractForm(BootstrapMixin, forms.ModelForm):
         ]
         widgets = {"starts_on": DateInput(), "ends_on": DateInput(), "signed_on": DateInput()}
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         action = ADD if self.instance.pk is None else "change"
@@ -278,7 +288,7 @@ class OutpostForm(BootstrapMixin, forms.ModelForm):
         fields = ["name", "community", "address", "opened_on"]
         widgets = {"opened_on": DateInput()}
 
-    def __init__(self, *args, user=None, station=None, **kwargs):
+    def __init__(self, *args, user, station=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.station = station
@@ -308,7 +318,7 @@ class CreditRecordForm(BootstrapMixin, forms.ModelForm):
         fields = ["kind", "listed_on", "authority", "reason"]
         widgets = {"listed_on": DateInput()}
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self._style()

@@ -25,7 +25,16 @@ from django.utils.translation import gettext as _
 from portal import audit, clock
 from portal.choices import AuditAction, Role
 from portal.errors import Conflict
-from portal.scoping import ADD, CHANGE, ensure_may, ensure_may_add, roles_allowed
+from portal.scoping import (
+    ADD,
+    CHANGE,
+    SYSTEM,
+    as_user,
+    ensure_may,
+    ensure_may_add,
+    is_system,
+    roles_allowed,
+)
 from portal.selectors import PolicyMissing, policy_for_service_year
 from stations import rules
 from stations.choices import (
@@ -154,7 +163,7 @@ def _restored_on_error(instance):
 
 
 def _ensure_role(actor, model, action: str) -> None:
-    if actor is not None and not roles_allowed(actor, model, action):
+    if not roles_allowed(actor, model, action):
         raise PermissionDenied
 
 
@@ -192,7 +201,7 @@ def _upsert(
 
 
 def geography_load(
-    *, actor=None, path: str | Path | None = None, record: bool = True
+    *, actor=SYSTEM, path: str | Path | None = None, record: bool = True
 ) -> GeographyCounts:
     """Load districts, streets/towns and communities from the shipped fixture (idempotent).
 
@@ -235,7 +244,7 @@ def geography_load(
 
 
 def _actor_kwargs(actor) -> dict[str, Any]:
-    if actor is None:
+    if actor is None or is_system(actor):
         return {}
     return {"actor_id": actor.pk, "actor_name": str(actor)}
 
@@ -255,7 +264,7 @@ def _apply_credit_code_check(actor, institution: Institution, confirm_invalid_co
     if not result.confirmable:
         raise ValidationError({"credit_code": _(CREDIT_CODE_MALFORMED) % {"reason": result.reason}})
     if confirm_invalid_code and _is_city_admin(actor):
-        institution.credit_code_confirmed_by = actor
+        institution.credit_code_confirmed_by = as_user(actor)
         institution.credit_code_confirmed_at = clock.now()
         return result.reason
     raise ValidationError({"credit_code": _(CREDIT_CODE_INVALID) % {"reason": result.reason}})
@@ -347,7 +356,7 @@ def credit_record_lift(*, actor, record: CreditRecord, lifted_on: date) -> Credi
 
 def _ensure_subdistrict_in_reach(actor, subdistrict: Subdistrict, action: str) -> None:
     """District officers place stations only in the streets/towns of their district."""
-    if actor is None:
+    if is_system(actor):
         return
     roles = roles_allowed(actor, Station, action)
     if Role.CITY_ADMIN in roles:
@@ -535,8 +544,11 @@ def _validate_contract(contract: Contract) -> None:
     fee_problem = rules.fee_problem(contract.annual_fee)
     if fee_problem:
         errors["annual_fee"] = fee_problem
-    term_years = contract.policy_version.contract_term_years if contract.policy_version else 3
     if contract.starts_on and contract.ends_on and contract.service_year:
+        # The term is the policy's (contract_term_years), never a literal: the version the
+        # contract records, else the one of its service year.
+        policy = contract.policy_version or _policy_for(contract.service_year)
+        term_years = policy.contract_term_years
         errors.update(
             rules.contract_period_problems(
                 service_year=contract.service_year,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import django_filters as filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +13,7 @@ from portal import clock
 from portal.filtersets import PortalFilterSet
 from portal.forms.base import FilterForm
 from portal.scoping import VIEW
+from portal.selectors import policy_in_force
 from stations.filtersets import LimitedModelChoiceFilter
 from stations.models import District, Station
 from talent.choices import (
@@ -25,6 +24,7 @@ from talent.choices import (
     ProgrammeKind,
 )
 from talent.models import Employment, Enrolment, Honour, SocialWorker, TrainingProgramme
+from talent.rules import add_months
 
 
 def _scoped(model):
@@ -51,7 +51,7 @@ class AllYesNoWidget(BooleanWidget):
 
 REGISTRATION_STATES = (
     ("valid", _("有效")),
-    ("expiring", _("90天内到期")),
+    ("expiring", _("续期期内到期")),
     ("lapsed", _("已过期")),
     ("none", _("未登记")),
 )
@@ -121,9 +121,12 @@ class WorkerFilterSet(PortalFilterSet):
         if value == "valid":
             return queryset.filter(registration_expires_on__gte=today)
         if value == "expiring":
+            # In the renewal window (registration_renewal_window_months of the policy in
+            # force, 民发〔2009〕44号: the last 3 months), as the board counts it.
+            months = policy_in_force(today).registration_renewal_window_months
             return queryset.filter(
                 registration_expires_on__gte=today,
-                registration_expires_on__lte=today + timedelta(days=90),
+                registration_expires_on__lte=add_months(today, months),
             )
         if value == "lapsed":
             return queryset.filter(registration_expires_on__lt=today)

@@ -41,7 +41,7 @@ class DateInput(forms.DateInput):
 
 
 class UserForm(BootstrapFormMixin, forms.Form):
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
 
@@ -86,7 +86,7 @@ class WorkerUpdateForm(BootstrapFormMixin, forms.ModelForm):
         model = SocialWorker
         fields = ["name", "phone", "education_level", "major", "school", "note"]
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
 
 

@@ -594,7 +594,9 @@ class StaffingSummary(models.Model):
     leavers = models.PositiveIntegerField(default=0)
     lapsed = models.PositiveIntegerField(default=0)
     ce_short = models.PositiveIntegerField(default=0)
-    expiring_90 = models.PositiveIntegerField(default=0)
+    # In the renewal window: expiring by ``window_end`` (PolicyVersion.registration_renewal_
+    # window_months after the day), not a fixed number of days.
+    expiring_window = models.PositiveIntegerField(default=0)
     expiring_30 = models.PositiveIntegerField(default=0)
     expiring_7 = models.PositiveIntegerField(default=0)
 
@@ -623,7 +625,7 @@ STAFFING_FIGURES = (
     "leavers",
     "lapsed",
     "ce_short",
-    "expiring_90",
+    "expiring_window",
     "expiring_30",
     "expiring_7",
 )

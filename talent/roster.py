@@ -29,7 +29,7 @@ from portal.imports import (
     read_rows,
     text,
 )
-from portal.scoping import ADD, VIEW, stations_for
+from portal.scoping import ADD, VIEW, is_system, stations_for
 from stations.models import Station
 from stations.selectors import operators_on
 from talent import rules
@@ -259,7 +259,7 @@ def roster_apply(*, actor, sheet: Sheet, today: date | None = None) -> RosterRes
             posts[e.person_id].append(e)
     # Stations of those posts the actor may see: a clash names only these (one query).
     post_stations = {e.station_id for jobs in posts.values() for e in jobs}
-    if actor is None:
+    if is_system(actor):
         visible_stations = post_stations
     else:
         visible_stations = set(

@@ -33,7 +33,9 @@ from talent.models import (
     TrainingProgramme,
 )
 
-EXPIRY_HORIZONS = (90, 30, 7)
+# Board columns of registrations expiring within so many days, beside the renewal window
+# (``expiring_window``: the policy's registration_renewal_window_months).
+EXPIRY_HORIZONS = (30, 7)
 # Rows of the staffing board on a page.
 BOARD_PAGE = 50
 TOTAL_KEYS = (
@@ -159,6 +161,7 @@ class StationStaffing:
     headcount_year_start: int = 0
     lapsed: int = 0
     expiring: dict[int, int] = field(default_factory=dict)
+    expiring_window: int = 0
     ce_shortfalls: int = 0
     min_certified_percent: Decimal = Decimal("0")
 
@@ -181,10 +184,6 @@ class StationStaffing:
     @property
     def turnover_percent(self) -> Decimal | None:
         return rules.turnover_percent(self.leavers, self.headcount_year_start, self.headcount)
-
-    @property
-    def expiring_90(self) -> int:
-        return self.expiring.get(90, 0)
 
     @property
     def expiring_30(self) -> int:
@@ -272,6 +271,15 @@ def staffing_aggregates(on: date, window_end: date) -> dict:
             ),
         ),
     }
+    aggregates["expiring_window"] = Count(
+        "pk",
+        filter=full
+        & now
+        & Q(
+            person__registration_expires_on__gte=on,
+            person__registration_expires_on__lte=window_end,
+        ),
+    )
     for days in EXPIRY_HORIZONS:
         aggregates[f"expiring_{days}"] = Count(
             "pk",
@@ -512,6 +520,7 @@ class StaffingBoard:
             headcount_year_start=f["year_start"],
             lapsed=f["lapsed"],
             expiring={d: f[f"expiring_{d}"] for d in EXPIRY_HORIZONS},
+            expiring_window=f["expiring_window"],
             ce_shortfalls=f["ce_short"],
             min_certified_percent=self.policy.certificate_holder_min_percent,
         )

@@ -23,7 +23,16 @@ from django.views.decorators.debug import sensitive_variables
 from portal import audit, clock, crypto
 from portal.choices import AuditAction, AuditOutcome, Role
 from portal.models import PolicyVersion
-from portal.scoping import ADD, CHANGE, VIEW, ensure_may, ensure_may_add, roles_allowed
+from portal.scoping import (
+    ADD,
+    CHANGE,
+    SYSTEM,
+    VIEW,
+    ensure_may,
+    ensure_may_add,
+    is_system,
+    roles_allowed,
+)
 from portal.selectors import PolicyMissing, policy_in_force
 from stations.models import Institution, Station
 from stations.selectors import operator_on
@@ -100,7 +109,7 @@ def _today() -> date:
 
 
 def _ensure_role(actor, model, action: str) -> None:
-    if actor is not None and not roles_allowed(actor, model, action):
+    if not roles_allowed(actor, model, action):
         raise PermissionDenied
 
 
@@ -410,7 +419,7 @@ PERSON_FIELDS = {"name", "phone", "education_level", "major", "school", "note"}
 
 
 def _actor_institution_ids(actor) -> list[int]:
-    if actor is None:
+    if actor is None or is_system(actor):
         return []
     return [
         a.institution_id for a in actor.active_assignments() if a.role == Role.INSTITUTION_ADMIN
@@ -422,7 +431,9 @@ def _institution_for(
 ) -> Institution:
     """Whose employee: the actor's own institution; else the station's operator on the start
     date, or today's operator for a spell that began before the current contract."""
-    own = [] if actor is None or Role.CITY_ADMIN in actor.roles else _actor_institution_ids(actor)
+    own = (
+        [] if is_system(actor) or Role.CITY_ADMIN in actor.roles else _actor_institution_ids(actor)
+    )
     if institution is not None:
         if own and institution.pk not in own:
             raise ValidationError({"institution": _(NOT_YOUR_INSTITUTION)})
@@ -467,7 +478,8 @@ def clash_message(other: Employment, *, named: bool, district: str) -> str:
 
 def _clash_message_for(actor, other: Employment, station: Station) -> str:
     named = (
-        actor is None or Station.objects.restrict(actor, VIEW).filter(pk=other.station_id).exists()
+        is_system(actor)
+        or Station.objects.restrict(actor, VIEW).filter(pk=other.station_id).exists()
     )
     return clash_message(other, named=named, district=station.district.name)
 
@@ -734,7 +746,7 @@ def ce_record_add(
         if not attended:
             raise ValidationError({"programme": _(NOT_ATTENDED) % {"programme": programme.title}})
         enrolment = Enrolment.objects.get(programme=programme, person=person)
-        return enrolment_complete(actor=None, enrolment=enrolment, completed_on=completed_on)
+        return enrolment_complete(actor=SYSTEM, enrolment=enrolment, completed_on=completed_on)
     if Decimal(hours) <= 0:
         raise ValidationError({"hours": _(HOURS_NOT_POSITIVE)})
     if completed_on > _today():
@@ -897,8 +909,7 @@ def enrolment_complete(
 ) -> CERecord:
     """Record completion and credit the attended sessions' hours as continuing education.
     Idempotent: completing again returns the same credit."""
-    if actor is not None:
-        ensure_may(actor, CHANGE, enrolment)
+    ensure_may(actor, CHANGE, enrolment)
     if enrolment.status == EnrolmentStatus.WITHDRAWN:
         raise ValidationError({"enrolment": _(ENROLMENT_WITHDRAWN)})
     existing = CERecord.objects.filter(enrolment=enrolment).first()

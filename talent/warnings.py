@@ -13,14 +13,16 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from portal import clock
-from portal.choices import Role
+from portal import rules as deadlines
+from portal.choices import DeadlineKind, Role
 from portal.models import User
-from portal.selectors import policy_in_force, users_responsible_for
+from portal.scoping import SYSTEM
+from portal.selectors import ladder_in_force, policy_in_force, users_responsible_for
 from portal.services.notifications import notification_post
 from stations.models import Station
 from talent import rules
 from talent.models import Employment
-from talent.selectors import EXPIRY_HORIZONS, current_q, staffing_board
+from talent.selectors import current_q, staffing_board
 
 EXPIRY_TITLE = "社工%(name)s的登记将于%(on)s到期（%(days)s天内）"
 EXPIRY_BODY = "%(station)s的社工%(name)s登记有效期至%(on)s，请在期满前3个月内办理续期。"
@@ -46,15 +48,15 @@ def _station_side(on: date, station_ids) -> dict[int, list[User]]:
     return users_responsible_for(station_ids, [Role.STATION_MANAGER, Role.INSTITUTION_ADMIN], on)
 
 
-def _bucket(days_left: int) -> int:
-    return next(h for h in sorted(EXPIRY_HORIZONS) if days_left <= h)
-
-
 def registration_expiry_warnings_send(*, today: date | None = None) -> int:
-    """Warn the institution and station of people whose registration lapses within 90 days;
-    again at 30 and at 7 days."""
+    """Warn the institution and station of people whose registration lapses soon: once at
+    each horizon of the ``DeadlineKind.TALENT_RENEWAL`` ladder in force (seeded 90, 30 and
+    7 days before; ``portal.rules.remind_horizon``)."""
     today = today or clock.today()
-    horizon = today + timedelta(days=max(EXPIRY_HORIZONS))
+    ladder = ladder_in_force(DeadlineKind.TALENT_RENEWAL, today).as_rule()
+    if not ladder.remind_before:
+        return 0
+    horizon = today + timedelta(days=max(ladder.remind_before))
     posts = list(
         Employment.objects.filter(
             current_q(today),
@@ -73,7 +75,7 @@ def registration_expiry_warnings_send(*, today: date | None = None) -> int:
     sent = 0
     for p in posts:
         expires = p["person__registration_expires_on"]
-        bucket = _bucket((expires - today).days)
+        bucket = deadlines.remind_horizon(today, expires, ladder)
         users = recipients[p["station_id"]]
         values = {
             "name": p["person__name"],
@@ -142,7 +144,7 @@ def ce_shortfall_warnings_send(*, today: date | None = None) -> int:
 def understaffed_warnings_send(*, today: date | None = None) -> int:
     """Tell each district's officers, once a month, which of its stations are below standard."""
     today = today or clock.today()
-    board = staffing_board(None, on=today, stations=Station.objects.all())
+    board = staffing_board(SYSTEM, on=today, stations=Station.objects.all())
     by_district: dict[str, list] = defaultdict(list)
     for row in board:
         if row.vacancies:

@@ -26,6 +26,7 @@ from django.urls import resolve
 from rest_framework.authtoken.models import Token
 
 from portal.models import AuditEvent, RoleAssignment
+from portal.scoping import SYSTEM
 
 WRITE_METHODS = ("post", "put", "patch", "delete")
 
@@ -215,7 +216,7 @@ def _outpost(w, today, action):
         }
         return Call(w.district_a_officer, "/api/v1/outposts/", body)
     outpost = outpost_create(
-        actor=None, station=w.station_a1, community=community, opened_on=today - dt.timedelta(30)
+        actor=SYSTEM, station=w.station_a1, community=community, opened_on=today - dt.timedelta(30)
     )
     return Call(
         w.district_a_officer,
@@ -305,7 +306,7 @@ def _certificate(w, today, person, *, years_ago=5):
     from talent import services
 
     return services.certificate_add(
-        actor=None,
+        actor=SYSTEM,
         person=person,
         level="assistant",
         number="ZS-1",
@@ -335,7 +336,7 @@ def _registration(w, today, action):
         return Call(w.station_a1_manager, "/api/v1/talent/registrations/", body)
     # Registered almost three years ago: inside the renewal window now.
     registration = services.registration_add(
-        actor=None, certificate=certificate, starts_on=today - dt.timedelta(days=3 * 365 - 25)
+        actor=SYSTEM, certificate=certificate, starts_on=today - dt.timedelta(days=3 * 365 - 25)
     )
     return Call(w.station_a1_manager, f"/api/v1/talent/registrations/{registration.pk}/renew/")
 
@@ -355,7 +356,7 @@ def _programme(w, today):
     from talent import services
 
     return services.programme_create(
-        actor=None,
+        actor=SYSTEM,
         year=today.year,
         kind="continuing",
         title="继续教育班",
@@ -402,7 +403,7 @@ def _enrolment(w, today, action):
         body = {"programme": programme.pk, "person": person.pk}
         return Call(w.institution_a_admin, "/api/v1/talent/enrolments/", body)
     session = services.session_add(
-        actor=None, programme=programme, held_on=today, topic="个案管理", hours=Decimal("3.0")
+        actor=SYSTEM, programme=programme, held_on=today, topic="个案管理", hours=Decimal("3.0")
     )
     enrolment = services.enrolment_add(
         actor=w.institution_a_admin, programme=programme, person=person
@@ -410,7 +411,7 @@ def _enrolment(w, today, action):
     url = f"/api/v1/talent/enrolments/{enrolment.pk}/"
     if action == "attendance":
         return Call(w.city_officer, url + "attendance/", {"session": session.pk})
-    services.attendance_record(actor=None, session=session, enrolments=[enrolment])
+    services.attendance_record(actor=SYSTEM, session=session, enrolments=[enrolment])
     return Call(w.city_officer, url + "complete/", {"completed_on": today.isoformat()})
 
 

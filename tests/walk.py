@@ -206,6 +206,7 @@ def slug_values() -> dict[tuple[str | None, str], Callable[[], list[str]]]:
     """Kwargs that are not ids, with every value the route answers to."""
     from django.contrib import admin
 
+    from portal.choices import DeadlineKind
     from stations.imports import IMPORTERS
     from stations.tabs import station_tabs
     from stations.views.choices import SOURCES
@@ -214,6 +215,7 @@ def slug_values() -> dict[tuple[str | None, str], Callable[[], list[str]]]:
         ("stations:choice_search", "source"): lambda: list(SOURCES),
         ("stations:station_tab", "key"): lambda: [tab.key for tab in station_tabs()],
         ("stations:import", "kind"): lambda: list(IMPORTERS),
+        ("manage:policy_ladder_update", "kind"): lambda: list(DeadlineKind.values),
         ("stations:import_template", "kind"): lambda: list(IMPORTERS),
         # evaluations.views.FrameworkActionView.post
         ("evaluations:framework_action", "what"): lambda: [

@@ -24,7 +24,7 @@ from funding.services.common import (
 )
 from portal import clock
 from portal.errors import Conflict
-from portal.scoping import CHANGE, ensure_may, ensure_may_add
+from portal.scoping import CHANGE, as_user, ensure_may, ensure_may_add
 from stations.rules import fee_problem
 
 BUDGET_LOCKED = "该预算状态为「%(status)s」，已锁定，不能修改。如需调整，请在批准后提交修订版本。"
@@ -169,7 +169,7 @@ def budget_submit(*, actor, budget: Budget, version) -> Budget:
         budget.floor_percent = policy.personnel_floor_percent
         budget.checked_share = check.share
         budget.submitted_at = clock.now()
-        budget.submitted_by = actor
+        budget.submitted_by = as_user(actor)
         budget.return_reason = ""
         budget.full_clean()
         budget.save()
@@ -193,7 +193,7 @@ def budget_approve(*, actor, budget: Budget, version) -> Budget:
             older.save(update_fields=["status", "updated_at"])
         budget.status = BudgetStatus.APPROVED
         budget.decided_at = clock.now()
-        budget.decided_by = actor
+        budget.decided_by = as_user(actor)
         budget.save()
         _notify(budget, _(APPROVED_TITLE), "")
     _refresh_year(budget)
@@ -212,7 +212,7 @@ def budget_return(*, actor, budget: Budget, version, reason: str) -> Budget:
         budget.status = BudgetStatus.RETURNED
         budget.return_reason = reason.strip()
         budget.decided_at = clock.now()
-        budget.decided_by = actor
+        budget.decided_by = as_user(actor)
         budget.save()
         _notify(budget, _(RETURNED_TITLE), _(RETURNED_BODY) % {"reason": budget.return_reason})
     _refresh_year(budget)

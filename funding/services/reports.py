@@ -32,7 +32,7 @@ from funding.services.common import (
 )
 from portal import clock
 from portal.errors import Conflict
-from portal.scoping import CHANGE, ensure_may, ensure_may_add
+from portal.scoping import CHANGE, as_user, ensure_may, ensure_may_add
 
 APPROVED_TITLE = "%(station)s %(report)s已确认"
 RETURNED_TITLE = "%(station)s %(report)s被退回"
@@ -265,7 +265,7 @@ def report_submit(*, actor, report: SpendingReport, version) -> SpendingReport:
         claim_version(report, version, what=_(WHAT))
         report.status = ReportStatus.SUBMITTED
         report.submitted_at = clock.now()
-        report.submitted_by = actor
+        report.submitted_by = as_user(actor)
         report.return_reason = ""
         report.save()
     _refresh_year(report)
@@ -281,7 +281,7 @@ def report_approve(*, actor, report: SpendingReport, version) -> SpendingReport:
         claim_version(report, version, what=_(WHAT))
         report.status = ReportStatus.APPROVED
         report.decided_at = clock.now()
-        report.decided_by = actor
+        report.decided_by = as_user(actor)
         report.save()
         _notify(report, _(APPROVED_TITLE), "")
     _refresh_year(report)
@@ -299,7 +299,7 @@ def report_return(*, actor, report: SpendingReport, version, reason: str) -> Spe
         report.status = ReportStatus.RETURNED
         report.return_reason = reason.strip()
         report.decided_at = clock.now()
-        report.decided_by = actor
+        report.decided_by = as_user(actor)
         report.save()
         _notify(report, _(RETURNED_TITLE), _(RETURNED_BODY) % {"reason": report.return_reason})
     _refresh_year(report)

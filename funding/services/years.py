@@ -25,8 +25,11 @@ from funding.models import APPROVE, Budget, BudgetLine, FundingYear, SpendingLin
 from funding.rules import money, personnel_floor_check
 from funding.services.common import policy_for_year
 from portal import clock
+from portal import rules as deadlines
+from portal.choices import LEVEL_ROLES, DeadlineKind, LadderLevel
 from portal.errors import Conflict
 from portal.scoping import ensure_may
+from portal.selectors import PolicyMissing, ladder_in_force, users_responsible_for
 from stations.models import Contract
 
 ZERO = Decimal("0.00")
@@ -368,13 +371,28 @@ def projection_warnings_send(*, service_year: int, today: date | None = None) ->
     return posted
 
 
+STATION_SIDE_LEVELS = (LadderLevel.STATION, LadderLevel.INSTITUTION)
+
+
+def _users_at(per_level, station_id: int, reached, levels) -> list:
+    """The users of ``station_id`` at each level both reached and among ``levels``."""
+    users = {}
+    for level in reached:
+        if level in levels:
+            users |= {u.pk: u for u in per_level[level].get(station_id, [])}
+    return [users[pk] for pk in sorted(users)]
+
+
 def late_report_reminders_send(*, today: date | None = None) -> int:
     """Remind the station side of reports past due; escalate to the district when later still.
 
-    The period kind, the days a report is due after its period ends and the days after that
-    before the district is told come from the policy version of the contract's service year
-    (``spending_report_period``, ``spending_report_due_days``,
-    ``spending_report_escalate_days``; stated defaults). Keys make reruns post nothing.
+    The period kind and the days a report is due after its period ends come from the policy
+    version of the contract's service year (``spending_report_period``,
+    ``spending_report_due_days``); who is told from which day late comes from that version's
+    ``DeadlineKind.FUNDING_REPORT`` ladder (``portal.rules``; seeded: station and institution
+    from the first day, the district after 15 days, never the city). The station side gets
+    one notice; once the district (or the city) is reached, everyone reached gets the
+    escalation notice. Keys make reruns post nothing.
     """
     from funding.services.reports import period_dates, report_label
     from portal.services.notifications import notification_post
@@ -400,10 +418,13 @@ def late_report_reminders_send(*, today: date | None = None) -> int:
         if status in COUNTED_REPORT_STATUSES:
             reported[cid].add(period)
     policies = {}
+    ladders = {}
     for year in {c.service_year for c in contracts}:
         try:
             policies[year] = policy_for_year(year)
-        except ValidationError:
+            ladders[year] = ladder_in_force(DeadlineKind.FUNDING_REPORT, date(year, 1, 1)).as_rule()
+        except (ValidationError, PolicyMissing):
+            policies.pop(year, None)
             continue
     late = []
     for contract in contracts:
@@ -423,14 +444,29 @@ def late_report_reminders_send(*, today: date | None = None) -> int:
                 missing.append((period, due))
         if missing:
             late.append((contract, kind, missing))
-    late_stations = {c.station_id for c, _k, _m in late}
-    # The station side is reminded first; the district hears when the report is late enough.
-    station_side = recipients_by_station(late_stations, include_district=False, on=today)
-    recipients = recipients_by_station(late_stations, on=today)
+    reached_by = {
+        contract.pk: deadlines.levels_reached(
+            (today - missing[0][1]).days, ladders[contract.service_year]
+        )
+        for contract, _k, missing in late
+    }
+    # Station id -> users, per level some report has reached (at most three queries each).
+    per_level = {
+        level: users_responsible_for(
+            {c.station_id for c, _k, _m in late if level in reached_by[c.pk]},
+            [LEVEL_ROLES[level]],
+            today,
+        )
+        for level in {lv for levels in reached_by.values() for lv in levels}
+    }
     posted = 0
     for contract, kind, missing in late:
         period, due = missing[0]
         days = (today - due).days
+        reached = reached_by[contract.pk]
+        station_side = _users_at(per_level, contract.station_id, reached, STATION_SIDE_LEVELS)
+        escalated = [lv for lv in reached if lv not in STATION_SIDE_LEVELS]
+        everyone = _users_at(per_level, contract.station_id, reached, reached)
         label = report_label(contract.service_year, kind, period)
         pattern = _("%(p)s月") if MONTHS_IN_PERIOD[kind] == 1 else _("第%(p)s季度")
         names = "、".join(pattern % {"p": p} for p, _d in missing)
@@ -442,7 +478,7 @@ def late_report_reminders_send(*, today: date | None = None) -> int:
         }
         posted += len(
             notification_post(
-                recipients=station_side.get(contract.station_id, []),
+                recipients=station_side,
                 title=_(LATE_TITLE) % {"station": contract.station.name, "period": label},
                 body=body,
                 url=reverse("funding:report_list") + f"?contract={contract.pk}",
@@ -450,10 +486,10 @@ def late_report_reminders_send(*, today: date | None = None) -> int:
                 dedupe_key=f"funding:late:{contract.pk}:{kind}:{period}:remind",
             )
         )
-        if days > policies[contract.service_year].spending_report_escalate_days:
+        if escalated:
             posted += len(
                 notification_post(
-                    recipients=recipients.get(contract.station_id, []),
+                    recipients=everyone,
                     title=_(ESCALATE_TITLE) % {"station": contract.station.name, "period": label},
                     body=body,
                     url=reverse("funding:report_list") + f"?contract={contract.pk}",

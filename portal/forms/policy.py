@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 
 from portal.forms.base import BootstrapFormMixin
-from portal.models import PolicyVersion
-from portal.services.policy import policy_fields
+from portal.models import DeadlineLadder, PolicyVersion
+from portal.services.policy import LADDER_FIELDS, policy_fields
 
 
 class PolicyVersionForm(BootstrapFormMixin, forms.ModelForm):
@@ -18,3 +18,12 @@ class PolicyVersionForm(BootstrapFormMixin, forms.ModelForm):
             "source": forms.Textarea(attrs={"rows": 3}),
             "note": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+class DeadlineLadderForm(BootstrapFormMixin, forms.ModelForm):
+    """One kind's reminder days and escalation days; the kind and version come from the URL."""
+
+    class Meta:
+        model = DeadlineLadder
+        fields = LADDER_FIELDS
+        widgets = {"source": forms.Textarea(attrs={"rows": 3})}

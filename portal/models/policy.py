@@ -1,15 +1,51 @@
+"""Policy data: the versioned numbers the portal enforces (``PolicyVersion``) and the deadline
+ladders that belong to each version (``DeadlineLadder``).
+
+How policy grows (decision, issue 11)
+-------------------------------------
+``PolicyVersion`` is one wide table in the portal core: every new number is a portal
+migration, and the core ends up owning numbers only one domain app reads. Policy grows
+instead along two shapes, both keyed to a ``PolicyVersion`` so a single effective date and
+one frozen-once-in-force rule (``portal.services.policy``) still govern everything:
+
+1. **Rows, not columns, for repeated shapes.** A family of numbers with the same shape per
+   kind is a child table keyed ``(policy, kind)``: ``DeadlineLadder`` holds one reminder and
+   escalation ladder per ``DeadlineKind``; a new kind of deadline is a new choice value and a
+   seeded row, not a column. A version that lacks a row reads the latest earlier version's
+   (``portal.selectors.ladder_in_force``), and a new version copies the rows in force.
+2. **Per-app policy tables for an app's own numbers** (target; not built yet). An app whose
+   numbers only it reads keeps them in ``<app>.models.<App>Policy`` with a
+   ``OneToOneField(PolicyVersion, primary_key=True, related_name="<app>")``, its own
+   migrations and a selector ``<app>.selectors.<app>_policy(on)`` that goes through
+   ``policy_in_force``; the policy page lists the registered tables of the apps. Inspection
+   settings (``inspections.InspectionSettings``, today versioned by its own date) fold into
+   such a table; the talent, evaluation and funding fields of ``PolicyVersion`` move to theirs
+   with a data migration when each app is next touched.
+
+Until (2) exists, a number that several apps read, or that the portal core must show on the
+policy page, is still added here as a column with its source in ``help_text`` (as
+``failed_evaluation_order_severity`` was); numbers read by one app only should wait for that
+app's table rather than widen this one.
+"""
+
 from __future__ import annotations
 
 from decimal import Decimal
 
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.choices import Role
+from portal.choices import DeadlineKind, Role
 from portal.scoping import Scope, ScopedManager, ScopedModel
 from portal.versioning import VersionedModel
 
+# The severities of a rectification order, as ``rectification_days_for`` reads them (the
+# inspections app labels its findings with the same values).
+SEVERITY_CHOICES = [("minor", _("一般")), ("major", _("较重")), ("critical", _("严重"))]
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 POSITIVE_MONEY = [MinValueValidator(Decimal("0.00"))]
 
@@ -71,12 +107,6 @@ class PolicyVersion(VersionedModel, ScopedModel):
         default=15,
         validators=[MinValueValidator(1), MaxValueValidator(120)],
         help_text=_("未知：暂设报告期间结束后15天内提交，逾期提醒社工站和承接机构。"),
-    )
-    spending_report_escalate_days = models.PositiveSmallIntegerField(
-        _("支出报告逾期升级（逾期后天数）"),
-        default=15,
-        validators=[MinValueValidator(1), MaxValueValidator(120)],
-        help_text=_("未知：暂设逾期15天后同时告知区民政局。"),
     )
     funding_finalise_grace_days = models.PositiveSmallIntegerField(
         _("年度人员经费占比确定宽限期（天）"),
@@ -180,6 +210,17 @@ class PolicyVersion(VersionedModel, ScopedModel):
         help_text=_("未知：暂设7天。"),
     )
 
+    failed_evaluation_order_severity = models.CharField(
+        _("评估不合格整改单严重程度"),
+        max_length=10,
+        choices=SEVERITY_CHOICES,
+        default="major",
+        help_text=_(
+            "未知：广州评估不合格的后果无公开规定（外市：不合格者整改、次年不得参与投标），"
+            "暂按较重问题开具整改单，整改期限随之按较重问题计算。"
+        ),
+    )
+
     # Time bank: 2019 launch rules (practice).
     timebank_redeem_min_hours = models.PositiveSmallIntegerField(
         _("时间银行起兑时数"),
@@ -242,3 +283,93 @@ class PolicyVersion(VersionedModel, ScopedModel):
             "major": self.rectification_days_major,
             "critical": self.rectification_days_critical,
         }[severity]
+
+
+class DeadlineLadder(ScopedModel):
+    """期限提醒与逾期升级: the one ladder of a kind of deadline, part of a policy version.
+
+    ``remind_before_days`` are the horizons (days before the deadline) at which those who still
+    owe something are reminded; each ``*_after_days`` is the number of days late from which
+    that level (station, institution, district, city) is told; empty: that level is never
+    told. A version need not carry every kind: the ladder in force is the one of the latest
+    version effective by then that has one (``portal.selectors.ladder_in_force``); a new
+    version copies the ladders of the version before it (``policy_version_create``). Like
+    the rest of a version, a ladder is frozen once its version is in force.
+    """
+
+    policy = models.ForeignKey(
+        PolicyVersion,
+        on_delete=models.CASCADE,
+        related_name="ladders",
+        verbose_name=_("政策参数版本"),
+    )
+    kind = models.CharField(_("期限类型"), max_length=24, choices=DeadlineKind.choices)
+    remind_before_days = ArrayField(
+        models.PositiveSmallIntegerField(),
+        verbose_name=_("提前提醒（到期前天数）"),
+        default=list,
+        blank=True,
+        help_text=_("到期前第几天提醒，多个用逗号分隔，例如 90,30,7；留空则不提前提醒。"),
+    )
+    station_after_days = models.PositiveSmallIntegerField(
+        _("逾期多少天告知社工站"), null=True, blank=True
+    )
+    institution_after_days = models.PositiveSmallIntegerField(
+        _("逾期多少天升级至承接机构"), null=True, blank=True
+    )
+    district_after_days = models.PositiveSmallIntegerField(
+        _("逾期多少天升级至区民政局"), null=True, blank=True
+    )
+    city_after_days = models.PositiveSmallIntegerField(
+        _("逾期多少天升级至市民政局"), null=True, blank=True
+    )
+    source = models.TextField(_("依据与确定性"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    scope = Scope(public=True)
+    scope_actions = PolicyVersion.scope_actions
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("期限提醒与逾期升级")
+        verbose_name_plural = _("期限提醒与逾期升级")
+        ordering = ["policy", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["policy", "kind"],
+                name="portal_deadlineladder_one_per_kind",
+                violation_error_message=_("同一政策参数版本的每种期限只有一条提醒与升级规则。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}（{self.policy}）"
+
+    AFTER_FIELDS = (
+        "station_after_days",
+        "institution_after_days",
+        "district_after_days",
+        "city_after_days",
+    )
+
+    def as_rule(self):
+        """The ladder as ``portal.rules`` reads it."""
+        from portal.rules import Ladder
+
+        return Ladder(
+            remind_before=tuple(sorted(set(self.remind_before_days or ()), reverse=True)),
+            station_after=self.station_after_days,
+            institution_after=self.institution_after_days,
+            district_after=self.district_after_days,
+            city_after=self.city_after_days,
+        )
+
+    def clean(self):
+        from portal.rules import ladder_problems
+
+        problems = ladder_problems(
+            self.remind_before_days or (), [getattr(self, f) for f in self.AFTER_FIELDS]
+        )
+        if problems:
+            raise ValidationError({k: _gettext(v) for k, v in problems.items()})

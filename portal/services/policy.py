@@ -15,11 +15,15 @@ from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
 
 from portal import clock
+from portal.choices import DeadlineKind
 from portal.errors import Conflict
-from portal.models import PolicyVersion, User
+from portal.models import DeadlineLadder, PolicyVersion, User
+from portal.rules import AFTER_FIELDS
 from portal.scoping import CHANGE, ensure_may, ensure_may_add
 
 FROZEN = "已生效的政策参数版本不可修改，请新建版本"
+UNKNOWN_KIND = "没有这种期限类型：%(kind)s。"
+LADDER_FIELDS = ["remind_before_days", *AFTER_FIELDS, "source"]
 NOT_IN_FUTURE = "新版本的生效日期必须晚于今天（%(today)s）。"
 
 # Everything a version holds except its identity and bookkeeping.
@@ -73,6 +77,14 @@ def policy_version_create(*, actor: User | None, **fields: Any) -> PolicyVersion
     _check_future(version)
     version.full_clean()
     version.save()
+    # The new version starts with the ladders in force before it, as its own rows: a version
+    # states every rule it judges by, and editing it later changes no other version.
+    from portal.selectors import ladders_of_version
+
+    for kind, ladder in ladders_of_version(version).items():
+        DeadlineLadder.objects.create(
+            policy=version, kind=kind, **{f: getattr(ladder, f) for f in LADDER_FIELDS}
+        )
     return version
 
 
@@ -91,3 +103,30 @@ def policy_version_update(
     version.full_clean()
     version.save()
     return version
+
+
+@transaction.atomic
+def deadline_ladder_save(
+    *, actor: User | None, version: PolicyVersion, kind: str, **fields: Any
+) -> DeadlineLadder:
+    """Set the reminder and escalation ladder of ``kind`` under a version not yet in force
+    (the rule of ``policy_version_update``: one in force or past answers Conflict)."""
+    ensure_may(actor, CHANGE, version)
+    stored = PolicyVersion.objects.select_for_update().get(pk=version.pk)
+    if is_frozen(stored):
+        raise Conflict(_(FROZEN))
+    if kind not in DeadlineKind.values:
+        raise ValidationError({"kind": _(UNKNOWN_KIND) % {"kind": kind}})
+    unknown = set(fields) - set(LADDER_FIELDS)
+    if unknown:
+        raise TypeError(f"not ladder fields: {sorted(unknown)}")
+    ladder = DeadlineLadder.objects.filter(policy=stored, kind=kind).first()
+    if ladder is None:
+        ladder = DeadlineLadder(policy=stored, kind=kind)
+    for name, value in fields.items():
+        setattr(ladder, name, value)
+    if ladder.remind_before_days:
+        ladder.remind_before_days = sorted(set(ladder.remind_before_days), reverse=True)
+    ladder.full_clean()
+    ladder.save()
+    return ladder

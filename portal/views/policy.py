@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -11,13 +12,14 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from portal import clock
+from portal.choices import DeadlineKind
 from portal.errors import Conflict
 from portal.filtersets import PolicyVersionFilterSet
 from portal.forms.base import apply_errors
-from portal.forms.policy import PolicyVersionForm
+from portal.forms.policy import DeadlineLadderForm, PolicyVersionForm
 from portal.models import PolicyVersion
 from portal.scoping import ADD, CHANGE, roles_allowed, user_may
-from portal.selectors import PolicyMissing, policy_in_force
+from portal.selectors import PolicyMissing, ladders_of_version, policy_in_force
 from portal.services import policy as services
 from portal.templatetags.portal_format import yuan
 from portal.versioning import VERSION_FIELD, StaleVersion, add_version_field, versioned_write
@@ -64,6 +66,25 @@ def threshold_rows(version: PolicyVersion) -> list[dict]:
                     else getattr(version, name)
                 ),
                 "source": field.help_text,
+            }
+        )
+    return rows
+
+
+def ladder_rows(version: PolicyVersion) -> list[dict]:
+    """Per kind of deadline: its ladder under ``version`` (own or carried over from an earlier
+    version, ``inherited``) for the detail page."""
+    ladders = ladders_of_version(version)
+    rows = []
+    for kind in DeadlineKind:
+        ladder = ladders.get(kind.value)
+        rows.append(
+            {
+                "kind": kind.value,
+                "label": kind.label,
+                "ladder": ladder,
+                "inherited": ladder is not None and ladder.policy_id != version.pk,
+                "remind": "、".join(str(d) for d in (ladder.remind_before_days if ladder else [])),
             }
         )
     return rows
@@ -116,6 +137,7 @@ class PolicyDetailView(ScopedMixin, DetailView):
         context = super().get_context_data(**kwargs)
         version = self.object
         context["rows"] = threshold_rows(version)
+        context["ladder_rows"] = ladder_rows(version)
         context["in_force"] = version.pk == in_force_id()
         context["frozen"] = services.is_frozen(version)
         context["may_change"] = not context["frozen"] and user_may(
@@ -191,3 +213,55 @@ class PolicyUpdateView(ScopedMixin, DetailView):
                 messages.success(request, _("已保存政策参数版本：%(v)s。") % {"v": version})
                 return redirect("manage:policy_detail", pk=version.pk)
         return render(request, self.template_name, {"form": form, "version": version}, status=400)
+
+
+class PolicyLadderUpdateView(ScopedMixin, DetailView):
+    """Edit one kind's reminder and escalation ladder of a version not yet in force; one in
+    force or past answers 409, as the version itself does."""
+
+    model = PolicyVersion
+    scope_action = CHANGE
+    template_name = "portal/manage/policy_ladder_form.html"
+    context_object_name = "version"
+
+    def _kind(self) -> DeadlineKind:
+        try:
+            return DeadlineKind(self.kwargs["kind"])
+        except ValueError:
+            raise Http404 from None
+
+    def _render(self, request, form, version, kind, status=200):
+        context = {"form": form, "version": version, "kind": kind}
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request, *args, **kwargs):
+        version = self.get_object()
+        kind = self._kind()
+        if services.is_frozen(version):
+            return conflict_page(request, _(services.FROZEN))
+        ladder = ladders_of_version(version).get(kind.value)
+        initial = {f: getattr(ladder, f) for f in services.LADDER_FIELDS} if ladder else {}
+        return self._render(request, DeadlineLadderForm(initial=initial), version, kind)
+
+    def post(self, request, *args, **kwargs):
+        version = self.get_object()
+        kind = self._kind()
+        if services.is_frozen(version):
+            return conflict_page(request, _(services.FROZEN))
+        form = DeadlineLadderForm(request.POST)
+        if form.is_valid():
+            try:
+                services.deadline_ladder_save(
+                    actor=request.user, version=version, kind=kind.value, **form.cleaned_data
+                )
+            except Conflict as exc:
+                return conflict_page(request, str(exc.message))
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("已保存“%(kind)s”的期限提醒与逾期升级规则。") % {"kind": kind.label},
+                )
+                return redirect("manage:policy_detail", pk=version.pk)
+        return self._render(request, form, version, kind, status=400)

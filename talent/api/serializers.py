@@ -252,7 +252,7 @@ class StationStaffingSerializer(serializers.Serializer):
     deputy_in_post = serializers.BooleanField()
     leavers = serializers.IntegerField()
     turnover_percent = serializers.DecimalField(max_digits=6, decimal_places=1, allow_null=True)
-    expiring_90 = serializers.IntegerField()
+    expiring_window = serializers.IntegerField()
     expiring_30 = serializers.IntegerField()
     expiring_7 = serializers.IntegerField()
     lapsed = serializers.IntegerField()

@@ -81,14 +81,6 @@ def test_financial_suggestion_gives_full_marks_at_the_floor():
     )
 
 
-def test_escalation_climbs_from_station_to_city():
-    assert rules.escalation_level(0) == 0
-    assert rules.escalation_level(1) == 1
-    assert rules.escalation_level(4) == 2
-    assert rules.escalation_level(8) == 3
-    assert rules.escalation_level(30) == 4
-
-
 @pytest.mark.parametrize(
     ("service_year", "opens_on", "day"),
     [

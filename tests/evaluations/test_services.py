@@ -374,6 +374,19 @@ def test_an_evaluation_order_links_its_evaluation(world, assigned, login):
     assert "evaluation:" not in body
 
 
+def test_a_failed_evaluations_order_takes_its_severity_from_the_policy(world, assigned):
+    from inspections.models import RectificationOrder
+    from portal.models import PolicyVersion
+
+    ev = _scored(world, assigned, "0.5")
+    PolicyVersion.objects.filter(pk=ev.policy_version_id).update(
+        failed_evaluation_order_severity="critical"
+    )
+    services.cycle_publish(actor=world.city_officer, cycle=ev.cycle)
+    order = RectificationOrder.objects.get(source_ref=f"evaluation:{ev.pk}")
+    assert order.severity == "critical"
+
+
 def test_bulk_results_match_the_one_at_a_time_computation(world, assigned):
     ev = score_everything(world, assigned, "0.8")
     n = services.results_compute_cycle(cycle=ev.cycle)
@@ -403,6 +416,24 @@ def test_escalation_reaches_the_district_after_a_week_late(world, cycle):
     assert Notification.objects.filter(
         recipient=world.district_a_officer, title__contains="逾期"
     ).exists()
+
+
+def test_the_escalation_days_are_the_ladder_in_force(world, cycle):
+    from portal.choices import DeadlineKind
+    from portal.models import Notification
+    from portal.selectors import ladder_in_force
+
+    ladder = ladder_in_force(DeadlineKind.EVALUATION_SELF)
+    ladder.district_after_days, ladder.city_after_days = 9, None
+    ladder.save()
+    late = Notification.objects.filter(title__contains="自评已逾期")
+    services.reminders_send(cycle=cycle, today=cycle.self_due_on + dt.timedelta(days=8))
+    assert not late.filter(recipient=world.district_a_officer).exists()
+    # A missed run skips nobody: on day 30 the managers, institutions and districts are told.
+    services.reminders_send(cycle=cycle, today=cycle.self_due_on + dt.timedelta(days=30))
+    assert late.filter(recipient=world.district_a_officer).exists()
+    assert late.filter(recipient=world.institution_a_admin).exists()
+    assert not late.filter(recipient=world.city_officer).exists()
 
 
 def _late_notice(user, stage="自评") -> str:

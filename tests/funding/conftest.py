@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from funding import services
+from portal.scoping import SYSTEM
 
 FEE = Decimal("2400000.00")
 
@@ -54,13 +55,13 @@ def approved_budget(world):
 def report(world, period, personnel, *, status="submitted", contract=None, other="30000.00"):
     contract = contract or world.contract_a1
     r = services.report_create(
-        actor=world.station_a1_manager if contract == world.contract_a1 else None,
+        actor=world.station_a1_manager if contract == world.contract_a1 else SYSTEM,
         contract=contract,
         period=period,
         lines=month_lines(personnel, other),
     )
     if status in ("submitted", "approved"):
-        r = services.report_submit(actor=None, report=r, version=r.version)
+        r = services.report_submit(actor=SYSTEM, report=r, version=r.version)
     if status == "approved":
-        r = services.report_approve(actor=None, report=r, version=r.version)
+        r = services.report_approve(actor=SYSTEM, report=r, version=r.version)
     return r

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
+from portal.scoping import SYSTEM
 from tests.funding.conftest import lines_with_personnel, report
 
 pytestmark = pytest.mark.django_db
@@ -235,8 +236,8 @@ def test_an_attachment_is_deleted_through_the_api_until_the_report_is_confirmed(
     assert _api(world.district_a_officer).delete(url).status_code == 403
     assert _api(world.station_a1_manager).delete(url).status_code == 204
     assert not SpendingAttachment.objects.filter(pk=first.pk).exists()
-    r = services.report_submit(actor=None, report=r, version=r.version)
-    services.report_approve(actor=None, report=r, version=r.version)
+    r = services.report_submit(actor=SYSTEM, report=r, version=r.version)
+    services.report_approve(actor=SYSTEM, report=r, version=r.version)
     locked = _api(world.station_a1_manager).delete(
         f"/api/v1/funding/spending-reports/{r.pk}/attachments/{second.pk}/"
     )

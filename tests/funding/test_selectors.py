@@ -18,6 +18,7 @@ from funding.selectors import (
     spending_overview,
     with_floor_checks,
 )
+from portal.scoping import SYSTEM
 from portal.selectors import policy_for_service_year
 from stations.models import ProjectKind
 from tests.factories import ContractFactory, StationFactory
@@ -226,7 +227,7 @@ def test_social_resources_total_by_station_district_and_city(world, today):
         (world.station_b1, "community_fund", "300.00", None),
     ]:
         services.social_resource_create(
-            actor=None,
+            actor=SYSTEM,
             station=station,
             kind=kind,
             received_on=today,

@@ -12,6 +12,7 @@ from funding import services
 from funding.choices import BudgetStatus, ReportStatus
 from funding.models import Budget, FundingYear, SpendingReport
 from portal.errors import Conflict
+from portal.scoping import SYSTEM
 from tests.factories import ContractFactory
 from tests.funding.conftest import lines_with_personnel, month_lines, report
 
@@ -288,7 +289,7 @@ def test_a_report_for_a_future_period_is_refused(world, today):
         station=world.station_a2, institution=world.institution_b, service_year=today.year + 1
     )
     with pytest.raises(ValidationError) as error:
-        services.report_create(actor=None, contract=contract, period=1, lines=month_lines("1"))
+        services.report_create(actor=SYSTEM, contract=contract, period=1, lines=month_lines("1"))
     assert "尚未到来" in str(error.value)
 
 

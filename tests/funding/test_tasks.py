@@ -8,8 +8,8 @@ import pytest
 
 from funding import services, tasks
 from funding.models import FundingYear
-from portal.choices import Role
-from portal.models import Notification
+from portal.choices import DeadlineKind, Role
+from portal.models import DeadlineLadder, Notification
 from tests.factories import assign, user_with_role
 from tests.funding.conftest import report
 
@@ -85,12 +85,15 @@ def _policy_2018(**values):
 
 def test_the_report_deadline_and_the_escalation_come_from_the_policy(world, today):
     report(world, 1, "140000.00")
-    _policy_2018(spending_report_due_days=30, spending_report_escalate_days=5)
+    _policy_2018(spending_report_due_days=30)
+    DeadlineLadder.objects.filter(
+        policy__effective_from=date(2018, 1, 1), kind=DeadlineKind.FUNDING_REPORT
+    ).update(district_after_days=6)
     late = Notification.objects.filter(kind="funding_late_report", title__contains="五山街")
     # February is due 03-30 under this policy: on 03-20 nothing is late yet.
     services.late_report_reminders_send(today=date(today.year, 3, 20))
     assert not late.exists()
-    # On 04-06 it is 7 days late: reminded, and past the 5 days the policy gives, escalated.
+    # On 04-06 it is 7 days late: reminded, and past the 6th day the ladder gives, escalated.
     services.late_report_reminders_send(today=date(today.year, 4, 6))
     assert late.filter(recipient__username="station_a1").exists()
     assert late.filter(recipient__username="district_a", title__contains="升级").exists()

@@ -238,16 +238,19 @@ def test_a_campaign_schedules_its_stations_and_institutions_and_shows_progress(w
     assert services.campaign_schedule(actor=world.city_officer, campaign=campaign) == 2
     assert services.campaign_schedule(actor=world.city_officer, campaign=campaign) == 0
     visit = campaign.inspections.get(station=world.station_a1)
-    services.inspection_start(actor=None, visit=visit)
+    services.inspection_start(actor=world.city_officer, visit=visit)
     services.inspection_answers_save(
-        actor=None,
+        actor=world.city_officer,
         visit=visit,
         answers=[services.AnswerInput(i.pk, "pass") for i in checklist.items.all()],
     )
     services.finding_add(
-        actor=None, visit=visit, item=checklist.items.get(code="F01"), description="票据不全"
+        actor=world.city_officer,
+        visit=visit,
+        item=checklist.items.get(code="F01"),
+        description="票据不全",
     )
-    services.inspection_sign_off(actor=None, visit=visit, representative_name="王")
+    services.inspection_sign_off(actor=world.city_officer, visit=visit, representative_name="王")
     progress = campaign_progress(world.city_officer, campaign)
     assert progress["visits"]["visited"] == 1 and progress["visits"]["total"] == 2
     assert progress["findings"] == 1 and progress["orders"]["total"] == 1

@@ -8,7 +8,13 @@ from django.http import Http404
 
 from portal.choices import Role
 from portal.models import AuditEvent, Notification, RoleAssignment
-from portal.scoping import ensure_may, ensure_may_add, register_assignment_stations, stations_for
+from portal.scoping import (
+    SYSTEM,
+    ensure_may,
+    ensure_may_add,
+    register_assignment_stations,
+    stations_for,
+)
 from stations.models import Contract, District, Station
 from tests.factories import UserFactory, assign
 
@@ -115,7 +121,7 @@ def test_ensure_may_answers_404_out_of_scope_and_403_in_scope_but_not_allowed(wo
     with pytest.raises(PermissionDenied):
         ensure_may(world.station_a1_manager, "change", world.station_a1)
     ensure_may(world.district_a_officer, "change", world.station_a1)
-    ensure_may(None, "delete", world.station_a1)  # the system may do anything
+    ensure_may(SYSTEM, "delete", world.station_a1)  # the system may do anything
 
 
 def test_ensure_may_add_checks_the_station_reach_of_the_adding_role(world):
@@ -175,3 +181,83 @@ def test_audit_rows_are_scoped_like_the_objects_they_record(world):
 def test_restrict_keeps_the_queryset_it_is_called_on(world):
     qs = Station.objects.select_related("district").filter(code__startswith="TH")
     assert names(qs.restrict(world.city_officer)) == {"五山街社工服务站", "员村街社工服务站"}
+
+
+# --- the system actor and nobody -------------------------------------------------------------
+
+
+def test_none_is_nobody_in_every_helper(world):
+    from portal.scoping import ADD, CHANGE, VIEW, roles_allowed, user_may
+
+    station = world.station_a1
+    assert not Station.objects.restrict(None, VIEW).exists()
+    assert not user_may(None, VIEW, station)
+    assert not user_may(None, CHANGE, station)
+    with pytest.raises(Http404):
+        ensure_may(None, VIEW, station)
+    with pytest.raises(Http404):
+        ensure_may(None, CHANGE, station)
+    with pytest.raises(PermissionDenied):
+        ensure_may_add(None, Contract, station=station)
+    assert not stations_for(None, Contract, ADD).exists()
+    assert roles_allowed(None, Contract, ADD) == set()
+
+
+def test_the_system_actor_sees_and_may_do_all(world):
+    from portal.scoping import ADD, CHANGE, SYSTEM, VIEW, roles_allowed, user_may
+
+    station = world.station_b1
+    assert Station.objects.restrict(SYSTEM, VIEW).count() == Station.objects.count() > 1
+    assert user_may(SYSTEM, CHANGE, station)
+    ensure_may(SYSTEM, CHANGE, station)
+    ensure_may_add(SYSTEM, Contract, station=station)
+    assert stations_for(SYSTEM, Contract, ADD).count() == Station.objects.count()
+    assert roles_allowed(SYSTEM, Contract, ADD) == set(Contract.scope_actions[ADD])
+
+
+def test_the_system_is_recorded_as_nobody_in_particular():
+    from portal.scoping import SYSTEM, as_user, is_system
+
+    assert as_user(SYSTEM) is None and is_system(SYSTEM) and not is_system(None)
+    assert as_user("someone") == "someone"
+
+
+def _scoped_forms():
+    from evaluations.forms import AssignForm, CycleForm
+    from funding.forms import BudgetForm, ImportForm, ReportForm, SocialResourceForm
+    from inspections.forms import AddStationForm, CampaignForm, PlanDrawForm, SettingsForm, TeamForm
+    from stations.forms import (
+        ContractForm,
+        CreditRecordForm,
+        InstitutionForm,
+        OutpostForm,
+        StationForm,
+    )
+    from talent.forms import UserForm, WorkerUpdateForm
+
+    return [
+        StationForm,
+        InstitutionForm,
+        ContractForm,
+        OutpostForm,
+        CreditRecordForm,
+        UserForm,
+        WorkerUpdateForm,
+        PlanDrawForm,
+        AddStationForm,
+        TeamForm,
+        CampaignForm,
+        SettingsForm,
+        BudgetForm,
+        ReportForm,
+        ImportForm,
+        SocialResourceForm,
+        CycleForm,
+        AssignForm,
+    ]
+
+
+def test_a_scoped_form_without_its_user_refuses_to_be_built(world):
+    for form_class in _scoped_forms():
+        with pytest.raises(TypeError, match="user"):
+            form_class()

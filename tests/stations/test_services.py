@@ -14,6 +14,7 @@ from django.http import Http404
 
 from portal.errors import Conflict
 from portal.models import AuditEvent
+from portal.scoping import SYSTEM
 from stations import services
 from stations.choices import ContractStatus, CreditListKind, ManagementMode
 from stations.models import Contract, Institution, Outpost, ProjectKind, Station
@@ -366,6 +367,27 @@ def test_a_contract_longer_than_one_term_is_refused(world, empty_station):
     assert _messages(caught.value, "ends_on") == "合同期限不能超过3年（政策参数：合同周期）。"
 
 
+def test_a_contract_without_a_recorded_version_takes_the_term_of_its_service_year(
+    world, empty_station
+):
+    from portal.models import PolicyVersion
+
+    contract = services.contract_create(
+        actor=world.city_admin,
+        station=empty_station,
+        institution=world.institution_a,
+        service_year=2024,
+    )
+    Contract.objects.filter(pk=contract.pk).update(policy_version=None)
+    contract.refresh_from_db()
+    PolicyVersion.objects.filter(effective_from=dt.date(2018, 1, 1)).update(contract_term_years=1)
+    with pytest.raises(ValidationError) as caught:
+        services.contract_update(
+            actor=world.city_admin, contract=contract, ends_on=dt.date(2025, 3, 31)
+        )
+    assert _messages(caught.value, "ends_on") == "合同期限不能超过1年（政策参数：合同周期）。"
+
+
 def test_a_purchaser_from_another_district_is_refused(world, empty_station):
     with pytest.raises(ValidationError) as caught:
         services.contract_create(
@@ -518,7 +540,7 @@ def test_two_concurrent_signings_for_one_station_end_with_exactly_one_contract()
         def go():
             barrier.wait(timeout=10)
             return services.contract_create(
-                actor=None,
+                actor=SYSTEM,
                 station=station,
                 institution=inst,
                 service_year=2025,
@@ -564,7 +586,7 @@ def test_the_exclusion_constraint_catches_a_writer_that_skipped_the_service():
         inserted.wait(timeout=10)
         waiting.set()
         return services.contract_create(
-            actor=None, station=station, institution=inst, service_year=2025
+            actor=SYSTEM, station=station, institution=inst, service_year=2025
         )
 
     threads = [_in_thread(rogue, results, "rogue"), _in_thread(service, results, "service")]

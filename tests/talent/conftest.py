@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from portal.scoping import SYSTEM
 from talent import rules, services
 from talent.choices import EmploymentType, Position
 from talent.models import Employment, SocialWorker
@@ -34,7 +35,7 @@ def hire(
     institution=None,
 ):
     person, _employment = services.worker_hire(
-        actor=None,
+        actor=SYSTEM,
         name=name,
         id_number=id_number or new_id(),
         station=station,
@@ -61,9 +62,9 @@ def people(world) -> People:
     bo = hire(world.station_b1, name="陈博")
     cai = hire(world.station_a1, name="蔡晓", starts_on=dt.date(2021, 1, 4))
     first = Employment.objects.get(person=cai)
-    services.employment_end(actor=None, employment=first, ends_on=dt.date(2022, 12, 31))
+    services.employment_end(actor=SYSTEM, employment=first, ends_on=dt.date(2022, 12, 31))
     services.employment_add(
-        actor=None,
+        actor=SYSTEM,
         person=cai,
         station=world.station_a2,
         position=Position.PROJECT_LEAD,

@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 from portal import clock
+from portal.scoping import SYSTEM
 from talent import rules, services
 from talent.choices import CertificateLevel, HonourKind, HonourLevel, Position, ProgrammeKind
 from talent.models import (
@@ -54,7 +55,7 @@ def session(world) -> TrainingSession:
 def social_worker(world) -> SocialWorker:
     today = clock.today()
     person, _employment = services.worker_hire(
-        actor=None,
+        actor=SYSTEM,
         name=f"{MARK}社工",
         id_number=rules.make_id_number(birth_date=dt.date(1990, 5, 17), male=False, sequence=901),
         station=world.station_a1,
@@ -74,7 +75,7 @@ def employment(world) -> Employment:
 @register(Certificate)
 def certificate(world) -> Certificate:
     return services.certificate_add(
-        actor=None,
+        actor=SYSTEM,
         person=sample(world, SocialWorker),
         level=CertificateLevel.ASSISTANT,
         number="SAMPLE-A1-0001",
@@ -85,7 +86,7 @@ def certificate(world) -> Certificate:
 @register(Registration)
 def registration(world) -> Registration:
     return services.registration_add(
-        actor=None,
+        actor=SYSTEM,
         certificate=sample(world, Certificate),
         starts_on=clock.today() - dt.timedelta(days=200),
     )
@@ -94,7 +95,7 @@ def registration(world) -> Registration:
 @register(CERecord)
 def ce_record(world) -> CERecord:
     return services.ce_record_add(
-        actor=None,
+        actor=SYSTEM,
         person=sample(world, SocialWorker),
         hours=Decimal("6.0"),
         completed_on=clock.today() - dt.timedelta(days=30),
@@ -106,7 +107,7 @@ def ce_record(world) -> CERecord:
 @register(Honour)
 def honour(world) -> Honour:
     return services.honour_add(
-        actor=None,
+        actor=SYSTEM,
         person=sample(world, SocialWorker),
         level=HonourLevel.CITY,
         kind=HonourKind.OTHER,

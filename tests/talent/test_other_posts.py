@@ -13,6 +13,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from portal.scoping import SYSTEM
 from talent import roster, services
 from talent.choices import EmploymentType, Position
 from talent.models import Employment
@@ -27,12 +28,12 @@ pytestmark = pytest.mark.django_db
 def moves(world, today):
     mover = hire(world.station_a1, name="莫文", starts_on=today - dt.timedelta(days=900))
     services.employment_end(
-        actor=None,
+        actor=SYSTEM,
         employment=mover.employments.get(),
         ends_on=today - dt.timedelta(days=200),
     )
     services.employment_add(
-        actor=None,
+        actor=SYSTEM,
         person=mover,
         station=world.station_b1,
         position=Position.HEAD,
@@ -46,7 +47,7 @@ def moves(world, today):
         position=Position.SUPERVISOR,
     )
     services.employment_add(
-        actor=None,
+        actor=SYSTEM,
         person=twin,
         station=world.station_b1,
         position=Position.DEPUTY_HEAD,
@@ -129,7 +130,10 @@ def elsewhere(world, today):
     person = hire(world.station_b1, name="陈博", id_number=number, starts_on=today.replace(day=1))
     job = person.employments.get()
     services.employment_end(
-        actor=None, employment=job, ends_on=dt.date(today.year + 1, 12, 31), leave_reason="合同期满"
+        actor=SYSTEM,
+        employment=job,
+        ends_on=dt.date(today.year + 1, 12, 31),
+        leave_reason="合同期满",
     )
     job.refresh_from_db()
     return number, job

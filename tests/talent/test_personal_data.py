@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.views.debug import ExceptionReporter
 
+from portal.scoping import SYSTEM
 from talent import services
 from tests.talent.conftest import new_id
 from tests.talent.test_roster import row, workbook
@@ -107,7 +108,7 @@ def test_a_bad_id_number_is_named_by_field_and_rule_never_echoed(world):
     wrong = number[:17] + ("0" if number[17] != "0" else "1")
     with pytest.raises(ValidationError) as excinfo:
         services.worker_hire(
-            actor=None,
+            actor=SYSTEM,
             name="王五",
             id_number=wrong,
             station=world.station_a1,

@@ -12,6 +12,7 @@ from django.http import Http404
 from portal import crypto
 from portal.choices import AuditAction, AuditOutcome
 from portal.models import AuditEvent
+from portal.scoping import SYSTEM
 from talent import rules, services
 from talent.choices import CertificateLevel, EmploymentType, Position, ProgrammeKind
 from talent.models import CERecord, Employment, SocialWorker
@@ -64,7 +65,7 @@ def test_a_move_between_institutions_keeps_one_person_with_history(people, world
 
 def test_rehiring_the_same_id_number_adds_an_employment_to_the_same_person(people, world):
     services.employment_end(
-        actor=None, employment=people.bo.employments.get(), ends_on=dt.date(2024, 6, 30)
+        actor=SYSTEM, employment=people.bo.employments.get(), ends_on=dt.date(2024, 6, 30)
     )
     again = hire(
         world.station_a2,
@@ -87,7 +88,7 @@ def test_the_same_id_number_with_another_name_is_refused(people, world):
 def test_full_time_at_two_stations_on_the_same_day_is_refused_naming_the_other(people, world):
     with pytest.raises(ValidationError) as error:
         services.employment_add(
-            actor=None,
+            actor=SYSTEM,
             person=people.ana,
             station=world.station_a2,
             position=Position.FRONTLINE,
@@ -98,7 +99,7 @@ def test_full_time_at_two_stations_on_the_same_day_is_refused_naming_the_other(p
     assert "同一天不能在两个社工站全职任职" in message
     # Part-time beside a full-time post is allowed.
     services.employment_add(
-        actor=None,
+        actor=SYSTEM,
         person=people.ana,
         station=world.station_a2,
         position=Position.SUPERVISOR,
@@ -109,9 +110,9 @@ def test_full_time_at_two_stations_on_the_same_day_is_refused_naming_the_other(p
 
 def test_a_full_time_post_may_start_the_day_after_the_last_one_ends(people, world):
     job = people.ana.employments.get()
-    services.employment_end(actor=None, employment=job, ends_on=dt.date(2024, 5, 31))
+    services.employment_end(actor=SYSTEM, employment=job, ends_on=dt.date(2024, 5, 31))
     services.employment_add(
-        actor=None,
+        actor=SYSTEM,
         person=people.ana,
         station=world.station_b1,
         position=Position.FRONTLINE,
@@ -119,7 +120,7 @@ def test_a_full_time_post_may_start_the_day_after_the_last_one_ends(people, worl
     )
     with pytest.raises(ValidationError):
         services.employment_add(
-            actor=None,
+            actor=SYSTEM,
             person=people.ana,
             station=world.station_a2,
             position=Position.FRONTLINE,
@@ -152,43 +153,43 @@ def test_an_institution_admin_cannot_hire_at_a_station_they_do_not_run(world):
 def test_a_certificate_level_that_does_not_exist_is_refused(people):
     with pytest.raises(ValidationError) as error:
         services.certificate_add(
-            actor=None, person=people.ana, level="master", number="A-1", year_passed=2020
+            actor=SYSTEM, person=people.ana, level="master", number="A-1", year_passed=2020
         )
     assert "证书等级“master”不存在" in error.value.message_dict["level"][0]
 
 
 def test_registration_expiry_comes_from_the_policy_and_renewal_from_its_window(people):
     cert = services.certificate_add(
-        actor=None,
+        actor=SYSTEM,
         person=people.ana,
         level=CertificateLevel.ASSISTANT,
         number="ZS-1",
         year_passed=2022,
     )
-    reg = services.registration_add(actor=None, certificate=cert, starts_on=dt.date(2023, 3, 1))
+    reg = services.registration_add(actor=SYSTEM, certificate=cert, starts_on=dt.date(2023, 3, 1))
     assert reg.expires_on == dt.date(2026, 2, 28)
     people.ana.refresh_from_db()
     assert people.ana.registration_expires_on == dt.date(2026, 2, 28)
     assert people.ana.ce_required == 72
     assert people.ana.highest_level == CertificateLevel.ASSISTANT
     with pytest.raises(ValidationError) as error:
-        services.registration_renew(actor=None, registration=reg, on=dt.date(2025, 11, 28))
+        services.registration_renew(actor=SYSTEM, registration=reg, on=dt.date(2025, 11, 28))
     assert "3个月内" in error.value.message_dict["registration"][0]
-    renewal = services.registration_renew(actor=None, registration=reg, on=dt.date(2025, 11, 29))
+    renewal = services.registration_renew(actor=SYSTEM, registration=reg, on=dt.date(2025, 11, 29))
     assert (renewal.starts_on, renewal.expires_on) == (dt.date(2026, 3, 1), dt.date(2029, 2, 28))
     with pytest.raises(ValidationError):
-        services.registration_renew(actor=None, registration=reg, on=dt.date(2025, 12, 1))
+        services.registration_renew(actor=SYSTEM, registration=reg, on=dt.date(2025, 12, 1))
 
 
 def test_an_intermediate_needs_ninety_hours(people, today):
     cert = services.certificate_add(
-        actor=None,
+        actor=SYSTEM,
         person=people.bo,
         level=CertificateLevel.INTERMEDIATE,
         number="ZS-2",
         year_passed=2021,
     )
-    services.registration_add(actor=None, certificate=cert, starts_on=today.replace(day=1))
+    services.registration_add(actor=SYSTEM, certificate=cert, starts_on=today.replace(day=1))
     people.bo.refresh_from_db()
     assert people.bo.ce_required == 90
 
@@ -208,13 +209,13 @@ def programme(world):
 
 def test_attended_training_credits_hours_automatically_once(people, world, programme, today):
     cert = services.certificate_add(
-        actor=None,
+        actor=SYSTEM,
         person=people.ana,
         level=CertificateLevel.ASSISTANT,
         number="ZS-3",
         year_passed=2022,
     )
-    services.registration_add(actor=None, certificate=cert, starts_on=dt.date(2024, 1, 1))
+    services.registration_add(actor=SYSTEM, certificate=cert, starts_on=dt.date(2024, 1, 1))
     s1 = services.session_add(
         actor=world.city_officer,
         programme=programme,

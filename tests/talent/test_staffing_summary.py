@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from portal.scoping import SYSTEM
 from talent import roster, selectors, services, tasks
 from talent.choices import CertificateLevel, EmploymentType, Position, ProgrammeKind
 from talent.models import STAFFING_FIGURES, Employment, SocialWorker, StaffingSummary
@@ -70,7 +71,7 @@ def test_a_hire_keeps_the_summary_in_step(people, world, today):
 def test_a_leaver_keeps_the_summary_in_step(people, world, today):
     employment = Employment.objects.get(person=people.ana)
     last_day = today - dt.timedelta(days=1)
-    services.employment_end(actor=None, employment=employment, ends_on=last_day)
+    services.employment_end(actor=SYSTEM, employment=employment, ends_on=last_day)
     assert_summary_fresh(world.station_a1.pk, today=today)
     a1 = board_row(world.city_officer, world.station_a1)
     # Turnover counts this year's leavers: on 1 January, yesterday's leaver left last year.
@@ -80,7 +81,7 @@ def test_a_leaver_keeps_the_summary_in_step(people, world, today):
 
 def test_a_certificate_and_a_registration_keep_the_summary_in_step(people, world, today):
     cert = services.certificate_add(
-        actor=None,
+        actor=SYSTEM,
         person=people.ana,
         level=CertificateLevel.INTERMEDIATE,
         number="S-1",
@@ -89,7 +90,7 @@ def test_a_certificate_and_a_registration_keep_the_summary_in_step(people, world
     assert_summary_fresh(world.station_a1.pk, today=today)
     assert board_row(world.city_officer, world.station_a1).intermediate == 1
     services.registration_add(
-        actor=None, certificate=cert, starts_on=today - dt.timedelta(days=3 * 365 - 10)
+        actor=SYSTEM, certificate=cert, starts_on=today - dt.timedelta(days=3 * 365 - 10)
     )
     assert_summary_fresh(world.station_a1.pk, today=today)
     a1 = board_row(world.city_officer, world.station_a1)
@@ -99,14 +100,14 @@ def test_a_certificate_and_a_registration_keep_the_summary_in_step(people, world
 
 def test_a_training_credit_keeps_the_summary_in_step(people, world, today):
     cert = services.certificate_add(
-        actor=None,
+        actor=SYSTEM,
         person=people.ana,
         level=CertificateLevel.ASSISTANT,
         number="S-2",
         year_passed=2019,
     )
     starts = today - dt.timedelta(days=3 * 365 - 40)
-    services.registration_add(actor=None, certificate=cert, starts_on=starts)
+    services.registration_add(actor=SYSTEM, certificate=cert, starts_on=starts)
     assert board_row(world.city_officer, world.station_a1).ce_shortfalls == 1
     programme = services.programme_create(
         actor=world.city_officer,

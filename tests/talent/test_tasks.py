@@ -7,6 +7,7 @@ import pytest
 
 from portal.choices import Role
 from portal.models import Notification
+from portal.scoping import SYSTEM
 from talent import services, tasks, warnings
 from talent.choices import CertificateLevel
 from tests.factories import assign, user_with_role
@@ -17,14 +18,14 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def expiring(people, world, today):
     cert = services.certificate_add(
-        actor=None,
+        actor=SYSTEM,
         person=people.ana,
         level=CertificateLevel.ASSISTANT,
         number="T-1",
         year_passed=2020,
     )
     services.registration_add(
-        actor=None, certificate=cert, starts_on=today - dt.timedelta(days=3 * 365 - 25)
+        actor=SYSTEM, certificate=cert, starts_on=today - dt.timedelta(days=3 * 365 - 25)
     )
     return people.ana
 
@@ -37,6 +38,22 @@ def test_expiring_registrations_warn_the_institution_and_station_once(expiring, 
     note = Notification.objects.first()
     assert expiring.name in note.title
     assert tasks.warn_expiring_registrations() == 0
+
+
+def test_the_warning_horizons_are_the_renewal_ladder_in_force(expiring, world, today):
+    from portal.choices import DeadlineKind
+    from portal.selectors import ladder_in_force
+
+    ladder = ladder_in_force(DeadlineKind.TALENT_RENEWAL, today)
+    expiring.refresh_from_db()
+    days_left = (expiring.registration_expires_on - today).days
+    ladder.remind_before_days = [days_left - 1]
+    ladder.save()
+    assert tasks.warn_expiring_registrations() == 0
+    ladder.remind_before_days = [days_left + 40, days_left]
+    ladder.save()
+    assert tasks.warn_expiring_registrations() == 2
+    assert f"（{days_left}天内）" in Notification.objects.first().title
 
 
 def test_ce_shortfalls_warn_before_renewal(expiring, world):

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from portal.choices import AuditAction
 from portal.models import AuditEvent
+from portal.scoping import SYSTEM
 from talent import services
 from talent.choices import CertificateLevel
 from tests.talent.conftest import hire
@@ -144,19 +145,19 @@ def test_the_board_shows_worst_stations_first_and_counts_expiring_registrations(
     from talent.selectors import staffing_board
 
     cert = services.certificate_add(
-        actor=None,
+        actor=SYSTEM,
         person=people.ana,
         level=CertificateLevel.ASSISTANT,
         number="B-1",
         year_passed=2020,
     )
     start = today - dt.timedelta(days=3 * 365 - 20)
-    services.registration_add(actor=None, certificate=cert, starts_on=start)
+    services.registration_add(actor=SYSTEM, certificate=cert, starts_on=start)
     board = staffing_board(world.city_officer)
     a1 = next(r for r in board if r.station_id == world.station_a1.pk)
     assert a1.headcount == 1 and a1.certified == 1 and a1.assistant == 1
     assert a1.vacancies == 19
-    assert a1.expiring_30 == 1 and a1.expiring_90 == 1
+    assert a1.expiring_30 == 1 and a1.expiring_window == 1
     assert a1.ce_shortfalls == 1
     assert not a1.head_in_post
     institution_board = staffing_board(world.institution_a_admin)
@@ -286,3 +287,21 @@ def test_programme_budgets_read_as_yuan_with_separators_against_the_yearly_budge
     assert "3,000,000.00" in listing and "2,400,000.00" in listing
     detail = client.get(reverse("talent:programme_detail", args=[programme.pk])).content.decode()
     assert "600,000.00" in detail
+
+
+def test_the_expiring_filter_is_the_renewal_window_of_the_policy(people, world, login, today):
+    from portal.models import PolicyVersion
+    from portal.selectors import policy_in_force
+    from talent.models import SocialWorker
+
+    # Ana's registration lapses in 80 days: inside a 3-month window, outside a 2-month one.
+    SocialWorker.objects.filter(pk=people.ana.pk).update(
+        registration_expires_on=today + dt.timedelta(days=80)
+    )
+    client = login(world.city_admin)
+    url = reverse("talent:worker_list") + "?registration=expiring"
+    assert people.ana.name in client.get(url).content.decode()
+    PolicyVersion.objects.filter(pk=policy_in_force(today).pk).update(
+        registration_renewal_window_months=2
+    )
+    assert people.ana.name not in client.get(url).content.decode()

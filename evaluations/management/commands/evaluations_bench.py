@@ -30,6 +30,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from portal import clock
+from portal.scoping import SYSTEM
 from stations.demo import DEFAULT_SEED, SCALES, DemoContext, demo_steps
 
 STATION_STEPS = {"geography", "institutions", "stations", "contracts", "accounts"}
@@ -138,7 +139,7 @@ class Command(BaseCommand):
         framework = Framework.objects.get(code="gz-station", version=1)
         d = lambda n: today + dt.timedelta(days=n)  # noqa: E731
         cycle = services.cycle_create(
-            actor=None,
+            actor=SYSTEM,
             service_year=today.year,
             phase=Phase.FINAL,
             framework=framework,

@@ -38,6 +38,7 @@ from django.urls import reverse
 from portal import clock
 from portal.choices import Role
 from portal.models import RoleAssignment, User
+from portal.scoping import SYSTEM
 from stations.choices import ContractStatus
 from stations.models import Contract, District, Institution, ProjectKind, Station, Subdistrict
 from stations.rules import credit_code_for_index
@@ -254,12 +255,12 @@ class Command(BaseCommand):
         data = buf.getvalue()
         self.stdout.write(f"roster: {n_rows} rows, {len(data) / 1e6:.1f} MB")
         t0 = time.perf_counter()
-        result = roster.roster_import(actor=None, fileobj=io.BytesIO(data))
+        result = roster.roster_import(actor=SYSTEM, fileobj=io.BytesIO(data))
         first = time.perf_counter() - t0
         if not result.ok:
             self.stdout.write(f"  errors: {result.errors[:5]}")
         t0 = time.perf_counter()
-        again = roster.roster_import(actor=None, fileobj=io.BytesIO(data))
+        again = roster.roster_import(actor=SYSTEM, fileobj=io.BytesIO(data))
         second = time.perf_counter() - t0
         self.stdout.write(
             f"  first import: {first:.1f} s ({result.people_created} people, "
