@@ -57,9 +57,13 @@ test-dates: install
 	@$(TEST_SERVERS); \
 	$(PYTEST) --today=$(TEST_DATES) $(DATE_TESTS) $(PYTEST_ARGS)
 
-lint:
+# Style, the import contracts of pyproject.toml (apps depend on one another only as DESIGN.md
+# allows) and mypy on the scoping core, every rules.py and every selectors.py.
+lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+	PORTAL_DEV=1 DEBUG=1 $(BIN)/mypy
 
 format:
 	$(BIN)/ruff format .

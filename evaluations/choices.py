@@ -84,7 +84,7 @@ class RespondentGroup(models.TextChoices):
 
 
 # Which respondent group's survey feeds which scorer's indicators.
-GROUP_FOR_SCORER = {
+GROUP_FOR_SCORER: dict[str, RespondentGroup] = {
     Scorer.COMMUNITY: RespondentGroup.COMMUNITY,
     Scorer.USERS: RespondentGroup.USERS,
 }

@@ -96,11 +96,11 @@ def total_score(leaves: Iterable[LeafScore], weights: dict[str, Decimal | None])
     dims = [d for d, m in maxima.items() if m > 0]
     if not dims:
         return Decimal("0.00")
-    raw = {d: (weights.get(d) if weights.get(d) else maxima[d]) for d in dims}
-    weight_sum = sum(raw.values())
+    raw: dict[str, Decimal] = {d: (weights.get(d) or maxima[d]) for d in dims}
+    weight_sum = sum(raw.values(), Decimal(0))
     if weight_sum <= 0:
         return Decimal("0.00")
-    total = sum(Decimal(raw[d]) * points[d] / maxima[d] for d in dims) * HUNDRED / weight_sum
+    total = sum((raw[d] * points[d] / maxima[d] for d in dims), Decimal(0)) * HUNDRED / weight_sum
     return min(q2(total), Decimal("100.00"))
 
 

@@ -533,8 +533,9 @@ def survey_rates(user, cycle: Cycle) -> list[dict]:
     return [survey_rate(r) for r in survey_rate_rows(user, cycle)]
 
 
-def survey_totals(user, cycle: Cycle) -> dict:
-    """Links issued and answered per group over the whole scope (one query)."""
+def survey_totals(user, cycle: Cycle) -> list[dict]:
+    """Links issued and answered per group over the whole scope, one row per group (one
+    query)."""
     rows = (
         SurveyLink.objects.restrict(user, VIEW)
         .filter(evaluation__cycle=cycle)

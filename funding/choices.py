@@ -54,8 +54,8 @@ class PeriodKind(models.TextChoices):
     QUARTERLY = "quarterly", _("季度")
 
 
-MONTHS_IN_PERIOD = {PeriodKind.MONTHLY: 1, PeriodKind.QUARTERLY: 3}
-PERIODS_IN_YEAR = {PeriodKind.MONTHLY: 12, PeriodKind.QUARTERLY: 4}
+MONTHS_IN_PERIOD: dict[str, int] = {PeriodKind.MONTHLY: 1, PeriodKind.QUARTERLY: 3}
+PERIODS_IN_YEAR: dict[str, int] = {PeriodKind.MONTHLY: 12, PeriodKind.QUARTERLY: 4}
 # Which period a service year reports by, when a report is due and when a late one is
 # escalated, and the grace before a year is final are policy data
 # (``PolicyVersion.spending_report_period``, ``spending_report_due_days``,

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import (
+    Aggregate,
     BooleanField,
     Case,
     Count,
@@ -237,7 +238,7 @@ def spending_overview(
         row["actual_personnel"] = sum(
             (row[f"actual_{c}"] or Decimal("0")) for c in PERSONNEL_CATEGORIES
         )
-    year_row = next((r for r in by_year if r["service_year"] == service_year), {})
+    year_row: dict = next((r for r in by_year if r["service_year"] == service_year), {})
     totals = {"fee": year_row.get("fee") or Decimal("0")}
     for c in CATEGORIES:
         totals[f"actual_{c}"] = year_row.get(f"actual_{c}") or Decimal("0")
@@ -284,7 +285,7 @@ def social_resource_totals(
         "district": ["station__district_id", "station__district__code", "station__district__name"],
         "city": [],
     }[by]
-    sums = {
+    sums: dict[str, Aggregate] = {
         kind.value: Sum("amount", filter=Q(kind=kind))
         for kind in ResourceKind
         if kind != ResourceKind.TIME_BANK

@@ -12,6 +12,7 @@ import math
 import random
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from inspections.choices import SampleMode, VisitMode
 
@@ -68,7 +69,7 @@ def normalise_grade(grade) -> str:
     return ""
 
 
-def station_weight(signals: Mapping[str, object], weights: Mapping[str, Decimal]) -> Decimal:
+def station_weight(signals: Mapping[str, Any], weights: Mapping[str, Decimal]) -> Decimal:
     """Risk weight of one station: 1 plus the weighted signals (riskier, drawn more often)."""
     w = Decimal("1")
     grade = normalise_grade(signals.get("grade"))

@@ -24,6 +24,7 @@ from talent.choices import CertificateLevel, EmploymentType, Position, Programme
 from talent.models import (
     STAFFING_FIGURES,
     CERecord,
+    Certificate,
     Employment,
     Enrolment,
     Honour,
@@ -118,7 +119,9 @@ def person_file(*, user, person: SocialWorker, on: date | None = None) -> Person
     return PersonFile(
         person=person,
         employments=employments,
-        certificates=list(person.certificates.restrict(user, VIEW).order_by("year_passed")),
+        certificates=list(
+            Certificate.objects.restrict(user, VIEW).filter(person=person).order_by("year_passed")
+        ),
         registrations=registrations,
         ce_records=list(
             CERecord.objects.restrict(user, VIEW).filter(person=person).order_by("-completed_on")
@@ -329,7 +332,7 @@ class StaffingBoard:
         self.policy = policy
         self.live = live
         self.window_end = staffing_window_end(on, policy)
-        self._totals = None
+        self._totals: dict[str, int] | None = None
         self._pages: dict[tuple[int, int], list[StationStaffing]] = {}
 
     # --- SQL ---------------------------------------------------------------------------
@@ -363,7 +366,10 @@ class StaffingBoard:
         figures_sql, figures_params = _sql(figures)
         standard = int(self.policy.staff_per_station)
         percent = Decimal(self.policy.certificate_holder_min_percent)
-        scale = 10 ** max(0, -percent.as_tuple().exponent)
+        exponent = percent.as_tuple().exponent
+        if not isinstance(exponent, int):  # NaN or infinity: not a percentage
+            raise ValueError(f"certificate_holder_min_percent is not a number: {percent}")
+        scale = 10 ** max(0, -exponent)
         percent_scaled = int(percent * scale)
         columns = ", ".join(f"COALESCE(f.{name}, 0) AS {name}" for name in STAFFING_FIGURES)
         real = "double precision" if connection.vendor == "postgresql" else "REAL"
