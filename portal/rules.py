@@ -31,12 +31,13 @@ class Ladder:
     city_after: int | None = None
 
     def after(self, level: int) -> int | None:
-        return {
+        days: dict[int, int | None] = {
             LadderLevel.STATION: self.station_after,
             LadderLevel.INSTITUTION: self.institution_after,
             LadderLevel.DISTRICT: self.district_after,
             LadderLevel.CITY: self.city_after,
-        }[level]
+        }
+        return days[level]
 
 
 def days_left(today: date, due: date) -> int:
@@ -71,7 +72,7 @@ def levels_reached(late_days: int, ladder: Ladder) -> list[int]:
     return [
         level
         for level in LEVELS
-        if ladder.after(level) is not None and late_days >= ladder.after(level)
+        if (after := ladder.after(level)) is not None and late_days >= after
     ]
 
 

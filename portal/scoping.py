@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -145,7 +145,7 @@ def assignment_condition(
         return Q(**{scope.station: assignment.station_id})
     if role == Role.INSTITUTION_ADMIN:
         cond = _NOTHING
-        if scope.station:
+        if scope.station and assignment.institution_id is not None:
             cond |= Q(
                 **{f"{scope.station}__in": _institution_stations(assignment.institution_id, on)}
             )
@@ -165,7 +165,8 @@ def assignment_condition(
 class ScopedQuerySet(models.QuerySet):
     def restrict(self, user: User | None, action: str = VIEW) -> ScopedQuerySet:
         """The rows ``user`` may ``action``; ``none()`` for anonymous or inactive users."""
-        model = self.model
+        # Only scoped models have this queryset (``ScopedManager``).
+        model = cast("type[ScopedModel]", self.model)
         if user is SYSTEM:
             return self.all()
         if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -208,7 +209,7 @@ class ScopedModel(models.Model):
         abstract = True
 
 
-def user_may(user: User | None, action: str, obj: models.Model) -> bool:
+def user_may(user: User | None, action: str, obj: ScopedModel) -> bool:
     """Whether ``user`` may ``action`` this saved object (``SYSTEM``: yes; ``None``: no)."""
     if user is SYSTEM:
         return True
@@ -217,7 +218,7 @@ def user_may(user: User | None, action: str, obj: models.Model) -> bool:
     return type(obj)._default_manager.restrict(user, action).filter(pk=obj.pk).exists()
 
 
-def ensure_may(user: User | None, action: str, obj: models.Model) -> None:
+def ensure_may(user: User | None, action: str, obj: ScopedModel) -> None:
     """Raise 404-like or 403-like errors for services: out of scope vs not allowed.
     ``SYSTEM`` passes; ``None`` (nobody) reaches nothing: 404."""
     if user is SYSTEM:
@@ -231,7 +232,7 @@ def ensure_may(user: User | None, action: str, obj: models.Model) -> None:
         raise PermissionDenied
 
 
-def roles_allowed(user: User | None, model: type[models.Model], action: str) -> set[str]:
+def roles_allowed(user: User | None, model: type[ScopedModel], action: str) -> set[str]:
     """The roles through which ``user`` may ``action`` some row of ``model``."""
     allowed = model.scope_actions.get(action, frozenset())
     if user is SYSTEM:
@@ -244,7 +245,7 @@ def roles_allowed(user: User | None, model: type[models.Model], action: str) -> 
     return roles
 
 
-def stations_for(user: User | None, model: type[models.Model], action: str):
+def stations_for(user: User | None, model: type[ScopedModel], action: str):
     """Stations under which ``user`` may ``action`` rows of ``model`` (form choices, checks).
 
     A station manager may add a budget for their station though they may not change the
@@ -270,7 +271,7 @@ def stations_for(user: User | None, model: type[models.Model], action: str):
     return Station.objects.filter(combined)
 
 
-def ensure_may_add(user: User | None, model: type[models.Model], *, station=None) -> None:
+def ensure_may_add(user: User | None, model: type[ScopedModel], *, station=None) -> None:
     """Creating a row of ``model`` under ``station``: 404 out of reach, 403 not allowed.
     ``SYSTEM`` passes; ``None`` (nobody) is not allowed: 403."""
     if user is SYSTEM:

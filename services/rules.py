@@ -122,7 +122,7 @@ def projected_short(*, projected_value: Decimal, target: Decimal, warning_percen
     return Decimal(projected_value) * 100 < Decimal(target) * warning_percent
 
 
-def percent_of(done: Decimal, target: Decimal) -> Decimal | None:
+def percent_of(done: Decimal | int, target: Decimal | int) -> Decimal | None:
     if target <= 0:
         return None
     return (Decimal(done) * 100 / Decimal(target)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
