@@ -49,7 +49,7 @@ test: install
 # quarter from the pinned day, and the demo is anchored to it: the calendar must not matter.
 TEST_DATES ?= 2027-01-01,2028-02-29,2027-06-30,2027-12-31
 # The longest files (the secrecy walk, the full demo) first, so neither worker idles at the end.
-DATE_TEST_DIRS := tests/inspections tests/stations tests/funding tests/evaluations tests/talent tests/services
+DATE_TEST_DIRS := tests/inspections tests/stations tests/funding tests/evaluations tests/rectification tests/talent tests/services
 DATE_TESTS ?= $(DATE_TEST_DIRS) \
 	$(filter-out $(addsuffix /%,$(DATE_TEST_DIRS)),$(sort $(wildcard tests/*/test_demo.py)))
 

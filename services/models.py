@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.choices import ALL_ROLES, CITY_ROLES, Role
 from portal.scoping import Scope, ScopedModel
+from portal.versioning import VersionedModel
 from services.choices import CaseStep, ConsentMethod, Gender, KindCode, ReportStatus
 
 OPERATING = frozenset(
@@ -280,7 +281,7 @@ class ServicePolicy(ScopedModel):
 # --- service users ----------------------------------------------------------------------------
 
 
-class ServiceUser(ScopedModel):
+class ServiceUser(VersionedModel, ScopedModel):
     """服务对象: a resident a station serves. Personal information under PIPL.
 
     ``is_sensitive`` is kept by the services from the target groups and fields; minors are
@@ -327,7 +328,6 @@ class ServiceUser(ScopedModel):
     )
     withdrawn_on = models.DateField(_("撤回同意日期"), null=True, blank=True, editable=False)
 
-    version = models.PositiveIntegerField(_("修改序号"), default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -374,7 +374,7 @@ class ServiceUser(ScopedModel):
 # --- service records --------------------------------------------------------------------------
 
 
-class ServiceRecord(ScopedModel):
+class ServiceRecord(VersionedModel, ScopedModel):
     """服务记录: one case session, group session, community activity, home visit or referral."""
 
     station = models.ForeignKey(
@@ -419,7 +419,6 @@ class ServiceRecord(ScopedModel):
     case_step = models.CharField(_("个案进展"), max_length=10, choices=CaseStep.choices, blank=True)
     note = models.CharField(_("简要记录"), max_length=300, blank=True)
 
-    version = models.PositiveIntegerField(_("修改序号"), default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -556,7 +555,7 @@ class GroupAggregate(ScopedModel):
 # --- monthly service report -------------------------------------------------------------------
 
 
-class MonthlyReport(ScopedModel):
+class MonthlyReport(VersionedModel, ScopedModel):
     """服务月报: a station's month, opened by the task on the 1st with the month's figures;
     the manager adds a narrative and submits; the street/town then the district review."""
 
@@ -590,7 +589,6 @@ class MonthlyReport(ScopedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     return_reason = models.CharField(_("退回原因"), max_length=300, blank=True)
-    version = models.PositiveIntegerField(_("修改序号"), default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
     scope = STATION_SCOPE
@@ -616,7 +614,7 @@ class MonthlyReport(ScopedModel):
 # --- targets ----------------------------------------------------------------------------------
 
 
-class ServiceTarget(ScopedModel):
+class ServiceTarget(VersionedModel, ScopedModel):
     """服务指标: a contract year's service targets (set per tender, e.g. 35,244 direct service
     hours a year in one 2023 tender; RULES.md "service targets per contract year")."""
 
@@ -637,7 +635,6 @@ class ServiceTarget(ScopedModel):
     cases = models.PositiveIntegerField(_("个案数"), default=0)
     groups = models.PositiveIntegerField(_("小组节数"), default=0)
     activities = models.PositiveIntegerField(_("社区活动场次"), default=0)
-    version = models.PositiveIntegerField(_("修改序号"), default=1)
 
     scope = STATION_SCOPE
     scope_actions = TARGET_ACTIONS

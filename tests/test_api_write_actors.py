@@ -1003,7 +1003,7 @@ def _service_record_body(today, **extra):
     return body
 
 
-@sample("services-person", "create", "update", "withdraw")
+@sample("services-person", "create", "update", "partial_update", "withdraw")
 def _service_person(w, today, action):
     from services import services
     from tests.services.conftest import person_data
@@ -1016,12 +1016,12 @@ def _service_person(w, today, action):
         actor=manager, station=w.station_a1, data=person_data(today)
     )
     url = f"/api/v1/services/people/{person.pk}/"
-    if action == "update":
+    if action in ("update", "partial_update"):
         return Call(manager, url, {**body, "contact": "020-1234", "version": person.version})
     return Call(manager, url + "withdraw/", {"version": person.version})
 
 
-@sample("services-record", "create", "update", "destroy")
+@sample("services-record", "create", "update", "partial_update", "destroy")
 def _service_record(w, today, action):
     from services import services
     from tests.services.conftest import record_data
@@ -1033,12 +1033,12 @@ def _service_record(w, today, action):
         actor=manager, station=w.station_a1, data=record_data(_service_day(today))
     )
     url = f"/api/v1/services/records/{record.pk}/"
-    if action == "update":
+    if action in ("update", "partial_update"):
         return Call(manager, url, _service_record_body(today, version=record.version))
     return Call(manager, url)
 
 
-@sample("services-report", "update", "submit", "review", "approve", "return_")
+@sample("services-report", "update", "partial_update", "submit", "review", "approve", "return_")
 def _service_report(w, today, action):
     from services import services
     from services.models import MonthlyReport
@@ -1047,7 +1047,7 @@ def _service_report(w, today, action):
     report = MonthlyReport.objects.get(station=w.station_a1)
     url = f"/api/v1/services/reports/{report.pk}/"
     manager = w.station_a1_manager
-    if action == "update":
+    if action in ("update", "partial_update"):
         return Call(manager, url, {"version": report.version, "narrative": "综述"})
     report = services.report_update(
         actor=manager, report=report, version=report.version, narrative="综述", highlights=""

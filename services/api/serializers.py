@@ -125,6 +125,9 @@ class ServiceRecordSerializer(PortalModelSerializer):
     kind = serializers.SlugRelatedField(slug_field="code", read_only=True)
     field = serializers.SlugRelatedField(slug_field="code", read_only=True)
     target_groups = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    # As the write takes them, so that what a GET answers can be PUT back unchanged.
+    attendees = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    workers = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
         model = ServiceRecord
@@ -141,6 +144,8 @@ class ServiceRecordSerializer(PortalModelSerializer):
             "hours",
             "person_times",
             "others_count",
+            "attendees",
+            "workers",
             "case_step",
             "note",
             "version",
@@ -162,7 +167,9 @@ class ServiceRecordWriteSerializer(serializers.Serializer):
     others_count = serializers.IntegerField(required=False, default=0)
     attendees = serializers.ListField(child=serializers.IntegerField(), required=False)
     workers = serializers.ListField(child=serializers.IntegerField(), required=False)
-    case_step = serializers.ChoiceField(choices=CaseStep.choices, required=False, allow_blank=True)
+    case_step = serializers.ChoiceField(
+        choices=CaseStep.choices, required=False, allow_blank=True, allow_null=True
+    )
     note = CharField(max_length=300, required=False, allow_blank=True)
     version = serializers.IntegerField(required=False)
 
@@ -189,7 +196,8 @@ class MonthlyReportSerializer(PortalModelSerializer):
 
 
 class ReportWriteSerializer(serializers.Serializer):
-    version = serializers.IntegerField()
+    # Or an If-Match header (``VersionedViewSetMixin.expected_version``).
+    version = serializers.IntegerField(required=False)
     narrative = CharField(max_length=5000, required=False, allow_blank=True, default="")
     highlights = CharField(max_length=5000, required=False, allow_blank=True, default="")
 

@@ -8,8 +8,10 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from portal import versioning
 from portal.api.mixins import ScopedViewSetMixin
 from portal.scoping import ADD, stations_for
+from portal.versioning import VersionedViewSetMixin
 from services import selectors, services
 from services.api import serializers as s
 from services.filtersets import (
@@ -48,6 +50,14 @@ def _station(request, data, model):
     return station
 
 
+def _refuse_stale(view, obj) -> None:
+    """A stale version (If-Match or ``version``) answers 409 before the payload is checked
+    (400): the user first learns the row changed under them."""
+    expected = view.expected_version()
+    if expected is not None and expected != obj.version:
+        raise versioning.stale_error(obj, expected, obj.version)
+
+
 class CatalogueVersionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """服务目录版本 with their lists (read-only here; the city officer edits on the page)."""
 
@@ -56,9 +66,14 @@ class CatalogueVersionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet)
     filterset_class = None
 
 
-class ServiceUserViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class ServiceUserViewSet(
+    VersionedViewSetMixin, ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
     """服务对象 of the caller's station. Reading one sensitive person is audited and, for the
     city admin, needs ``?reason=``; the list shows only what the caller may see."""
+
+    # The services claim the version the user read (``expected_version``): 409 when stale.
+    claims_version = False
 
     queryset = ServiceUser.objects.filter(withdrawn_on__isnull=True).prefetch_related(
         "target_groups"
@@ -101,9 +116,13 @@ class ServiceUserViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.Gen
     @extend_schema(request=s.ServiceUserWriteSerializer, responses=s.ServiceUserSerializer)
     def update(self, request, pk=None):
         person = self.get_object()
+        _refuse_stale(self, person)
         data = _validated(s.ServiceUserWriteSerializer, request)
         person = services.service_user_update(
-            actor=request.user, person=person, version=data.pop("version", None), data=data
+            actor=request.user,
+            person=person,
+            version=self.expected_version(data.pop("version", None)),
+            data=data,
         )
         ctx = {**self.get_serializer_context(), "revealed": {person.pk}}
         return Response(s.ServiceUserSerializer(person, context=ctx).data)
@@ -117,15 +136,18 @@ class ServiceUserViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.Gen
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class ServiceRecordViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
+class ServiceRecordViewSet(VersionedViewSetMixin, ScopedViewSetMixin, viewsets.ModelViewSet):
     """服务记录. Corrections send back ``version``; a month whose report is approved answers 409."""
 
+    # The services claim the version the user read (``expected_version``): 409 when stale.
+    claims_version = False
+
     queryset = ServiceRecord.objects.select_related("kind", "field").prefetch_related(
-        "target_groups"
+        "target_groups", "attendees", "workers"
     )
     serializer_class = s.ServiceRecordSerializer
     filterset_class = RecordFilterSet
-    http_method_names = ["get", "post", "put", "delete", "head", "options"]
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     @extend_schema(
         request=s.ServiceRecordWriteSerializer, responses={201: s.ServiceRecordSerializer}
@@ -139,12 +161,21 @@ class ServiceRecordViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     @extend_schema(request=s.ServiceRecordWriteSerializer, responses=s.ServiceRecordSerializer)
     def update(self, request, pk=None):
         record = self.get_object()
+        _refuse_stale(self, record)
         data = _validated(s.ServiceRecordWriteSerializer, request)
         data.pop("station", None)
         record = services.service_record_update(
-            actor=request.user, record=record, version=data.pop("version", None), data=data
+            actor=request.user,
+            record=record,
+            version=self.expected_version(data.pop("version", None)),
+            data=data,
         )
         return Response(s.ServiceRecordSerializer(record).data)
+
+    @extend_schema(request=s.ServiceRecordWriteSerializer, responses=s.ServiceRecordSerializer)
+    def partial_update(self, request, pk=None):
+        # A correction sends the whole record (as PUT does) with the version it read.
+        return self.update(request, pk=pk)
 
     def destroy(self, request, pk=None):
         record = self.get_object()
@@ -153,10 +184,17 @@ class ServiceRecordViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
 
 
 class MonthlyReportViewSet(
-    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    VersionedViewSetMixin,
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     """服务月报: ``update`` (narrative), ``submit``; ``review`` (street/town), ``approve``
     (district), ``return`` with a reason."""
+
+    # The services claim the version the user read (``expected_version``): 409 when stale.
+    claims_version = False
 
     queryset = MonthlyReport.objects.all()
     serializer_class = s.MonthlyReportSerializer
@@ -174,7 +212,9 @@ class MonthlyReportViewSet(
     @extend_schema(request=s.ReportWriteSerializer, responses=s.MonthlyReportSerializer)
     def update(self, request, pk=None):
         report = self.get_object()
+        _refuse_stale(self, report)
         data = _validated(s.ReportWriteSerializer, request)
+        data["version"] = self.expected_version(data.get("version"))
         report = services.report_update(actor=request.user, report=report, **data)
         return Response(s.MonthlyReportSerializer(report).data)
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from portal import clock
 from portal.errors import Conflict
-from portal.scoping import CHANGE, roles_allowed
+from portal.scoping import CHANGE, is_system, roles_allowed
 from services.models import CatalogueVersion, ServiceField, ServiceKind, TargetGroup, Tier
 
 FROZEN = (
@@ -30,7 +30,7 @@ ITEM_MODELS = {"tier": Tier, "field": ServiceField, "group": TargetGroup, "kind"
 
 
 def _ensure_editor(actor, model) -> None:
-    if actor is not None and not roles_allowed(actor, model, CHANGE):
+    if not is_system(actor) and not roles_allowed(actor, model, CHANGE):
         raise PermissionDenied
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db.models import F
 from django.utils.translation import gettext as _
 
-from portal.errors import Conflict
+from portal import versioning
 
 STALE = (
     "保存失败：该%(what)s已被他人修改（您编辑的是第%(yours)s次修改，当前为第%(current)s次）。"
@@ -19,20 +18,10 @@ NO_CATALOGUE = "%(on)s没有生效的服务目录版本，请联系市级业务�
 NO_POLICY = "%(on)s没有生效的服务政策参数，请联系市级管理员。"
 
 
-def claim_version(obj, version, *, what: str) -> None:
-    """Bump ``obj.version`` only if it is still ``version`` (one conditional UPDATE), or 409."""
-    if version in (None, ""):
-        raise ValidationError({"version": _(VERSION_REQUIRED)})
-    try:
-        version = int(version)
-    except (TypeError, ValueError) as exc:
-        raise ValidationError({"version": _(VERSION_REQUIRED)}) from exc
-    model = type(obj)
-    claimed = model.objects.filter(pk=obj.pk, version=version).update(version=F("version") + 1)
-    if not claimed:
-        current = model.objects.filter(pk=obj.pk).values_list("version", flat=True).first()
-        raise Conflict(_(STALE) % {"what": what, "yours": version, "current": current})
-    obj.version = version + 1
+def claim_version(obj, version, *, what: str = "") -> None:
+    """The services' state changes need the version the user read: ``portal.versioning``'s
+    lock with ``required=True`` (a stale one answers 409 naming who changed it and when)."""
+    versioning.claim_version(obj, version, required=True)
 
 
 def catalogue_on(on: date):

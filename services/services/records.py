@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from portal import clock
 from portal.errors import Conflict
-from portal.scoping import CHANGE, DELETE, ensure_may, ensure_may_add
+from portal.scoping import CHANGE, DELETE, as_user, ensure_may, ensure_may_add, is_system
 from services import rules
 from services.choices import CaseStep, KindCode, ReportStatus
 from services.models import (
@@ -123,7 +123,7 @@ def _clean(station, data: dict[str, Any], *, actor, record: ServiceRecord | None
             errors["attendees"] = _(USER_WITHDRAWN) % {"pk": pk}
             break
     worker_ids = list(dict.fromkeys(int(getattr(w, "pk", w)) for w in data.get("workers") or []))
-    if worker_ids and actor is not None:
+    if worker_ids and not is_system(actor):
         from talent.selectors import station_staff
 
         in_post = set(
@@ -234,7 +234,7 @@ def service_record_create(*, actor, station, data: dict[str, Any]) -> ServiceRec
     clean = _clean(station, data, actor=actor, record=None)
     with transaction.atomic():
         _ensure_open(station.pk, clean["service_on"])
-        record = ServiceRecord(station=station, created_by=actor)
+        record = ServiceRecord(station=station, created_by=as_user(actor))
         _save(record, clean)
         aggregates_refresh(
             station_id=station.pk, year=record.service_on.year, month=record.service_on.month

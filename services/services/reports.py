@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from portal import clock
 from portal.errors import Conflict
-from portal.scoping import CHANGE, ensure_may
+from portal.scoping import CHANGE, as_user, ensure_may
 from services import rules
 from services.choices import REPORT_EDITABLE, ReportStatus
 from services.models import (
@@ -170,7 +170,7 @@ def report_submit(*, actor, report: MonthlyReport, version):
         claim_version(report, version, what=_("服务月报"))
         _refresh_figures(report)
         report.status = ReportStatus.SUBMITTED
-        report.submitted_at, report.submitted_by = clock.now(), actor
+        report.submitted_at, report.submitted_by = clock.now(), as_user(actor)
         report.return_reason = ""
         report.save()
     return report
@@ -183,7 +183,7 @@ def report_review(*, actor, report: MonthlyReport, version):
     with transaction.atomic():
         claim_version(report, version, what=_("服务月报"))
         report.status = ReportStatus.SUBDISTRICT_APPROVED
-        report.reviewed_at, report.reviewed_by = clock.now(), actor
+        report.reviewed_at, report.reviewed_by = clock.now(), as_user(actor)
         report.save()
     return report
 
@@ -195,7 +195,7 @@ def report_approve(*, actor, report: MonthlyReport, version):
     with transaction.atomic():
         claim_version(report, version, what=_("服务月报"))
         report.status = ReportStatus.APPROVED
-        report.approved_at, report.approved_by = clock.now(), actor
+        report.approved_at, report.approved_by = clock.now(), as_user(actor)
         report.save()
     return report
 

@@ -17,7 +17,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from portal import audit, clock, crypto, idnumbers
 from portal.choices import AuditAction, AuditOutcome, Role
-from portal.scoping import CHANGE, VIEW, ensure_may, ensure_may_add
+from portal.scoping import CHANGE, VIEW, as_user, ensure_may, ensure_may_add
 from services import rules
 from services.choices import ConsentMethod, Gender
 from services.models import ServiceUser
@@ -172,7 +172,7 @@ def service_user_create(*, actor, station, data: dict[str, Any]) -> ServiceUser:
         station=station,
         consent_on=clean["consent_on"],
         consent_method=clean["consent_method"],
-        consent_recorded_by=actor,
+        consent_recorded_by=as_user(actor),
     )
     _write(person, clean)
     try:

@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 from portal import clock
+from portal.scoping import SYSTEM
 from services import services
 from services.models import (
     Attendance,
@@ -63,7 +64,7 @@ def service_policy(world) -> ServicePolicy:
 def service_user(world) -> ServiceUser:
     today = clock.today()
     return services.service_user_create(
-        actor=None,
+        actor=SYSTEM,
         station=world.station_a1,
         data={
             "name": f"{MARK}对象",
@@ -86,7 +87,7 @@ def _day(world) -> dt.date:
 @register(ServiceRecord)
 def service_record(world) -> ServiceRecord:
     return services.service_record_create(
-        actor=None,
+        actor=SYSTEM,
         station=world.station_a1,
         data={
             "service_on": _day(world),
@@ -140,7 +141,7 @@ def monthly_report(world) -> MonthlyReport:
 @register(ServiceTarget)
 def service_target(world) -> ServiceTarget:
     return services.target_set(
-        actor=None,
+        actor=SYSTEM,
         contract=world.contract_a1,
         values={"direct_hours": "35244", "person_times": 20000, "cases": 60, "groups": 40},
     )

@@ -5,6 +5,7 @@ from rest_framework.test import APIClient
 
 from portal.choices import AuditAction
 from portal.models import AuditEvent
+from portal.scoping import SYSTEM
 from services import services
 from services.models import MonthlyReport, ServiceRecord
 from tests.services.conftest import record_data
@@ -112,8 +113,8 @@ def test_the_report_flow_through_the_api(world, day):
 
 
 def test_targets_carry_progress_and_projection(world, day, django_assert_max_num_queries):
-    services.target_set(actor=None, contract=world.contract_a1, values={"person_times": 100000})
-    services.service_record_create(actor=None, station=world.station_a1, data=record_data(day))
+    services.target_set(actor=SYSTEM, contract=world.contract_a1, values={"person_times": 100000})
+    services.service_record_create(actor=SYSTEM, station=world.station_a1, data=record_data(day))
     client = api(world.city_officer)
     with django_assert_max_num_queries(12):
         body = client.get("/api/v1/services/targets/").json()
@@ -124,7 +125,7 @@ def test_targets_carry_progress_and_projection(world, day, django_assert_max_num
 
 
 def test_the_aggregate_list_is_scoped(world, day):
-    services.service_record_create(actor=None, station=world.station_a1, data=record_data(day))
+    services.service_record_create(actor=SYSTEM, station=world.station_a1, data=record_data(day))
     assert api(world.district_a_officer).get("/api/v1/services/aggregates/").json()["count"] == 1
     assert api(world.district_b_officer).get("/api/v1/services/aggregates/").json()["count"] == 0
 

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 
+from portal.scoping import SYSTEM
 from services import selectors, services
 from tests.services.conftest import record_data
 
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def _records(world, day, n):
     for i in range(n):
         services.service_record_create(
-            actor=None,
+            actor=SYSTEM,
             station=[world.station_a1, world.station_a2, world.station_b1][i % 3],
             data=record_data(day, title=f"活动{i}"),
         )
@@ -29,11 +30,11 @@ def test_the_board_costs_the_same_queries_at_any_volume(world, day, n, django_as
 
 def test_progress_projects_the_run_rate_and_warns(world, today, day):
     target = services.target_set(
-        actor=None,
+        actor=SYSTEM,
         contract=world.contract_a1,
         values={"person_times": 1, "direct_hours": "100000"},
     )
-    services.service_record_create(actor=None, station=world.station_a1, data=record_data(day))
+    services.service_record_create(actor=SYSTEM, station=world.station_a1, data=record_data(day))
     progress = {p.key: p for p in selectors.progress_for([target], on=today)[target.pk]}
     elapsed = (today - dt.date(today.year, 1, 1)).days + 1
     year_days = (dt.date(today.year, 12, 31) - dt.date(today.year, 1, 1)).days + 1
@@ -48,8 +49,8 @@ def test_progress_projects_the_run_rate_and_warns(world, today, day):
 def test_the_final_evaluation_reads_quantity_figures_as_the_system(
     world, today, day, django_assert_max_num_queries
 ):
-    services.target_set(actor=None, contract=world.contract_a1, values={"person_times": 240})
-    services.service_record_create(actor=None, station=world.station_a1, data=record_data(day))
+    services.target_set(actor=SYSTEM, contract=world.contract_a1, values={"person_times": 240})
+    services.service_record_create(actor=SYSTEM, station=world.station_a1, data=record_data(day))
     with django_assert_max_num_queries(3):
         figures = selectors.quantity_figures(
             station_ids=[world.station_a1.pk, world.station_b1.pk], year=today.year, on=today

@@ -9,6 +9,7 @@ from portal import crypto, idnumbers
 from portal.choices import AuditAction, AuditOutcome
 from portal.errors import Conflict
 from portal.models import AuditEvent
+from portal.scoping import SYSTEM
 from services import rules, services
 from services.choices import ReportStatus
 from services.models import (
@@ -136,7 +137,7 @@ def test_duplicates_within_a_station_are_found_by_id_hash_and_by_name_year_commu
         )
     assert "可能是同一人" in error.value.message_dict["name"][0]
     # Another station registers the same person without a clash.
-    services.service_user_create(actor=None, station=world.station_b1, data=data)
+    services.service_user_create(actor=SYSTEM, station=world.station_b1, data=data)
 
 
 def test_unknown_target_groups_are_refused(world, today):
@@ -268,7 +269,7 @@ def test_a_case_needs_one_registered_person_and_a_step(world, day, elder):
 
 def test_a_service_user_of_another_station_is_refused(world, day, today):
     other = services.service_user_create(
-        actor=None, station=world.station_b1, data=person_data(today)
+        actor=SYSTEM, station=world.station_b1, data=person_data(today)
     )
     message = _refused(
         world, record_data(day, kind="group", attendees=[other.pk], person_times=1), "attendees"
@@ -447,7 +448,7 @@ def test_key_rotation_re_encrypts_service_users_id_numbers(world, today, setting
 
     number = idnumbers.make_id_number(birth_date=dt.date(1960, 1, 2), male=False, sequence=3)
     person = services.service_user_create(
-        actor=None, station=world.station_a1, data=person_data(today, id_number=number)
+        actor=SYSTEM, station=world.station_a1, data=person_data(today, id_number=number)
     )
     old = ServiceUser.objects.get(pk=person.pk).id_number_cipher
     settings.PORTAL_FIELD_KEYS = [Fernet.generate_key().decode(), *settings.PORTAL_FIELD_KEYS]

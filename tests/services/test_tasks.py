@@ -1,5 +1,6 @@
 import pytest
 
+from portal.scoping import SYSTEM
 from services import rules, tasks
 from services.models import MonthlyAggregate, MonthlyReport, ServiceRecord
 from services.services import aggregates
@@ -23,7 +24,7 @@ def test_the_task_opens_last_months_reports_once(world, today):
 def test_the_nightly_task_rebuilds_aggregates_the_records_add_up_to(world, day):
     from services import services
 
-    services.service_record_create(actor=None, station=world.station_a1, data=record_data(day))
+    services.service_record_create(actor=SYSTEM, station=world.station_a1, data=record_data(day))
     MonthlyAggregate.objects.all().delete()
     ServiceRecord.objects.update(person_times=90)  # a bulk fix that bypassed the services
     tasks.refresh_aggregates()

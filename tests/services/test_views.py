@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from portal.choices import AuditAction
 from portal.models import AuditEvent
+from portal.scoping import SYSTEM
 from services import services
 from services.models import MonthlyReport, ServiceField, ServiceRecord
 from tests.services.conftest import record_data
@@ -128,7 +129,7 @@ def test_the_city_officer_edits_the_catalogue_on_its_page(world, login):
 def _many_records(world, day, n=6):
     for i in range(n):
         services.service_record_create(
-            actor=None,
+            actor=SYSTEM,
             station=world.station_a1 if i % 2 else world.station_b1,
             data=record_data(day, title=f"活动{i}", target_groups=["dibao"]),
         )

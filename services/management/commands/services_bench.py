@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from portal import clock
 from portal.choices import Role
 from portal.models import RoleAssignment
+from portal.scoping import SYSTEM
 from services import selectors, services
 from services.models import ServiceRecord
 from services.services.reports import month_figures
@@ -76,7 +77,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 _r, ms, n = _timed(
                     lambda: services.service_record_create(
-                        actor=None, station=Station.objects.get(pk=station), data=data
+                        actor=SYSTEM, station=Station.objects.get(pk=station), data=data
                     )
                 )
                 self.stdout.write(
