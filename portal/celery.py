@@ -29,6 +29,7 @@ from celery import Celery
 from celery.schedules import crontab
 from celery.signals import beat_init, worker_init, worker_process_init
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
@@ -87,14 +88,6 @@ app.conf.beat_schedule = {
     # Funding: refresh this year's records and warn of projected personnel shortfalls daily
     # (each station is warned at most once a month while it stays under); remind and escalate
     # late spending reports; finalise past years once confirmed or past their grace period.
-    "services.open_monthly_reports": {
-        "task": "services.tasks.open_monthly_reports",
-        "schedule": crontab(hour=0, minute=20),
-    },
-    "services.refresh_aggregates": {
-        "task": "services.tasks.refresh_aggregates",
-        "schedule": crontab(hour=2, minute=20),
-    },
     "funding.project_year_end": {
         "task": "funding.tasks.project_year_end",
         "schedule": crontab(hour=6, minute=40),
@@ -106,6 +99,16 @@ app.conf.beat_schedule = {
     "funding.finalise_years": {
         "task": "funding.tasks.finalise_years",
         "schedule": crontab(hour=2, minute=50),
+    },
+    # Services: open last month's reports (daily, so a missed 1st is caught up); rebuild the
+    # monthly aggregates nightly.
+    "services.open_monthly_reports": {
+        "task": "services.tasks.open_monthly_reports",
+        "schedule": crontab(hour=0, minute=20),
+    },
+    "services.refresh_aggregates": {
+        "task": "services.tasks.refresh_aggregates",
+        "schedule": crontab(hour=2, minute=20),
     },
     # Inspections: the quarter's draw runs daily and does nothing once the quarter has a plan.
     "inspections.draw_quarter_plan": {
@@ -120,6 +123,28 @@ app.conf.beat_schedule = {
         "task": "inspections.tasks.remind_teams",
         "schedule": crontab(hour=8, minute=0),
     },
+}
+
+# What each periodic task is called on pages (the city admin's late-task warning, /healthz).
+PERIODIC_LABELS = {
+    "portal.prune_audit_events": _("清理过期审计日志"),
+    "portal.heartbeat": _("后台任务心跳"),
+    "portal.deliver_outbox": _("发送待发邮件"),
+    "evaluations.open_due_cycles": _("按期开启评估周期"),
+    "evaluations.send_reminders": _("评估提醒与逾期升级"),
+    "evaluations.compute_due_results": _("计算评估结果"),
+    "talent.refresh_person_summaries": _("更新社工人员汇总"),
+    "talent.warn_expiring_registrations": _("登记到期提醒"),
+    "talent.warn_ce_shortfalls": _("继续教育学时不足提醒"),
+    "talent.warn_understaffed_stations": _("社工站人员不足提醒"),
+    "services.open_monthly_reports": _("开启服务月报"),
+    "services.refresh_aggregates": _("重算服务统计"),
+    "funding.project_year_end": _("经费年末预测"),
+    "funding.remind_late_reports": _("支出报告逾期提醒"),
+    "funding.finalise_years": _("经费年度结算"),
+    "inspections.draw_quarter_plan": _("季度督查抽取"),
+    "inspections.escalate_overdue_orders": _("整改逾期升级"),
+    "inspections.remind_teams": _("督查走访提醒"),
 }
 
 

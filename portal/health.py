@@ -26,6 +26,13 @@ class Periodic:
     due_at: dt.datetime | None  # when the next run after the last success was due
     late: bool
 
+    @property
+    def label(self) -> str:
+        """What the task is called on pages (``portal.celery.PERIODIC_LABELS``)."""
+        from portal.celery import PERIODIC_LABELS
+
+        return str(PERIODIC_LABELS.get(self.entry, self.entry))
+
 
 def database_status() -> dict:
     try:

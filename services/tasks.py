@@ -6,21 +6,18 @@ the shared reminder ladder (kind ``service_report``), not through a task of this
 
 from __future__ import annotations
 
-from celery import shared_task
-
 from portal import clock
+from portal.taskbase import portal_task
 from services import rules, services
 
-RETRY = {"autoretry_for": (ConnectionError,), "retry_backoff": True, "max_retries": 5}
 
-
-@shared_task(name="services.tasks.open_monthly_reports", acks_late=True, **RETRY)
+@portal_task(name="services.tasks.open_monthly_reports")
 def open_monthly_reports() -> int:
     """Daily, so a missed 1st is caught up the next day; a rerun opens nothing twice."""
     return services.reports_open(on=clock.today())
 
 
-@shared_task(name="services.tasks.refresh_aggregates", acks_late=True, **RETRY)
+@portal_task(name="services.tasks.refresh_aggregates")
 def refresh_aggregates() -> int:
     """Nightly: rebuild this month's and last month's aggregates from the records."""
     today = clock.today()

@@ -62,6 +62,11 @@ class StringsOnly:
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("not_a_string")
+        # The schema's maxLength counts what was sent: DRF would trim leading and trailing
+        # whitespace first and accept a string one form feed longer than the limit.
+        max_length = getattr(self, "max_length", None)
+        if max_length is not None and len(data) > max_length:
+            self.fail("max_length", max_length=max_length)
         return super().to_internal_value(data)
 
 

@@ -100,3 +100,9 @@ def test_the_city_admin_home_page_warns_of_a_late_periodic_task(world, login):
 
     TaskRun.objects.filter(name=name).update(last_success_at=now)
     assert "portal-late-tasks" not in login(world.city_admin).get("/").content.decode()
+
+
+def test_every_periodic_task_has_a_chinese_label():
+    from portal.celery import PERIODIC_LABELS, app
+
+    assert set(PERIODIC_LABELS) == set(app.conf.beat_schedule)
