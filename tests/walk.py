@@ -540,6 +540,8 @@ NOT_IDS = {
     "format",
     "export",
     "next",
+    # /healthz?strict=1: a flag
+    "strict",
     # read by hand, none an id (stations, talent, inspections, evaluations, funding views)
     "year",
     "quarter",

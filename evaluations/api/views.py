@@ -423,7 +423,9 @@ class AssignmentViewSet(
     serializer_class = s.EvaluatorAssignmentSerializer
 
     def create(self, request, *args, **kwargs):
-        named = str(request.data.get("evaluation") or "")
+        # A body that is not an object (a bare number) is the serializer's to refuse (400).
+        body = request.data if hasattr(request.data, "get") else {}
+        named = str(body.get("evaluation") or "")
         if named.isdigit():
             target = Evaluation.objects.restrict(request.user, VIEW).filter(pk=named).first()
             if target is not None:

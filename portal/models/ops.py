@@ -69,6 +69,8 @@ class RateCounter(models.Model):
     count = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("限流计数")
+        verbose_name_plural = _("限流计数")
         constraints = [
             models.UniqueConstraint(fields=["key", "window_start"], name="portal_ratecounter_once")
         ]

@@ -375,8 +375,8 @@ def test_an_evaluation_order_links_its_evaluation(world, assigned, login):
 
 
 def test_a_failed_evaluations_order_takes_its_severity_from_the_policy(world, assigned):
-    from inspections.models import RectificationOrder
     from portal.models import PolicyVersion
+    from rectification.models import RectificationOrder
 
     ev = _scored(world, assigned, "0.5")
     PolicyVersion.objects.filter(pk=ev.policy_version_id).update(

@@ -108,9 +108,21 @@ class Page(HTMLParser):
 
 
 def problems(text: str, codes: set[str], route: str) -> list[str]:
-    # Data, not words: the demo's user names (the header, the user admin) and the codes
-    # people gave their checklists ("quarterly").
-    data = [*DEMO_ACCOUNTS, *ChecklistTemplate.objects.values_list("code", flat=True)]
+    # Data, not words: the demo's user names (the header, the user admin), the codes people
+    # gave their checklists ("quarterly") and the service catalogue's codes, which the
+    # catalogue page shows beside each name as the key the API and imports use ("elderly").
+    from services.models import ServiceField, ServiceKind, TargetGroup, Tier
+
+    catalogue = [
+        code
+        for model in (Tier, ServiceField, TargetGroup, ServiceKind)
+        for code in model.objects.values_list("code", flat=True)
+    ]
+    data = [
+        *DEMO_ACCOUNTS,
+        *ChecklistTemplate.objects.values_list("code", flat=True),
+        *catalogue,
+    ]
     text = re.sub(rf"(?<![\w.])(?:{'|'.join(map(re.escape, data))})(?![\w.])", " ", text)
     found = []
     if re.search(r"\bNone\b", text):
