@@ -217,15 +217,8 @@ class InspectionSettings(ScopedModel):
         default=Decimal("0.50"),
     )
     complaint_cap = models.PositiveSmallIntegerField(_("投诉计数上限"), default=6)
-    escalate_institution_after_days = models.PositiveSmallIntegerField(
-        _("逾期多少天升级至承接机构"), default=3
-    )
-    escalate_district_after_days = models.PositiveSmallIntegerField(
-        _("逾期多少天升级至区民政局"), default=10
-    )
-    escalate_city_after_days = models.PositiveSmallIntegerField(
-        _("逾期多少天升级至市民政局"), default=30
-    )
+    # When an overdue order is escalated is policy data now: the ``rectification`` ladder of
+    # ``portal.models.DeadlineLadder`` (the city admin's policy page).
     repeat_window_days = models.PositiveSmallIntegerField(_("重复问题认定期（天）"), default=365)
     photo_max_mb = models.PositiveSmallIntegerField(_("照片/佐证大小上限（MB）"), default=10)
     default_checklist = models.ForeignKey(
@@ -248,16 +241,6 @@ class InspectionSettings(ScopedModel):
         verbose_name = _("督查参数")
         verbose_name_plural = _("督查参数")
         ordering = ["-effective_from"]
-        constraints = [
-            models.CheckConstraint(
-                name="inspections_settings_escalation_ordered",
-                condition=Q(
-                    escalate_district_after_days__gte=models.F("escalate_institution_after_days")
-                )
-                & Q(escalate_city_after_days__gte=models.F("escalate_district_after_days")),
-                violation_error_message=_("升级天数须依次递增：机构 ≤ 区 ≤ 市。"),
-            ),
-        ]
 
     def __str__(self) -> str:
         return f"督查参数（{self.effective_from:%Y-%m-%d}起）"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from rectification.choices import AWAITING_STATION, EscalationLevel, OrderStatus
+from rectification.choices import AWAITING_STATION, OrderStatus
 
 
 def due_date(opened_on: dt.date, days: int) -> dt.date:
@@ -19,21 +19,6 @@ def is_overdue(status: str, due_on: dt.date, today: dt.date) -> bool:
     An answered order waits for the verifier, so it is not the station's delay.
     """
     return status in AWAITING_STATION and due_on < today
-
-
-def escalation_level(
-    days_overdue: int, *, institution_after: int, district_after: int, city_after: int
-) -> int:
-    """Who hears of an overdue order: station first, then institution, district, city."""
-    if days_overdue <= 0:
-        return EscalationLevel.NONE
-    if days_overdue >= city_after:
-        return EscalationLevel.CITY
-    if days_overdue >= district_after:
-        return EscalationLevel.DISTRICT
-    if days_overdue >= institution_after:
-        return EscalationLevel.INSTITUTION
-    return EscalationLevel.STATION
 
 
 def can_respond(status: str) -> bool:

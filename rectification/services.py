@@ -19,11 +19,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal import clock
-from portal.choices import CITY_ROLES, Role
+from portal import rules as deadlines
+from portal.choices import CITY_ROLES, DeadlineKind, Role
 from portal.errors import Conflict
 from portal.models import User
 from portal.scoping import CHANGE, VIEW, ensure_may, ensure_may_add, roles_allowed
-from portal.selectors import policy_in_force, users_responsible_for
+from portal.selectors import ladder_in_force, policy_in_force, users_responsible_for
 from portal.services.notifications import notification_post
 from portal.uploads import EVIDENCE_TYPES, check_upload
 from rectification import rules, selectors, sources
@@ -300,15 +301,11 @@ def rectification_escalate_overdue(*, today: dt.date | None = None) -> int:
     """Daily: raise each overdue order to the level its lateness reaches and tell that level
     (station, institution, district, city); each level hears once (dedupe key)."""
     today = today or _today()
-    settings = sources.settings_in_force(today)
+    # The one deadline ladder of the policy in force (``DeadlineKind.RECTIFICATION``).
+    ladder = ladder_in_force(DeadlineKind.RECTIFICATION, today).as_rule()
     raised = 0
     for order in selectors.overdue_orders(today=today).select_related("station"):
-        level = rules.escalation_level(
-            (today - order.due_on).days,
-            institution_after=settings.escalate_institution_after_days,
-            district_after=settings.escalate_district_after_days,
-            city_after=settings.escalate_city_after_days,
-        )
+        level = deadlines.escalation_level((today - order.due_on).days, ladder)
         if level <= order.escalation_level:
             continue
         for step in range(order.escalation_level + 1, level + 1):

@@ -10,8 +10,9 @@ findings of a visit, evaluations for a failing grade) registers:
 - optionally a visibility rule (``register_visibility``) narrowing every order query: orders of
   an unannounced visit stay invisible to the station side until the visit starts.
 
-It also registers the settings the order deadlines follow (``register_settings``): an object
-with ``photo_max_mb`` (evidence upload limit) and ``escalate_*_after_days`` (escalation ladder).
+It also registers the settings orders follow (``register_settings``): an object with
+``photo_max_mb`` (evidence upload limit). When an overdue order is escalated is the policy's
+``rectification`` deadline ladder (``portal.selectors.ladder_in_force``).
 """
 
 from __future__ import annotations

@@ -13,7 +13,6 @@ from inspections.choices import PlanStatus, SampleMode, VisitMode
 from inspections.models import Inspection, InspectionSettings, QuarterPlan
 from portal.errors import Conflict
 from portal.models import Notification
-from rectification import rules as rectification_rules
 from tests.factories import DistrictFactory, StationFactory, SubdistrictFactory
 from tests.inspections.conftest import make_visit
 
@@ -141,9 +140,13 @@ def test_sample_size_rounds_half_up_and_respects_the_minimum():
     assert rules.sample_size(0, mode="count", rate=Decimal("0"), count=5, minimum=1) == 0
 
 
-def test_escalation_levels_follow_the_settings():
-    kw = {"institution_after": 3, "district_after": 10, "city_after": 30}
-    assert [rectification_rules.escalation_level(d, **kw) for d in (0, 1, 3, 10, 29, 30)] == [
+def test_order_escalation_follows_the_policys_rectification_ladder(db, today):
+    from portal import rules as deadlines
+    from portal.choices import DeadlineKind
+    from portal.selectors import ladder_in_force
+
+    ladder = ladder_in_force(DeadlineKind.RECTIFICATION, today).as_rule()
+    assert [deadlines.escalation_level(d, ladder) for d in (0, 1, 3, 10, 29, 30)] == [
         0,
         1,
         2,

@@ -131,6 +131,20 @@ def test_overdue_orders_escalate_station_institution_district_city_once_each(wor
     )
 
 
+def test_overdue_orders_escalate_by_the_policys_rectification_ladder(world, plan, today):
+    from portal.choices import DeadlineKind
+    from portal.selectors import ladder_in_force
+
+    # The city admin moves the institution's day from 3 to 2 days late.
+    ladder = ladder_in_force(DeadlineKind.RECTIFICATION, today)
+    ladder.institution_after_days = 2
+    ladder.save()
+    order = _order(world, plan, today)
+    rectification_services.rectification_escalate_overdue(today=order.due_on + dt.timedelta(days=2))
+    order.refresh_from_db()
+    assert order.escalation_level == EscalationLevel.INSTITUTION
+
+
 def test_a_finding_repeated_at_the_same_station_within_a_year_is_flagged(world, plan, today):
     first = _order(world, plan, today)
     second = _order(world, None, today)
