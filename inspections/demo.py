@@ -255,9 +255,19 @@ def _campaign(ctx, rng, policy, today, inspector) -> None:
     institutions = ctx.data.get("institutions", [])[:76]
     campaign.institutions.set(institutions)
     services.campaign_schedule(actor=SYSTEM, campaign=campaign)
-    visits = list(campaign.inspections.all())
+    visits = sorted(campaign.inspections.all(), key=lambda v: (v.scheduled_on, v.pk))
     _teams(visits, inspector)
-    _record_past(rng, visits[: int(len(visits) * 0.9)], checklist, policy, today)
+    done = int(len(visits) * 0.9)
+    _record_past(rng, visits[:done], checklist, policy, today)
+    # The inspector's week ahead is never empty, whatever the day the demo is loaded on (a
+    # quarter plan keeps its first and last week free of visits): a campaign visit still to
+    # do is moved to a working day next week.
+    ahead = visits[done:]
+    if ahead:
+        day = today + dt.timedelta(days=3)
+        while day.weekday() >= 5:
+            day += dt.timedelta(days=1)
+        services.inspection_reschedule(actor=SYSTEM, visit=ahead[0], scheduled_on=day)
 
 
 register_demo_step("inspections", inspections, order=300)
