@@ -32,7 +32,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -304,8 +303,8 @@ class DeadlineLadder(ScopedModel):
         verbose_name=_("政策参数版本"),
     )
     kind = models.CharField(_("期限类型"), max_length=24, choices=DeadlineKind.choices)
-    remind_before_days = ArrayField(
-        models.PositiveSmallIntegerField(),
+    # A JSON list of day counts (not a PostgreSQL array): the demo and `make run` use SQLite.
+    remind_before_days = models.JSONField(
         verbose_name=_("提前提醒（到期前天数）"),
         default=list,
         blank=True,
