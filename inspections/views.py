@@ -54,52 +54,22 @@ from portal.exports import export_filename, xlsx_response
 from portal.files import protected_file_response
 from portal.query import PeriodQuery, YearQuery, read_query
 from portal.scoping import CHANGE, VIEW, user_may
-from portal.views.mixins import RoleRequiredMixin, ScopedMixin
+from portal.views.mixins import RoleRequiredMixin, ScopedMixin, ServiceActionView, error_text
 from rectification.models import RectificationOrder
 from stations.models import Station
 
 PAGE_SIZE = 50
 
 
-def _error_text(error: ValidationError) -> str:
-    return "；".join(str(m) for m in error.messages)
+_error_text = error_text
 
 
 class CityMixin(RoleRequiredMixin):
     roles = CITY_ROLES
 
 
-class ActionView(ScopedMixin, View):
-    """A POST that calls a service on one object; Chinese errors go to the page as messages,
-    a locked object answers 409."""
-
-    http_method_names = ["post"]
-    scope_action = CHANGE
-
-    def get_object(self):
-        obj = get_object_or_404(
-            self.model.objects.restrict(self.request.user, VIEW), pk=self.kwargs["pk"]
-        )
-        return obj
-
-    def perform(self, obj):
-        raise NotImplementedError
-
-    def success_url(self, obj) -> str:
-        raise NotImplementedError
-
-    def post(self, request, *args, **kwargs):
-        obj = self.get_object()
-        try:
-            message = self.perform(obj)
-        except ValidationError as error:
-            messages.error(request, _error_text(error))
-            return HttpResponseRedirect(self.success_url(obj))
-        except Conflict as error:
-            return HttpResponse(error.message, status=409, content_type="text/plain; charset=utf-8")
-        if message:
-            messages.success(request, message)
-        return HttpResponseRedirect(self.success_url(obj))
+class ActionView(ServiceActionView, View):
+    """A POST that calls a service on one object (``portal.views.mixins.ServiceActionView``)."""
 
 
 # --- quarter board and heat map -------------------------------------------------------------

@@ -3,9 +3,8 @@ responses and history, responding, verifying, opening an order, and evidence dow
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,11 +13,10 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from portal import audit, clock
 from portal.choices import CITY_ROLES, AuditAction, Role
-from portal.errors import Conflict
 from portal.exports import export_filename, xlsx_response
 from portal.files import protected_file_response
-from portal.scoping import CHANGE, VIEW
-from portal.views.mixins import ScopedMixin
+from portal.scoping import VIEW
+from portal.views.mixins import ScopedMixin, ServiceActionView, error_text
 from rectification import rules, selectors, services, sources
 from rectification.choices import AWAITING_STATION, OrderStatus
 from rectification.filtersets import OrderFilterSet
@@ -28,40 +26,11 @@ from rectification.models import RectificationEvidence, RectificationOrder
 PAGE_SIZE = 50
 
 
-def _error_text(error: ValidationError) -> str:
-    return "；".join(str(m) for m in error.messages)
+_error_text = error_text
 
 
-class ActionView(ScopedMixin, View):
-    """A POST that calls a service on one order; Chinese errors go to the page as messages,
-    a locked order answers 409."""
-
-    http_method_names = ["post"]
-    scope_action = CHANGE
-
-    def get_object(self):
-        return get_object_or_404(
-            self.model.objects.restrict(self.request.user, VIEW), pk=self.kwargs["pk"]
-        )
-
-    def perform(self, obj):
-        raise NotImplementedError
-
-    def success_url(self, obj) -> str:
-        raise NotImplementedError
-
-    def post(self, request, *args, **kwargs):
-        obj = self.get_object()
-        try:
-            message = self.perform(obj)
-        except ValidationError as error:
-            messages.error(request, _error_text(error))
-            return HttpResponseRedirect(self.success_url(obj))
-        except Conflict as error:
-            return HttpResponse(error.message, status=409, content_type="text/plain; charset=utf-8")
-        if message:
-            messages.success(request, message)
-        return HttpResponseRedirect(self.success_url(obj))
+class ActionView(ServiceActionView, View):
+    """A POST that calls a service on one object (``portal.views.mixins.ServiceActionView``)."""
 
 
 class OrderListView(ScopedMixin, ListView):

@@ -6,7 +6,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from portal.scoping import ADD, VIEW, roles_allowed
+from portal.scoping import ADD, CHANGE, VIEW, roles_allowed
 
 
 def public_view(view):
@@ -68,3 +68,49 @@ class RoleRequiredMixin(LoginRequiredMixin):
         if request.user.is_authenticated and not request.user.has_role(*self.roles):
             raise PermissionDenied(*([_(self.refused_message)] if self.refused_message else []))
         return super().dispatch(request, *args, **kwargs)
+
+
+class ServiceActionView(ScopedMixin):
+    """A POST that calls a service on one scoped object (``perform``): out of scope 404,
+    Chinese validation errors go back to the page as messages, a locked object answers 409.
+    Subclasses set ``model`` and implement ``perform(obj)`` and ``success_url(obj)``."""
+
+    http_method_names = ["post"]
+    scope_action = CHANGE
+
+    def get_object(self):
+        from django.shortcuts import get_object_or_404
+
+        return get_object_or_404(
+            self.model.objects.restrict(self.request.user, VIEW), pk=self.kwargs["pk"]
+        )
+
+    def perform(self, obj):
+        raise NotImplementedError
+
+    def success_url(self, obj) -> str:
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        from django.contrib import messages
+        from django.core.exceptions import ValidationError
+        from django.http import HttpResponse, HttpResponseRedirect
+
+        from portal.errors import Conflict
+
+        obj = self.get_object()
+        try:
+            message = self.perform(obj)
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+            return HttpResponseRedirect(self.success_url(obj))
+        except Conflict as error:
+            return HttpResponse(error.message, status=409, content_type="text/plain; charset=utf-8")
+        if message:
+            messages.success(request, message)
+        return HttpResponseRedirect(self.success_url(obj))
+
+
+def error_text(error) -> str:
+    """A ValidationError's messages as one Chinese line."""
+    return "；".join(str(m) for m in error.messages)
